@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerate every OnnxScope fixture and Fixtures/manifest.json, in order.
+# Venvs live outside the repo; override with VENV_TORCH / VENV_TF / VENV_ONNX.
+#   bash Fixtures/generate/all.sh            # generate with existing venvs
+#   bash Fixtures/generate/all.sh --setup    # create the venvs first (pinned requirements)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+FIX="$(dirname "$HERE")"
+VENV_TORCH="${VENV_TORCH:-/work/venv-torch}"
+VENV_TF="${VENV_TF:-/work/venv-tf}"
+VENV_ONNX="${VENV_ONNX:-/work/venv-onnx}"
+PY311="${PY311:-python3.11}"
+
+if [[ "${1:-}" == "--setup" ]]; then
+  # torch==2.13.0+cpu is the CPU-only wheel: pip finds it via a --find-links dir holding it
+  # or via --extra-index-url https://download.pytorch.org/whl/cpu.
+  [[ -x "$VENV_TORCH/bin/python" ]] || "$PY311" -m venv "$VENV_TORCH"
+  "$VENV_TORCH/bin/pip" install -r "$HERE/requirements-torch.txt"
+  [[ -x "$VENV_TF/bin/python" ]] || "$PY311" -m venv "$VENV_TF"
+  "$VENV_TF/bin/pip" install -r "$HERE/requirements-tf.txt"
+  [[ -x "$VENV_ONNX/bin/python" ]] || "$PY311" -m venv "$VENV_ONNX"
+  "$VENV_ONNX/bin/pip" install -r "$HERE/requirements-onnx.txt"
+fi
+
+rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt"
+"$VENV_ONNX/bin/python" "$HERE/handbuilt.py"
+"$VENV_TORCH/bin/python" "$HERE/pytorch_models.py"
+"$VENV_TF/bin/python" "$HERE/keras_models.py"
+"$VENV_ONNX/bin/python" "$HERE/build_manifest.py"
+du -sh "$FIX"

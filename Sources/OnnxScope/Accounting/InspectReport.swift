@@ -1,0 +1,143 @@
+/// What `onnxscope inspect` reports about one model file: one Codable value that every
+/// renderer in `Output/` draws from. Its JSON keys are a contract (see README).
+public struct InspectReport: Codable, Sendable, Equatable {
+    /// Version of this JSON layout; bumped only when a key is renamed or removed.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int = InspectReport.currentSchemaVersion
+    /// The file as named on the command line.
+    public var file: String
+    /// Size of the model file.
+    public var fileBytes: Int64
+    /// Bytes of the file that are not tensor payloads.
+    public var metadataBytes: Int64
+    /// `ir_version`, nil when absent.
+    public var irVersion: Int64?
+    /// Opset version per domain (`ai.onnx` for the default domain).
+    public var opsets: [String: Int64]
+    /// `producer_name` and `producer_version`.
+    public var producer: Producer
+    /// The model's `domain`, `model_version` and `metadata_props`.
+    public var modelDomain: String
+    public var modelVersion: Int64?
+    public var metadata: [String: String]
+    /// Graph inputs that are not initializers.
+    public var inputs: [IOValue]
+    /// Graph outputs.
+    public var outputs: [IOValue]
+    /// Op histogram over all graphs, subgraphs and functions.
+    public var ops: [String: Int]
+    /// Nodes in all graphs, subgraphs and functions.
+    public var nodes: Int
+    /// Graphs walked: the main graph and every subgraph.
+    public var graphs: Int
+    /// Model-local functions.
+    public var functions: Int
+    /// The stored-weight account.
+    public var weights: Weights
+    /// Everything noticed that is not a number.
+    public var findings: [Finding]
+
+    /// `producer_name` / `producer_version`.
+    public struct Producer: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+    }
+
+    /// A graph input or output.
+    public struct IOValue: Codable, Sendable, Equatable {
+        public var name: String
+        /// Element type name for tensors (`FLOAT`), else a description (`sequence(FLOAT)`).
+        public var type: String
+        /// Dimensions: numbers, symbol names, or null for unknown; null when no shape.
+        public var shape: [ShapeDimension]?
+    }
+
+    /// One dimension of an input or output shape.
+    public enum ShapeDimension: Codable, Sendable, Equatable {
+        case value(Int64)
+        case symbol(String)
+        case unknown
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .value(let v): try container.encode(v)
+            case .symbol(let s): try container.encode(s)
+            case .unknown: try container.encodeNil()
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .unknown
+            } else if let v = try? container.decode(Int64.self) {
+                self = .value(v)
+            } else {
+                self = .symbol(try container.decode(String.self))
+            }
+        }
+    }
+
+    /// The stored-weight account (see the README's counting rule).
+    public struct Weights: Codable, Sendable, Equatable {
+        /// Elements of all unique stored weights.
+        public var elements: Int64 = 0
+        /// Elements of floating-point weights only.
+        public var floatElements: Int64 = 0
+        /// Bytes by each type's element size (sub-byte types packed, rounded up per tensor).
+        public var bytes: Int64 = 0
+        /// Number of unique stored weights.
+        public var tensors: Int = 0
+        /// Elements by storage: `initializer`, `constant`, `sparseInitializer`.
+        public var byStorage: [String: Int64] = ["initializer": 0, "constant": 0, "sparseInitializer": 0]
+        /// Elements stored inside subgraphs of the main graph.
+        public var inSubgraphs: Int64 = 0
+        /// Elements stored inside model-local functions.
+        public var inFunctions: Int64 = 0
+        /// Weights whose elements live in external files.
+        public var external = External()
+        /// Elements by data type name.
+        public var byDataType: [String: Int64] = [:]
+        /// Sparse weights: how many, and their stored non-zero values.
+        public var sparse = Sparse()
+        /// The largest weights by bytes (at most ten).
+        public var largest: [WeightEntry] = []
+        /// Weights consumed by more than one node.
+        public var shared: [SharedWeight] = []
+    }
+
+    /// External-data totals.
+    public struct External: Codable, Sendable, Equatable {
+        public var tensors: Int = 0
+        public var bytes: Int64 = 0
+        /// The distinct data files referenced, in first-use order.
+        public var files: [String] = []
+    }
+
+    /// Sparse totals.
+    public struct Sparse: Codable, Sendable, Equatable {
+        public var tensors: Int = 0
+        public var nonZero: Int64 = 0
+    }
+
+    /// One weight in a listing.
+    public struct WeightEntry: Codable, Sendable, Equatable {
+        public var name: String
+        public var type: String
+        public var shape: [Int64]
+        public var elements: Int64
+        public var bytes: Int64
+        public var storage: String
+        public var graph: String
+        public var external: Bool
+    }
+
+    /// A weight read by several nodes.
+    public struct SharedWeight: Codable, Sendable, Equatable {
+        public var name: String
+        public var elements: Int64
+        public var consumers: [String]
+    }
+}

@@ -1,0 +1,181 @@
+extension InspectReport {
+    /// How many weights the `largest` listing keeps.
+    public static let largestCount = 10
+
+    /// Builds the report of an opened model file: walks every graph and function,
+    /// counts each unique stored weight once, and checks external-data references on
+    /// disk (sizes only; no data file is opened).
+    public init(file: ModelFile) {
+        let model = file.model
+        let catalog = WeightCatalog(model: model)
+        var findings: [Finding] = []
+        let initializerNames = Set(model.graph.initializers.map(\.name))
+
+        self.file = file.path
+        fileBytes = Int64(file.fileSize)
+        metadataBytes = Int64(file.metadataBytes)
+        irVersion = model.irVersion
+        opsets = Dictionary(model.opsetImports.map { ($0.displayDomain, $0.version) }, uniquingKeysWith: { _, last in last })
+        producer = Producer(name: model.producerName, version: model.producerVersion)
+        modelDomain = model.domain
+        modelVersion = model.modelVersion
+        metadata = Dictionary(model.metadataEntries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        inputs = model.graph.inputs.filter { !initializerNames.contains($0.name) }.map(InspectReport.ioValue)
+        outputs = model.graph.outputs.map(InspectReport.ioValue)
+        ops = catalog.opCounts
+        nodes = catalog.nodeCount
+        graphs = catalog.graphCount
+        functions = model.functions.count
+        if model.irVersion == nil {
+            findings.append(Finding(severity: .warning, code: "no-ir-version",
+                                    message: "the model does not state its IR version", location: file.path))
+        }
+
+        var account = WeightAccount(locator: ExternalDataLocator(folder: file.directory))
+        for weight in catalog.weights {
+            account.add(weight, consumers: catalog.consumers(of: weight))
+        }
+        for duplicate in catalog.duplicateNames {
+            findings.append(Finding(
+                severity: .warning, code: "duplicate-name",
+                message: "weight name '\(duplicate.name)' is defined more than once; counted once",
+                location: duplicate.name))
+        }
+        weights = account.finish()
+        self.findings = findings + account.findings
+    }
+
+    private static func ioValue(_ value: ValueInfo) -> IOValue {
+        let shape = value.type?.shape?.map { dimension -> ShapeDimension in
+            switch dimension {
+            case .value(let v): .value(v)
+            case .symbol(let s): .symbol(s)
+            case .unknown: .unknown
+            }
+        }
+        return IOValue(name: value.name, type: value.type?.description ?? "?", shape: shape)
+    }
+}
+
+/// Accumulates the weight totals of one model, with checked arithmetic.
+private struct WeightAccount {
+    let locator: ExternalDataLocator
+    var findings: [Finding] = []
+    private var weights = InspectReport.Weights()
+    private var elements = CheckedSum(), floatElements = CheckedSum(), bytes = CheckedSum()
+    private var inSubgraphs = CheckedSum(), inFunctions = CheckedSum(), externalBytes = CheckedSum()
+    private var entries: [InspectReport.WeightEntry] = []
+
+    init(locator: ExternalDataLocator) {
+        self.locator = locator
+    }
+
+    mutating func add(_ weight: StoredWeight, consumers: [String]) {
+        let location = weight.name.isEmpty ? weight.graphPath : "\(weight.graphPath): \(weight.name)"
+        let count: Int64
+        switch TensorSize.elements(weight.dims) {
+        case .success(let n):
+            count = n
+        case .failure(.negativeDimension(let d)):
+            findings.append(Finding(severity: .error, code: "negative-dimension",
+                                    message: "dimension \(d) in dims \(weight.dims); counted as 0 elements",
+                                    location: location))
+            count = 0
+        case .failure(.overflow):
+            findings.append(Finding(severity: .error, code: "size-overflow",
+                                    message: "size overflows 64 bits: dims \(weight.dims); counted as 0 elements",
+                                    location: location))
+            count = 0
+        }
+        var size: Int64 = 0
+        switch TensorSize.bytes(elements: count, type: weight.dataType, stringBytes: weight.stringBytes) {
+        case .some(.success(let b)):
+            size = b
+        case .some(.failure):
+            findings.append(Finding(severity: .error, code: "size-overflow",
+                                    message: "byte size overflows 64 bits; counted as 0 bytes", location: location))
+        case .none:
+            findings.append(Finding(severity: .warning, code: "unknown-data-type",
+                                    message: "data type \(weight.dataType.name) has no known element size; counted as 0 bytes",
+                                    location: location))
+        }
+
+        weights.tensors += 1
+        elements.add(count)
+        if weight.dataType.isFloatingPoint { floatElements.add(count) }
+        bytes.add(size)
+        weights.byStorage[weight.storage.rawValue, default: 0] = add(weights.byStorage[weight.storage.rawValue] ?? 0, count)
+        weights.byDataType[weight.dataType.name] = add(weights.byDataType[weight.dataType.name] ?? 0, count)
+        switch weight.placement {
+        case .mainGraph: break
+        case .subgraph: inSubgraphs.add(count)
+        case .function: inFunctions.add(count)
+        }
+        if let nonZero = weight.sparseNonZero {
+            weights.sparse.tensors += 1
+            if case .success(let n) = TensorSize.elements(nonZero) { weights.sparse.nonZero = add(weights.sparse.nonZero, n) }
+        }
+        if let reference = weight.external {
+            weights.external.tensors += 1
+            externalBytes.add(size)
+            if let file = reference.location, !weights.external.files.contains(file) {
+                weights.external.files.append(file)
+            }
+            checkExternal(reference, bytes: size, location: location)
+        }
+        if consumers.count > 1 {
+            weights.shared.append(InspectReport.SharedWeight(name: weight.name, elements: count, consumers: consumers))
+        }
+        entries.append(InspectReport.WeightEntry(
+            name: weight.name, type: weight.dataType.name, shape: weight.dims, elements: count, bytes: size,
+            storage: weight.storage.rawValue, graph: weight.graphPath, external: weight.external != nil))
+    }
+
+    private mutating func checkExternal(_ reference: ExternalDataReference, bytes: Int64, location: String) {
+        switch locator.status(of: reference, bytes: bytes) {
+        case .available:
+            break
+        case .missingFile(let file):
+            findings.append(Finding(severity: .warning, code: "external-data-missing",
+                                    message: "external data file '\(file)' does not exist; counts come from dims",
+                                    location: location))
+        case .refused(let reason):
+            findings.append(Finding(severity: .error, code: "external-data-refused",
+                                    message: "external data not followed: \(reason)", location: location))
+        case .outOfRange(let file, let needed, let size):
+            findings.append(Finding(severity: .error, code: "external-data-out-of-range",
+                                    message: "external data file '\(file)' has \(size) bytes, the reference needs \(needed)",
+                                    location: location))
+        }
+    }
+
+    private mutating func add(_ a: Int64, _ b: Int64) -> Int64 {
+        var sum = CheckedSum()
+        sum.add(a)
+        sum.add(b)
+        if sum.overflowed { noteOverflow() }
+        return sum.value
+    }
+
+    private mutating func noteOverflow() {
+        findings.append(Finding(severity: .error, code: "size-overflow",
+                                message: "a weight total overflows 64 bits", location: "model"))
+    }
+
+    mutating func finish() -> InspectReport.Weights {
+        for sum in [elements, floatElements, bytes, inSubgraphs, inFunctions, externalBytes] where sum.overflowed {
+            noteOverflow()
+        }
+        weights.elements = elements.value
+        weights.floatElements = floatElements.value
+        weights.bytes = bytes.value
+        weights.inSubgraphs = inSubgraphs.value
+        weights.inFunctions = inFunctions.value
+        weights.external.bytes = externalBytes.value
+        weights.largest = Array(entries.sorted {
+            ($0.bytes, $1.name) > ($1.bytes, $0.name)
+        }.prefix(InspectReport.largestCount))
+        weights.shared.sort { ($0.consumers.count, $1.name) > ($1.consumers.count, $0.name) }
+        return weights
+    }
+}

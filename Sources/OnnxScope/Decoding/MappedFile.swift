@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file mapped read-only into memory. The mapping lives as long as this object.
+///
+/// The file is opened `O_RDONLY` and mapped `PROT_READ`/`MAP_PRIVATE`: nothing here can
+/// write to it. Pages are read by the kernel only when touched, so mapping a 2 GB model
+/// and reading its metadata touches only the metadata's pages.
+final class MappedFile: @unchecked Sendable {
+    /// The mapped bytes (empty for an empty file).
+    let bytes: UnsafeRawBufferPointer
+    private let base: UnsafeMutableRawPointer?
+
+    /// Maps the file at `path`, or throws the reason it cannot.
+    init(path: String) throws(DecodeFailure) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw errno == ENOENT || errno == ENOTDIR ? .notFound : .unreadable(MappedFile.errorText())
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(MappedFile.errorText()) }
+        defer { close(fd) }
+        guard fstat(fd, &info) == 0 else { throw .unreadable(MappedFile.errorText()) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
+        let size = Int(info.st_size)
+        if size == 0 {
+            base = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else { throw .unreadable(MappedFile.errorText()) }
+        base = mapped
+        bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+    }
+
+    deinit {
+        if let base { munmap(base, bytes.count) }
+    }
+
+    private static func errorText() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,47 @@
+/// An ONNX model file opened for inspection: the decoded ``Model`` plus the read-only
+/// mapping its inline payloads refer to.
+public struct ModelFile: Sendable {
+    /// The path as given.
+    public let path: String
+    /// Size of the model file in bytes.
+    public let fileSize: Int
+    /// The decoded model; tensor payloads are references into the mapping.
+    public let model: Model
+    /// Bytes of metadata handed to protobuf-c (the file less its tensor payloads).
+    public let metadataBytes: Int
+    /// Keeps the mapping alive for later payload reads.
+    let mapping: MappedFile
+
+    /// Opens and decodes the model at `path`. Tensor payloads are not read.
+    public static func open(_ path: String) throws(DecodeError) -> ModelFile {
+        let mapping: MappedFile
+        do {
+            mapping = try MappedFile(path: path)
+        } catch {
+            throw DecodeError(path: path, failure: error)
+        }
+        if mapping.bytes.isEmpty { throw DecodeError(path: path, failure: .empty) }
+        let stripped: StrippedModel
+        do {
+            stripped = try PayloadStripper.strip(mapping.bytes)
+        } catch {
+            throw DecodeError(path: path, failure: error.failure, offset: error.offset)
+        }
+        let model: Model
+        do {
+            model = try ProtobufCDecoder.decode(stripped)
+        } catch {
+            throw DecodeError(path: path, failure: error)
+        }
+        return ModelFile(
+            path: path, fileSize: mapping.bytes.count, model: model,
+            metadataBytes: stripped.metadata.count, mapping: mapping)
+    }
+
+    /// The folder that external-data locations are relative to.
+    public var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+}

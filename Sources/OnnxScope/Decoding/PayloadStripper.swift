@@ -1,0 +1,171 @@
+/// The pre-pass: walks the wire format of a whole model without recursion deeper than
+/// ``DecodingLimits/maxMessageDepth``, writes a copy of the metadata with every tensor
+/// payload left out, and records where each payload sits in the original bytes.
+///
+/// Each `TensorProto` that had payload fields gets, in the copy, one extra varint field
+/// (``PayloadStripper/tokenField``) holding its index into ``StrippedModel/payloads``.
+/// protobuf-c keeps it as an unknown field, which is how decoded tensors find their
+/// payloads again. Nested message lengths are rewritten as five-byte varints, which
+/// protobuf accepts and which lets the copy be written in one pass.
+struct PayloadStripper {
+    /// Field number of the synthetic payload token; a field with this number in the
+    /// input is dropped so that a file cannot forge one.
+    static let tokenField: UInt64 = 536_870_911
+    private static let tokenKey: UInt64 = tokenField << 3 | WireType.varint.rawValue
+
+    private let input: UnsafeRawBufferPointer
+    private var output: [UInt8] = []
+    private var payloads = PayloadTable()
+
+    private init(input: UnsafeRawBufferPointer) {
+        self.input = input
+        output.reserveCapacity(Swift.min(input.count, 1 << 20))
+    }
+
+    /// Strips the payloads of the model encoded in `bytes`.
+    static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
+        var stripper = PayloadStripper(input: bytes)
+        try stripper.message(.model, 0..<bytes.count, depth: 1)
+        return StrippedModel(metadata: stripper.output, payloads: stripper.payloads)
+    }
+
+    private mutating func message(_ kind: MessageKind, _ range: Range<Int>, depth: Int) throws(WireError) {
+        var position = range.lowerBound
+        let end = range.upperBound
+        let firstPiece = payloads.pieces.count
+        while position < end {
+            let fieldStart = position
+            let key = try input.readVarint(at: &position, end: end)
+            let keyEnd = position
+            let number = key >> 3
+            guard number != 0 else {
+                throw WireError(failure: .malformed("field number 0 in \(kind.protoName)"), offset: fieldStart)
+            }
+            guard let wireType = WireType(rawValue: key & 7) else {
+                throw WireError(failure: .malformed("invalid wire type \(key & 7) in \(kind.protoName)"), offset: fieldStart)
+            }
+            var valueStart = keyEnd
+            switch wireType {
+            case .varint:
+                _ = try input.readVarint(at: &position, end: end)
+            case .fixed64:
+                try skip(8, at: &position, end: end, kind: kind, fieldStart: fieldStart)
+            case .fixed32:
+                try skip(4, at: &position, end: end, kind: kind, fieldStart: fieldStart)
+            case .lengthDelimited:
+                let length = try input.readVarint(at: &position, end: end)
+                guard length <= UInt64(end - position) else {
+                    throw WireError(
+                        failure: .truncated("field \(number) of \(kind.protoName) claims \(length) bytes, \(end - position) remain"),
+                        offset: fieldStart)
+                }
+                valueStart = position
+                position += Int(length)
+            case .startGroup, .endGroup:
+                throw WireError(failure: .malformed("group encoding in \(kind.protoName) (ONNX uses none)"), offset: fieldStart)
+            }
+            let valueRange = valueStart..<position
+
+            if number == PayloadStripper.tokenField { continue }
+            if kind == .tensor, let field = PayloadField(rawValue: Int(number)) {
+                try recordPayload(field, wireType, fieldStart: fieldStart, value: valueRange)
+                continue
+            }
+            guard let child = kind.child(number) else {
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
+                continue
+            }
+            guard wireType == .lengthDelimited else {
+                throw WireError(
+                    failure: .malformed("field \(number) of \(kind.protoName) should hold a message, has wire type \(wireType.rawValue)"),
+                    offset: fieldStart)
+            }
+            guard depth < DecodingLimits.maxMessageDepth else {
+                throw WireError(failure: .nestedTooDeep(limit: DecodingLimits.maxMessageDepth), offset: fieldStart)
+            }
+            if child == .leaf {
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
+                continue
+            }
+            output.appendVarint(key)
+            let lengthAt = output.count
+            output.append(contentsOf: [0, 0, 0, 0, 0])
+            try message(child, valueRange, depth: depth + 1)
+            let written = output.count - lengthAt - 5
+            guard written < DecodingLimits.maxMetadataBytes else {
+                throw WireError(failure: .metadataTooLarge(bytes: written), offset: fieldStart)
+            }
+            output.patchPaddedVarint(at: lengthAt, UInt64(written))
+        }
+        if kind == .tensor, payloads.pieces.count > firstPiece {
+            output.appendVarint(PayloadStripper.tokenKey)
+            output.appendVarint(UInt64(payloads.spans.count))
+            payloads.spans.append(firstPiece..<payloads.pieces.count)
+        }
+    }
+
+    private func skip(_ count: Int, at position: inout Int, end: Int, kind: MessageKind, fieldStart: Int) throws(WireError) {
+        guard end - position >= count else {
+            throw WireError(failure: .truncated("fixed-width field of \(kind.protoName) runs past its end"), offset: fieldStart)
+        }
+        position += count
+    }
+
+    /// Records one occurrence of a payload field, merging runs of unpacked occurrences.
+    private mutating func recordPayload(
+        _ field: PayloadField, _ wireType: WireType, fieldStart: Int, value: Range<Int>
+    ) throws(WireError) {
+        let expected: WireType? = switch field {
+        case .floatData: .fixed32
+        case .doubleData: .fixed64
+        case .int32Data, .int64Data, .uint64Data: .varint
+        case .stringData, .rawData: nil
+        }
+        if wireType == .lengthDelimited {
+            if field == .stringData {
+                appendRepeated(field, run: fieldStart..<value.upperBound, content: value.count)
+            } else {
+                let encoding: PayloadPiece.Encoding = field == .rawData ? .bytes : .packed
+                payloads.pieces.append(PayloadPiece(
+                    field: field, encoding: encoding, range: value, occurrences: 1, contentBytes: value.count))
+            }
+        } else if wireType == expected {
+            appendRepeated(field, run: fieldStart..<value.upperBound, content: value.count)
+        } else {
+            throw WireError(
+                failure: .malformed("TensorProto.\(field.name) has wire type \(wireType.rawValue)"), offset: fieldStart)
+        }
+    }
+
+    private mutating func appendRepeated(_ field: PayloadField, run: Range<Int>, content: Int) {
+        if let last = payloads.pieces.last, last.field == field, last.encoding == .repeated,
+           last.range.upperBound == run.lowerBound, payloads.pieces.count > (payloads.spans.last?.upperBound ?? 0) {
+            payloads.pieces[payloads.pieces.count - 1].range = last.range.lowerBound..<run.upperBound
+            payloads.pieces[payloads.pieces.count - 1].occurrences += 1
+            payloads.pieces[payloads.pieces.count - 1].contentBytes += content
+        } else {
+            payloads.pieces.append(PayloadPiece(
+                field: field, encoding: .repeated, range: run, occurrences: 1, contentBytes: content))
+        }
+    }
+}
+
+/// The output of the pre-pass.
+struct StrippedModel {
+    /// The model's encoding with all tensor payloads removed and payload tokens added.
+    var metadata: [UInt8]
+    /// Where each tensor's payload lies in the original bytes.
+    var payloads: PayloadTable
+}
+
+/// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.
+struct PayloadTable {
+    var pieces: [PayloadPiece] = []
+    var spans: [Range<Int>] = []
+
+    /// The payload of the tensor whose token is `token`, or nil for a bad token.
+    func payload(token: UInt64) -> InlinePayload? {
+        guard token < UInt64(spans.count) else { return nil }
+        return InlinePayload(pieces: Array(pieces[spans[Int(token)]]))
+    }
+}

@@ -1,0 +1,78 @@
+/// A computation graph: the model's main graph, or the body of an `If`/`Loop`/`Scan`.
+public struct Graph: Hashable, Sendable {
+    /// The graph's name, empty when absent.
+    public var name: String
+    /// Nodes in file order (ONNX requires topological order, but files do not always obey).
+    public var nodes: [Node]
+    /// Dense initializers.
+    public var initializers: [Tensor]
+    /// Sparse initializers.
+    public var sparseInitializers: [SparseTensor]
+    /// Declared inputs (before IR 4 these also list initializers).
+    public var inputs: [ValueInfo]
+    /// Declared outputs.
+    public var outputs: [ValueInfo]
+    /// Type annotations of intermediate values.
+    public var valueInfo: [ValueInfo]
+    /// The `doc_string`, empty when absent.
+    public var docString: String
+
+    /// Creates a graph.
+    public init(
+        name: String = "", nodes: [Node] = [], initializers: [Tensor] = [],
+        sparseInitializers: [SparseTensor] = [], inputs: [ValueInfo] = [], outputs: [ValueInfo] = [],
+        valueInfo: [ValueInfo] = [], docString: String = ""
+    ) {
+        self.name = name
+        self.nodes = nodes
+        self.initializers = initializers
+        self.sparseInitializers = sparseInitializers
+        self.inputs = inputs
+        self.outputs = outputs
+        self.valueInfo = valueInfo
+        self.docString = docString
+    }
+}
+
+/// One operator invocation.
+public struct Node: Hashable, Sendable {
+    /// The node's name, empty when absent.
+    public var name: String
+    /// The operator, e.g. `Conv`.
+    public var opType: String
+    /// The operator's domain; empty means the default `ai.onnx` domain.
+    public var domain: String
+    /// The overload of a model-local function, empty when absent.
+    public var overload: String
+    /// Input value names in order; an empty string is an omitted optional input.
+    public var inputs: [String]
+    /// Output value names in order.
+    public var outputs: [String]
+    /// Attributes in file order.
+    public var attributes: [Attribute]
+
+    /// Creates a node.
+    public init(
+        name: String = "", opType: String, domain: String = "", overload: String = "",
+        inputs: [String] = [], outputs: [String] = [], attributes: [Attribute] = []
+    ) {
+        self.name = name
+        self.opType = opType
+        self.domain = domain
+        self.overload = overload
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attributes = attributes
+    }
+
+    /// True when the node's domain is the default operator set (`""` or `ai.onnx`).
+    public var isDefaultDomain: Bool { domain.isEmpty || domain == "ai.onnx" }
+
+    /// The operator as shown in histograms: `Conv` for the default domain, else `domain.Op`.
+    public var qualifiedOpType: String { isDefaultDomain ? opType : "\(domain).\(opType)" }
+
+    /// The attribute with this name, if any.
+    public func attribute(_ name: String) -> Attribute? {
+        attributes.first { $0.name == name }
+    }
+}

@@ -1,0 +1,97 @@
+/// Number, size and text helpers shared by the text renderers.
+enum TextFormatting {
+    /// `1234567` → `1,234,567`.
+    static func grouped<T: BinaryInteger>(_ value: T) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// Bytes in binary units: `512 B`, `4.0 KiB`, `1.9 GiB`.
+    static func bytes(_ value: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1024, unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(value) B" }
+        let tenths = (amount * 10).rounded() / 10
+        return "\(tenths) \(units[unit])"
+    }
+
+    /// A shape as `[32, 16]`; `[]` for a scalar.
+    static func shape(_ dims: [Int64]) -> String {
+        "[" + dims.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    /// Text from a model file made safe for a terminal: control characters and escape
+    /// sequences are shown as `\u{1b}`-style escapes, and text longer than `limit`
+    /// characters is shortened in the middle with `…`.
+    static func safe(_ text: String, limit: Int = 80) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x20..<0x7F, 0xA0...:
+                if scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .control {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            default:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        }
+        guard out.count > limit, limit > 1 else { return out }
+        let head = (limit - 1) / 2
+        let tail = limit - 1 - head
+        return String(out.prefix(head)) + "…" + String(out.suffix(tail))
+    }
+}
+
+/// A text table with left-aligned text and right-aligned numbers.
+struct TextTable {
+    enum Alignment { case left, right }
+
+    private var rows: [[String]] = []
+    private let alignments: [Alignment]
+    private let indent: String
+
+    init(_ alignments: [Alignment], indent: String = "  ") {
+        self.alignments = alignments
+        self.indent = indent
+    }
+
+    mutating func add(_ cells: [String]) {
+        rows.append(cells)
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    func render() -> String {
+        var widths = Array(repeating: 0, count: alignments.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        return rows.map { row in
+            var line = indent
+            for (i, cell) in row.enumerated() where i < widths.count {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let isLast = i == row.count - 1
+                switch alignments[i] {
+                case .left: line += isLast ? cell : cell + pad
+                case .right: line += pad + cell
+                }
+                if !isLast { line += "  " }
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+}

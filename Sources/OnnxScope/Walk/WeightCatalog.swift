@@ -1,0 +1,229 @@
+/// Every stored weight of a model, found by walking the main graph, every nested
+/// subgraph (`If`/`Loop`/`Scan` bodies, any graph attribute) and every model-local
+/// function, plus the op histogram and who consumes each value.
+///
+/// The walk uses an explicit work list, so it terminates and keeps a flat stack however
+/// deeply graphs nest. Names are unique per namespace: the main graph with all its
+/// subgraphs share one, each function (with its subgraphs) has its own; a weight is
+/// listed once per name in its namespace.
+public struct WeightCatalog: Sendable {
+    /// Unique stored weights in walk order.
+    public private(set) var weights: [StoredWeight] = []
+    /// Op histogram over all graphs, subgraphs and function bodies, keyed by
+    /// ``Node/qualifiedOpType``.
+    public private(set) var opCounts: [String: Int] = [:]
+    /// Total number of nodes visited.
+    public private(set) var nodeCount = 0
+    /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
+    public private(set) var graphCount = 0
+    /// Consumers of each value, by namespace and name: node labels, each once.
+    public private(set) var consumers: [ScopedName: [String]] = [:]
+    /// Names defined more than once in one namespace (counted once).
+    public private(set) var duplicateNames: [ScopedName] = []
+
+    private var seen: Set<ScopedName> = []
+
+    /// Walks `model`.
+    public init(model: Model) {
+        var work: [GraphVisit] = [GraphVisit(
+            nodes: model.graph.nodes, initializers: model.graph.initializers,
+            sparseInitializers: model.graph.sparseInitializers, namespace: .main, placement: .mainGraph, path: "main")]
+        for function in model.functions {
+            work.append(GraphVisit(
+                nodes: function.nodes, namespace: .function(function.qualifiedName), placement: .function,
+                path: "function \(function.qualifiedName)", isFunctionBody: true))
+        }
+        var index = 0
+        while index < work.count {
+            let visit = work[index]
+            index += 1
+            visitGraph(visit, into: &work)
+        }
+    }
+
+    private mutating func visitGraph(_ visit: GraphVisit, into work: inout [GraphVisit]) {
+        if !visit.isFunctionBody { graphCount += 1 }
+        for tensor in visit.initializers {
+            add(StoredWeight(
+                name: tensor.name, dataType: tensor.dataType, dims: tensor.dims, storage: .initializer,
+                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .tensor(tensor)))
+        }
+        for sparse in visit.sparseInitializers {
+            add(StoredWeight(
+                name: sparse.name, dataType: sparse.values.dataType, dims: sparse.dims, storage: .sparseInitializer,
+                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .sparse(sparse)))
+        }
+        for (position, node) in visit.nodes.enumerated() {
+            nodeCount += 1
+            opCounts[node.qualifiedOpType, default: 0] += 1
+            let label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name
+            var inputsSeen: Set<String> = []
+            for input in node.inputs where !input.isEmpty && inputsSeen.insert(input).inserted {
+                consumers[ScopedName(namespace: visit.namespace, name: input), default: []].append(label)
+            }
+            if node.opType == "Constant", node.isDefaultDomain, let weight = constantWeight(node, visit) {
+                add(weight)
+            }
+            let nested: Placement = visit.placement == .function ? .function : .subgraph
+            for attribute in node.attributes {
+                for graph in attribute.value.subgraphs {
+                    work.append(GraphVisit(
+                        nodes: graph.nodes, initializers: graph.initializers, sparseInitializers: graph.sparseInitializers,
+                        namespace: visit.namespace, placement: nested,
+                        path: "\(visit.path)/\(node.name.isEmpty ? node.opType : node.name).\(attribute.name)"))
+                }
+            }
+        }
+    }
+
+    /// The weight a `Constant` node holds, from whichever value attribute it carries.
+    private func constantWeight(_ node: Node, _ visit: GraphVisit) -> StoredWeight? {
+        let name = node.outputs.first ?? ""
+        func weight(_ type: DataType, _ dims: [Int64], _ source: StoredWeight.Source) -> StoredWeight {
+            StoredWeight(name: name, dataType: type, dims: dims, storage: .constant, placement: visit.placement,
+                         namespace: visit.namespace, graphPath: visit.path, source: source)
+        }
+        for attribute in node.attributes {
+            switch (attribute.name, attribute.value) {
+            case ("value", .tensor(let t)):
+                return weight(t.dataType, t.dims, .tensor(t))
+            case ("sparse_value", .sparseTensor(let s)):
+                return weight(s.values.dataType, s.dims, .sparse(s))
+            case ("value_float", .float):
+                return weight(.float, [], .attributeValues(stringBytes: 0))
+            case ("value_floats", .floats(let values)):
+                return weight(.float, [Int64(values.count)], .attributeValues(stringBytes: 0))
+            case ("value_int", .int):
+                return weight(.int64, [], .attributeValues(stringBytes: 0))
+            case ("value_ints", .ints(let values)):
+                return weight(.int64, [Int64(values.count)], .attributeValues(stringBytes: 0))
+            case ("value_string", .string(let bytes)):
+                return weight(.string, [], .attributeValues(stringBytes: bytes.count))
+            case ("value_strings", .strings(let values)):
+                return weight(.string, [Int64(values.count)],
+                              .attributeValues(stringBytes: values.reduce(0) { $0 + $1.count }))
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    private mutating func add(_ weight: StoredWeight) {
+        let key = ScopedName(namespace: weight.namespace, name: weight.name)
+        if !weight.name.isEmpty {
+            guard seen.insert(key).inserted else {
+                duplicateNames.append(key)
+                return
+            }
+        }
+        weights.append(weight)
+    }
+
+    /// The consumers of the weight, in its namespace.
+    public func consumers(of weight: StoredWeight) -> [String] {
+        consumers[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
+    }
+}
+
+/// One graph (or function body) waiting to be walked.
+private struct GraphVisit {
+    var nodes: [Node]
+    var initializers: [Tensor] = []
+    var sparseInitializers: [SparseTensor] = []
+    var namespace: Namespace
+    var placement: Placement
+    var path: String
+    var isFunctionBody = false
+}
+
+/// A value namespace: the main graph tree, or one function's body.
+public enum Namespace: Hashable, Sendable {
+    case main
+    case function(String)
+}
+
+/// A value name within its namespace.
+public struct ScopedName: Hashable, Sendable {
+    /// The namespace.
+    public var namespace: Namespace
+    /// The name.
+    public var name: String
+}
+
+/// Where a weight sits in the model's structure.
+public enum Placement: String, Hashable, Sendable {
+    /// In the main graph.
+    case mainGraph
+    /// In a nested subgraph of the main graph.
+    case subgraph
+    /// In a model-local function (or a subgraph inside one).
+    case function
+}
+
+/// How a weight is stored.
+public enum StorageKind: String, Hashable, Sendable, CaseIterable {
+    /// A graph initializer.
+    case initializer
+    /// The value of a `Constant` node.
+    case constant
+    /// A sparse initializer.
+    case sparseInitializer
+}
+
+/// One stored weight as the walker found it.
+public struct StoredWeight: Sendable {
+    /// Its name (a `Constant`'s output name).
+    public var name: String
+    /// Element type.
+    public var dataType: DataType
+    /// Shape from `dims` (for sparse tensors, the dense shape).
+    public var dims: [Int64]
+    /// How it is stored.
+    public var storage: StorageKind
+    /// Main graph, subgraph or function.
+    public var placement: Placement
+    /// The namespace its name lives in.
+    public var namespace: Namespace
+    /// Path of the graph that holds it, e.g. `main/If_0.then_branch`.
+    public var graphPath: String
+    /// The stored value.
+    public var source: Source
+
+    /// The stored value behind a weight.
+    public enum Source: Sendable {
+        /// A dense tensor (initializer or `Constant` `value`).
+        case tensor(Tensor)
+        /// A sparse tensor.
+        case sparse(SparseTensor)
+        /// A `Constant`'s `value_float(s)`, `value_int(s)` or `value_string(s)`.
+        case attributeValues(stringBytes: Int)
+    }
+
+    /// The external-data reference, when the elements live in another file.
+    public var external: ExternalDataReference? {
+        if case .tensor(let t) = source, case .external(let reference) = t.payload { return reference }
+        return nil
+    }
+
+    /// Number of stored non-zero values, for sparse weights.
+    public var sparseNonZero: [Int64]? {
+        if case .sparse(let s) = source { return s.values.dims }
+        return nil
+    }
+
+    /// For STRING weights: the bytes of all strings; nil for other types.
+    public var stringBytes: Int? {
+        guard dataType == .string else { return nil }
+        switch source {
+        case .tensor(let t):
+            if case .inline(let payload) = t.payload { return payload.contentBytes }
+            return 0
+        case .sparse(let s):
+            if case .inline(let payload) = s.values.payload { return payload.contentBytes }
+            return 0
+        case .attributeValues(let bytes):
+            return bytes
+        }
+    }
+}
