@@ -15,6 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 import numpy as np  # noqa: E402
+import onnx  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf2onnx  # noqa: E402
 from tensorflow import keras  # noqa: E402
@@ -112,6 +113,23 @@ def framework_numbers(model):
     }
 
 
+def renumber_unknown_dims(path):
+    """tf2onnx names dynamic dims unk__<global counter>, and the counter varies from run to run
+    (TF graph optimization is not deterministic). Renumber them unk__0, unk__1, ... in order of
+    first appearance so that regenerating gives the same inputs/outputs in the manifest.
+    Weights and nodes are left exactly as tf2onnx wrote them."""
+    m = onnx.load(path)
+    mapping = {}
+    vis = list(m.graph.input) + list(m.graph.output) + list(m.graph.value_info)
+    for v in vis:
+        if not v.type.HasField("tensor_type"):
+            continue
+        for d in v.type.tensor_type.shape.dim:
+            if d.HasField("dim_param") and d.dim_param.startswith("unk__"):
+                d.dim_param = mapping.setdefault(d.dim_param, "unk__%d" % len(mapping))
+    onnx.save(m, path)
+
+
 def first_line(e):
     lines = [l.strip() for l in str(e).splitlines() if l.strip()]
     return (type(e).__name__ + ": " + lines[0]) if lines else type(e).__name__
@@ -134,6 +152,8 @@ def main():
             randomize(model, 100 + i)
             fw = framework_numbers(model)
             tf2onnx.convert.from_keras(model, input_signature=sig, opset=OPSET, output_path=path)
+            renumber_unknown_dims(path)
+            onnx.checker.check_model(onnx.load(path))
         except Exception as e:
             msg = first_line(e)
             print("FAILED %s: %s" % (name, msg), flush=True)

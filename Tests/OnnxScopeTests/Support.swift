@@ -1,0 +1,165 @@
+import Foundation
+@testable import OnnxScope
+
+/// Paths and the fixture manifest shared by the tests.
+enum Fixtures {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    static func path(_ relative: String) -> String {
+        root.appendingPathComponent(relative).path
+    }
+
+    static let manifest: Manifest = {
+        do {
+            let data = try Data(contentsOf: root.appendingPathComponent("manifest.json"))
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            fatalError("Fixtures/manifest.json cannot be read: \(error)")
+        }
+    }()
+
+    static var allFiles: [String] { manifest.fixtures.map(\.file) }
+
+    static func entry(_ file: String) -> Manifest.Entry? {
+        manifest.fixtures.first { $0.file == file }
+    }
+}
+
+/// The parts of Fixtures/manifest.json the tests read. `stored` was computed by the
+/// `onnx` Python package (Fixtures/generate/onnx_counts.py) when the file was made;
+/// `framework` holds the exporting framework's own numbers.
+struct Manifest: Decodable {
+    var fixtures: [Entry]
+
+    struct Entry: Decodable, Sendable {
+        var file: String
+        var source: String
+        var exporter: String
+        var model: String
+        var framework: Framework?
+        var stored: Stored
+    }
+
+    struct Framework: Decodable, Sendable {
+        var name: String
+        var totalParameters: Int64
+        var buffers: Int64?
+        var parameters: [String: [Int64]]
+    }
+
+    struct Stored: Decodable, Sendable {
+        var irVersion: Int64
+        var opsets: [String: Int64]
+        var producer: InspectReport.Producer
+        var inputs: [InspectReport.IOValue]
+        var outputs: [InspectReport.IOValue]
+        var ops: [String: Int]
+        var nodes: Int
+        var weights: Weights
+    }
+
+    struct Weights: Decodable, Sendable {
+        var elements: Int64
+        var floatElements: Int64
+        var bytes: Int64
+        var tensors: Int
+        var byStorage: [String: Int64]
+        var inSubgraphs: Int64
+        var inFunctions: Int64
+        var external: External
+        var byDataType: [String: Int64]
+        var sparse: Sparse
+    }
+
+    struct External: Decodable, Sendable {
+        var tensors: Int
+        var bytes: Int64
+    }
+
+    struct Sparse: Decodable, Sendable {
+        var tensors: Int
+        var nonZero: Int64
+    }
+}
+
+/// A minimal protobuf writer for building test inputs byte by byte.
+struct ProtoWriter {
+    var bytes: [UInt8] = []
+
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func field(_ number: UInt64, varint value: UInt64) {
+        varint(number << 3)
+        varint(value)
+    }
+
+    mutating func field(_ number: UInt64, bytes payload: [UInt8]) {
+        varint(number << 3 | 2)
+        varint(UInt64(payload.count))
+        bytes.append(contentsOf: payload)
+    }
+
+    mutating func field(_ number: UInt64, string: String) {
+        field(number, bytes: Array(string.utf8))
+    }
+
+    static func message(_ build: (inout ProtoWriter) -> Void) -> [UInt8] {
+        var w = ProtoWriter()
+        build(&w)
+        return w.bytes
+    }
+}
+
+/// A scratch folder removed when the value is released.
+final class TemporaryFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("onnxscope-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// Hostile and broken inputs built in code.
+enum Hostile {
+    /// A model whose main graph nests `If` subgraphs `depth` levels deep.
+    static func nestedIfModel(depth: Int) -> [UInt8] {
+        var graph = ProtoWriter.message { g in g.field(2, string: "leaf") }
+        for _ in 0..<depth {
+            let attribute = ProtoWriter.message { a in
+                a.field(1, string: "then_branch")
+                a.field(20, varint: 5)
+                a.field(6, bytes: graph)
+            }
+            let node = ProtoWriter.message { n in
+                n.field(4, string: "If")
+                n.field(5, bytes: attribute)
+            }
+            graph = ProtoWriter.message { g in g.field(1, bytes: node) }
+        }
+        return ProtoWriter.message { m in
+            m.field(1, varint: 8)
+            m.field(7, bytes: graph)
+            m.field(8, bytes: ProtoWriter.message { o in o.field(2, varint: 17) })
+        }
+    }
+}
