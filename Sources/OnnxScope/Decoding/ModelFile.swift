@@ -7,7 +7,7 @@ public struct ModelFile: Sendable {
     public let fileSize: Int
     /// The decoded model; tensor payloads are references into the mapping.
     public let model: Model
-    /// Bytes of metadata handed to protobuf-c (the file less its tensor payloads).
+    /// Bytes of the file that are not inline tensor payloads.
     public let metadataBytes: Int
     /// Keeps the mapping alive for later payload reads.
     let mapping: MappedFile
@@ -35,7 +35,7 @@ public struct ModelFile: Sendable {
         }
         return ModelFile(
             path: path, fileSize: mapping.bytes.count, model: model,
-            metadataBytes: stripped.metadata.count, mapping: mapping)
+            metadataBytes: mapping.bytes.count - stripped.payloadBytes, mapping: mapping)
     }
 
     /// The folder that external-data locations are relative to.

@@ -26,7 +26,8 @@ struct PayloadStripper {
     static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
         var stripper = PayloadStripper(input: bytes)
         try stripper.message(.model, 0..<bytes.count, depth: 1)
-        return StrippedModel(metadata: stripper.output, payloads: stripper.payloads)
+        let payloadBytes = stripper.payloads.pieces.reduce(0) { $0 + $1.contentBytes }
+        return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes)
     }
 
     private mutating func message(_ kind: MessageKind, _ range: Range<Int>, depth: Int) throws(WireError) {
@@ -156,6 +157,8 @@ struct StrippedModel {
     var metadata: [UInt8]
     /// Where each tensor's payload lies in the original bytes.
     var payloads: PayloadTable
+    /// Bytes of payload content left out of ``metadata``.
+    var payloadBytes: Int = 0
 }
 
 /// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.
