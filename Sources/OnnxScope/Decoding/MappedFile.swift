@@ -9,8 +9,9 @@ import Darwin
 /// A file mapped read-only into memory. The mapping lives as long as this object.
 ///
 /// The file is opened `O_RDONLY` and mapped `PROT_READ`/`MAP_PRIVATE`: nothing here can
-/// write to it. Pages are read by the kernel only when touched, so mapping a 2 GB model
-/// and reading its metadata touches only the metadata's pages.
+/// write to it. Pages are read by the kernel only when touched, and read-ahead is turned
+/// off (`MADV_RANDOM`), so reading the metadata of a 2 GB model touches only the pages
+/// that hold metadata.
 final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     let bytes: UnsafeRawBufferPointer
@@ -36,6 +37,8 @@ final class MappedFile: @unchecked Sendable {
         }
         let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let mapped, mapped != MAP_FAILED else { throw .unreadable(MappedFile.errorText()) }
+        // Metadata is scattered between payloads: read-ahead would pull in weights.
+        _ = madvise(mapped, size, MADV_RANDOM)
         base = mapped
         bytes = UnsafeRawBufferPointer(start: mapped, count: size)
     }
