@@ -11,7 +11,7 @@ struct OnnxScopeCommand: ParsableCommand {
         Exit codes: 0 success; 2 usage error; 3 an input could not be read as an ONNX model.
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self]
+        subcommands: [Inspect.self, Layers.self]
     )
 
     /// Runs the command with the documented exit codes: usage errors exit 2 (not

@@ -66,7 +66,8 @@ private struct Converter {
             overload: string(n.overload),
             inputs: strings(n.input, n.n_input),
             outputs: strings(n.output, n.n_output),
-            attributes: list(n.attribute, n.n_attribute).map(attribute)
+            attributes: list(n.attribute, n.n_attribute).map(attribute),
+            metadata: list(n.metadata_props, n.n_metadata_props).map(entry)
         )
     }
 

@@ -44,3 +44,23 @@ public enum AttributeValue: Hashable, Sendable {
         }
     }
 }
+
+extension Node {
+    /// The integer attribute `name`, if present.
+    public func intAttribute(_ name: String) -> Int64? {
+        if case .int(let v) = attribute(name)?.value { return v }
+        return nil
+    }
+
+    /// The integer-list attribute `name`, if present.
+    public func intsAttribute(_ name: String) -> [Int64]? {
+        if case .ints(let v) = attribute(name)?.value { return v }
+        return nil
+    }
+
+    /// The string attribute `name` as UTF-8 text, if present.
+    public func stringAttribute(_ name: String) -> String? {
+        if case .string(let v) = attribute(name)?.value { return String(decoding: v, as: UTF8.self) }
+        return nil
+    }
+}

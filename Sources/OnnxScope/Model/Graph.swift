@@ -50,11 +50,14 @@ public struct Node: Hashable, Sendable {
     public var outputs: [String]
     /// Attributes in file order.
     public var attributes: [Attribute]
+    /// The node's `metadata_props` (exporters record source scopes here).
+    public var metadata: [MetadataEntry]
 
     /// Creates a node.
     public init(
         name: String = "", opType: String, domain: String = "", overload: String = "",
-        inputs: [String] = [], outputs: [String] = [], attributes: [Attribute] = []
+        inputs: [String] = [], outputs: [String] = [], attributes: [Attribute] = [],
+        metadata: [MetadataEntry] = []
     ) {
         self.name = name
         self.opType = opType
@@ -63,6 +66,7 @@ public struct Node: Hashable, Sendable {
         self.inputs = inputs
         self.outputs = outputs
         self.attributes = attributes
+        self.metadata = metadata
     }
 
     /// True when the node's domain is the default operator set (`""` or `ai.onnx`).

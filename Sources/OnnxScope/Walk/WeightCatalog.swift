@@ -70,10 +70,15 @@ public struct WeightCatalog: Sendable {
                     work.append(GraphVisit(
                         nodes: graph.nodes, initializers: graph.initializers, sparseInitializers: graph.sparseInitializers,
                         namespace: visit.namespace, placement: nested,
-                        path: "\(visit.path)/\(node.name.isEmpty ? node.opType : node.name).\(attribute.name)"))
+                        path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name)))
                 }
             }
         }
+    }
+
+    /// The path of a subgraph held by attribute `attribute` of the node at `position`.
+    static func subgraphPath(_ parent: String, _ node: Node, _ position: Int, _ attribute: String) -> String {
+        "\(parent)/\(node.name.isEmpty ? "\(node.opType)#\(position)" : node.name).\(attribute)"
     }
 
     /// The weight a `Constant` node holds, from whichever value attribute it carries.

@@ -1,0 +1,80 @@
+/// The formula audit of one layer: what the textbook formula and the exporting
+/// framework's storage convention predict, and whether what is stored agrees.
+public struct LayerAudit: Codable, Sendable, Equatable {
+    /// How the stored count relates to the predictions.
+    public enum Status: String, Codable, Sendable {
+        /// Stored equals the textbook formula.
+        case match
+        /// Stored differs from the textbook formula for a known reason, given in `explanation`.
+        case explained
+        /// Stored differs and no known reason accounts for it.
+        case mismatch
+    }
+
+    /// The note's formula (e.g. i·o + o for a dense layer).
+    public var textbook: Int64
+    /// What the framework's storage convention predicts (e.g. two RNN biases).
+    public var convention: Int64
+    /// Agreement of stored and predicted.
+    public var status: Status
+    /// One line saying why stored differs from textbook, or what is notable; empty for a plain match.
+    public var explanation: String
+}
+
+/// The textbook formulas of the well-known note on counting parameters by hand, and the
+/// storage conventions of ONNX exporters. All arithmetic saturates instead of trapping.
+public enum Formulas {
+    /// FFNN layer: i·o + o.
+    public static func dense(inputs i: Int64, outputs o: Int64) -> Int64 { add(mul(i, o), o) }
+
+    /// RNN family, one direction: n·((h+i)·h + h), n = 1 (RNN), 3 (GRU), 4 (LSTM).
+    public static func recurrentTextbook(gates n: Int64, inputs i: Int64, hidden h: Int64) -> Int64 {
+        mul(n, add(mul(add(h, i), h), h))
+    }
+
+    /// RNN family as ONNX and PyTorch store it, one direction: n·(h·i + h·h + 2h).
+    public static func recurrentTwoBias(gates n: Int64, inputs i: Int64, hidden h: Int64) -> Int64 {
+        mul(n, add(add(mul(h, i), mul(h, h)), mul(2, h)))
+    }
+
+    /// Convolution: (f·f·i + 1)·o, generalised to any kernel rank and to groups:
+    /// (∏kernel · i/groups + 1)·o.
+    public static func conv(kernel: [Int64], inputs i: Int64, outputs o: Int64, groups g: Int64) -> Int64 {
+        let k = kernel.reduce(Int64(1)) { mul($0, $1) }
+        return mul(add(mul(k, g > 0 ? i / g : i), 1), o)
+    }
+
+    /// Multi-head attention: 4·(x·x + x) for the Q, K, V and output projections.
+    public static func attention(width x: Int64) -> Int64 { mul(4, add(mul(x, x), x)) }
+
+    /// LayerNorm: 2x (γ and β).
+    public static func layerNorm(width x: Int64) -> Int64 { mul(2, x) }
+
+    /// The note's feed-forward network: one x·x + x layer.
+    public static func noteFeedForward(width x: Int64) -> Int64 { dense(inputs: x, outputs: x) }
+
+    /// A real two-layer feed-forward network: x·d_ff + d_ff + d_ff·x + x.
+    public static func feedForward(width x: Int64, inner d: Int64) -> Int64 {
+        add(dense(inputs: x, outputs: d), dense(inputs: d, outputs: x))
+    }
+
+    /// Encoder block: MHA + 2·LN + FFN.
+    public static func encoderBlock(width x: Int64, ffn: Int64) -> Int64 {
+        add(add(attention(width: x), mul(2, layerNorm(width: x))), ffn)
+    }
+
+    /// Decoder block: 2·MHA + 3·LN + FFN.
+    public static func decoderBlock(width x: Int64, ffn: Int64) -> Int64 {
+        add(add(mul(2, attention(width: x)), mul(3, layerNorm(width: x))), ffn)
+    }
+
+    static func mul(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, o) = a.multipliedReportingOverflow(by: b)
+        return o ? .max : r
+    }
+
+    static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (r, o) = a.addingReportingOverflow(b)
+        return o ? .max : r
+    }
+}

@@ -1,0 +1,181 @@
+/// Applies the formulas to a recognized layer and explains any difference from what
+/// is stored, from what the recognizer observed.
+public enum LayerAuditor {
+    private typealias F = Formulas
+
+    /// The audit of `layer` (its children are audited separately).
+    public static func audit(_ layer: Layer) -> LayerAudit {
+        switch layer.kind {
+        case .dense: dense(layer)
+        case .conv, .convTranspose: conv(layer)
+        case .rnn, .gru, .lstm: recurrent(layer)
+        case .embedding: simple(layer, F.mul(layer.int("vocabSize"), layer.int("width")), what: "V·x")
+        case .layerNorm: norm(layer, textbook: F.layerNorm(width: layer.int("width")))
+        case .rmsNorm: simple(layer, layer.int("width"), what: "x (γ only)")
+        case .batchNorm: batchNorm(layer)
+        case .multiHeadAttention: attention(layer)
+        case .transformerEncoderBlock, .transformerDecoderBlock: block(layer)
+        }
+    }
+
+    private static func dense(_ layer: Layer) -> LayerAudit {
+        let i = layer.int("inputSize"), o = layer.int("outputSize")
+        let textbook = F.dense(inputs: i, outputs: o)
+        let hasBias = layer.hyper["bias"] == .bool(true)
+        let convention = hasBias ? textbook : F.mul(i, o)
+        var notes: [String] = []
+        for observation in layer.observations {
+            switch observation {
+            case .sharesWeight(let owner, _):
+                notes.append("weight shared with \(owner) (tied head): counted once, there")
+            case .duplicatesWeight(let of):
+                notes.append("tied head stored twice: the weight repeats \(of)'s table (+\(F.mul(i, o)) stored elements)")
+            case .transposedWeight:
+                notes.append("weight stored transposed")
+            case .quantized(let how):
+                notes.append("quantized: \(how)")
+            case .partOfPackedWeight(let name):
+                notes.append("a slice of the packed weight \(name)")
+            case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
+                 .unrolled, .runningStatistics:
+                break
+            }
+        }
+        if !hasBias {
+            notes.insert("no bias stored: the layer has none, or the exporter dropped an all-zero bias (−\(o))", at: 0)
+        }
+        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
+    }
+
+    private static func conv(_ layer: Layer) -> LayerAudit {
+        guard case .ints(let kernel) = layer.hyper["kernel"] else {
+            return LayerAudit(textbook: 0, convention: 0, status: .mismatch, explanation: "kernel unknown")
+        }
+        let i = layer.int("inChannels"), o = layer.int("outChannels"), g = max(1, layer.int("groups"))
+        let textbook = F.conv(kernel: kernel, inputs: i, outputs: o, groups: g)
+        let hasBias = layer.hyper["bias"] == .bool(true)
+        let convention = hasBias ? textbook : F.add(textbook, -o)
+        var notes: [String] = []
+        if !hasBias { notes.append("no bias stored (−\(o)): the layer has none, or it was dropped as zero") }
+        if layer.observations.contains(.possiblyFoldedBatchNorm) {
+            notes.append("weights renamed by the exporter: a following BatchNorm was probably folded into this Conv's weight and bias")
+        }
+        if g > 1 { notes.append(g == i && g == o ? "depthwise (groups = channels)" : "grouped: \(g) groups of \(i / g) input channels") }
+        for case .quantized(let how) in layer.observations { notes.append("quantized: \(how)") }
+        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
+    }
+
+    private static func recurrent(_ layer: Layer) -> LayerAudit {
+        if !layer.children.isEmpty {
+            let audits = layer.children.map(audit)
+            let textbook = audits.reduce(0) { F.add($0, $1.textbook) }
+            let convention = audits.reduce(0) { F.add($0, $1.convention) }
+            let reasons = Array(Set(audits.map(\.explanation).filter { !$0.isEmpty })).sorted()
+            return verdict(layer, textbook: textbook, convention: convention,
+                           notes: ["\(layer.children.count) stacked layers"] + reasons)
+        }
+        let n: Int64 = layer.kind == .lstm ? 4 : layer.kind == .gru ? 3 : 1
+        let i = layer.int("inputSize"), h = layer.int("hiddenSize"), dirs = max(1, layer.int("directions"))
+        let textbook = F.mul(dirs, F.recurrentTextbook(gates: n, inputs: i, hidden: h))
+        var convention = F.mul(dirs, F.recurrentTwoBias(gates: n, inputs: i, hidden: h))
+        var notes: [String] = []
+        let extra = F.mul(dirs, F.mul(n, h))
+        if layer.observations.contains(.noBias) {
+            convention = F.mul(dirs, F.mul(n, F.add(F.mul(h, i), F.mul(h, h))))
+            notes.append("no bias stored (B absent means zero biases)")
+        } else if layer.stored == convention {
+            if layer.observations.contains(.recurrentBiasAllZero) {
+                notes.append("stored B is \(2 * n)h per direction: ONNX keeps W- and R-biases, the note counts one (+\(extra)); the R-bias is all zero, so this follows the Keras single-bias convention")
+            } else {
+                notes.append("ONNX and PyTorch keep two biases (W and R), the note counts one: +\(extra)")
+            }
+        }
+        if layer.observations.contains(.peepholes) {
+            convention = F.add(convention, F.mul(dirs, F.mul(3, h)))
+            notes.append("peephole weights P: +\(F.mul(dirs, F.mul(3, h)))")
+        }
+        for observation in layer.observations {
+            if case .unrolled(let how) = observation { notes.append("recurrence unrolled \(how)") }
+            if case .foldedInitialStates(let count) = observation {
+                notes.append("\(count) non-trainable elements of constant-folded initial states")
+            }
+        }
+        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
+    }
+
+    private static func norm(_ layer: Layer, textbook: Int64) -> LayerAudit {
+        let x = layer.int("width")
+        if layer.observations.contains(.noBias) {
+            return verdict(layer, textbook: textbook, convention: x, notes: ["no β stored (−\(x))"])
+        }
+        return verdict(layer, textbook: textbook, convention: textbook, notes: [])
+    }
+
+    private static func batchNorm(_ layer: Layer) -> LayerAudit {
+        let x = layer.int("width")
+        let notes = layer.observations.contains(.runningStatistics)
+            ? ["plus \(layer.nonTrainable) non-trainable running mean and variance"] : []
+        return verdict(layer, textbook: F.mul(2, x), convention: F.mul(2, x), notes: notes)
+    }
+
+    private static func simple(_ layer: Layer, _ formula: Int64, what: String) -> LayerAudit {
+        verdict(layer, textbook: formula, convention: formula, notes: [])
+    }
+
+    private static func attention(_ layer: Layer) -> LayerAudit {
+        let x = layer.int("width")
+        let textbook = F.attention(width: x)
+        var convention = textbook
+        var notes: [String] = []
+        if let kdim = layer.hyper["kdim"]?.int, let vdim = layer.hyper["vdim"]?.int {
+            // Q and output projections are x·x + x; K and V read kdim and vdim inputs.
+            convention = F.add(F.mul(2, F.add(F.mul(x, x), x)), F.add(F.add(F.mul(x, kdim), x), F.add(F.mul(x, vdim), x)))
+            notes.append("K and V project from kdim \(kdim) and vdim \(vdim), not x: \(F.add(convention, -textbook) >= 0 ? "+" : "")\(F.add(convention, -textbook))")
+        }
+        if layer.hyper["bias"] == .bool(false) {
+            convention = F.add(convention, -F.mul(4, x))
+            notes.append("no projection biases stored (−\(F.mul(4, x)))")
+        }
+        if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
+        if layer.hyper["selfAttention"] == .bool(false) { notes.append("cross-attention") }
+        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
+    }
+
+    private static func block(_ layer: Layer) -> LayerAudit {
+        let x = layer.int("width"), d = layer.int("ffnSize")
+        let decoder = layer.kind == .transformerDecoderBlock
+        let real = F.feedForward(width: x, inner: d)
+        let note = F.noteFeedForward(width: x)
+        let textbook = decoder ? F.decoderBlock(width: x, ffn: note) : F.encoderBlock(width: x, ffn: note)
+        var convention = decoder ? F.decoderBlock(width: x, ffn: real) : F.encoderBlock(width: x, ffn: real)
+        var notes = ["the note's FFN is one x·x + x layer (\(note)); this block's has two, x→\(d)→x (\(real)): \(F.add(real, -note) >= 0 ? "+" : "")\(F.add(real, -note))"]
+        // Sub-layers that differ from their own textbook figures (kdim, missing biases) carry over.
+        let childAudits = layer.children.map(audit)
+        let childDelta = zip(layer.children, childAudits).reduce(Int64(0)) { F.add($0, F.add($1.1.convention, -$1.1.textbook)) }
+        if childDelta != 0 {
+            convention = F.add(convention, childDelta)
+            notes.append("sub-layers differ from their formulas by \(childDelta)")
+        }
+        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
+    }
+
+    /// match when stored is the textbook figure; explained when it is the convention's;
+    /// mismatch otherwise.
+    private static func verdict(_ layer: Layer, textbook: Int64, convention: Int64, notes: [String]) -> LayerAudit {
+        let status: LayerAudit.Status
+        var lines = notes
+        if layer.stored == textbook {
+            status = .match
+            // Reasons for a difference that did not happen are not worth saying.
+            lines = notes.filter { !$0.hasPrefix("ONNX and PyTorch keep") }
+        } else if layer.stored == convention {
+            status = .explained
+        } else if layer.observations.contains(where: { if case .duplicatesWeight = $0 { true } else if case .sharesWeight = $0 { true } else if case .quantized = $0 { true } else { false } }) {
+            status = .explained
+        } else {
+            status = .mismatch
+            lines.insert("stored \(layer.stored) matches neither the textbook (\(textbook)) nor the convention (\(convention))", at: 0)
+        }
+        return LayerAudit(textbook: textbook, convention: convention, status: status, explanation: lines.joined(separator: "; "))
+    }
+}

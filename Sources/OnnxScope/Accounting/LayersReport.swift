@@ -1,0 +1,168 @@
+/// What `onnxscope layers` reports: every recognized layer with its hyper-parameters and
+/// formula audit, totals by kind, coverage, and the weights no layer claimed. Its JSON
+/// keys are a contract (see README).
+public struct LayersReport: Codable, Sendable, Equatable {
+    public var schemaVersion: Int = 1
+    /// The file as named on the command line.
+    public var file: String
+    /// Top-level layers in graph order; composite layers hold their parts in `children`.
+    public var layers: [Entry]
+    /// Totals by kind, blocks and trainability.
+    public var totals: Totals
+    /// Floating-point weight elements attributed to layers ÷ all floating-point weight elements.
+    public var coverage: Coverage
+    /// Stored weights no layer claimed.
+    public var unattributed: [Unattributed]
+    /// Stored weights whose values are never read: nodes use only their shape. Left out
+    /// of the coverage ratio (they are not parameters of any computation).
+    public var readOnlyForShape: [Unattributed]
+    /// Layers whose stored count matches neither formula, as findings.
+    public var findings: [Finding]
+
+    /// One layer.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var nodes: [String]
+        public var weights: [String]
+        public var hyper: [String: HyperValue]
+        /// Elements of its trainable parameters.
+        public var stored: Int64
+        /// Elements of attributed non-trainable state.
+        public var nonTrainable: Int64
+        public var predicted: Predicted
+        public var status: String
+        public var explanation: String
+        public var children: [Entry]
+    }
+
+    /// Formula predictions.
+    public struct Predicted: Codable, Sendable, Equatable {
+        public var textbook: Int64
+        public var convention: Int64
+    }
+
+    /// Model-level totals.
+    public struct Totals: Codable, Sendable, Equatable {
+        /// Elements by the kind of the outermost layer below block level that owns them.
+        public var byKind: [String: Int64]
+        /// Number of transformer blocks of each kind (the stacks m and n).
+        public var blocks: [String: Int]
+        /// Elements of weights that are layer parameters.
+        public var trainable: Int64
+        /// All other stored elements: running statistics, initial states, shape constants, unattributed.
+        public var nonTrainable: Int64
+        /// Number of layers, composite ones included.
+        public var layerCount: Int
+    }
+
+    /// Attribution coverage of floating-point weights.
+    public struct Coverage: Codable, Sendable, Equatable {
+        /// Floating-point elements of weights that recognized layers own.
+        public var attributedElements: Int64
+        /// Floating-point elements of all stored weights, less those read only for their shape.
+        public var floatElements: Int64
+        /// attributedElements ÷ floatElements (1 when there are none).
+        public var ratio: Double
+    }
+
+    /// A weight no layer claimed.
+    public struct Unattributed: Codable, Sendable, Equatable {
+        public var name: String
+        public var type: String
+        public var shape: [Int64]
+        public var elements: Int64
+        public var consumers: [String]
+    }
+}
+
+extension LayersReport {
+    /// Recognizes and audits the layers of an opened model.
+    public init(file: ModelFile) {
+        let catalog = WeightCatalog(model: file.model)
+        let recognition = LayerRecognition(file: file, catalog: catalog)
+        self.file = file.path
+        layers = recognition.layers.map(LayersReport.entry)
+
+        var byName: [String: StoredWeight] = [:]
+        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = w }
+        var byKind: [String: Int64] = [:]
+        var counted = Set<String>()
+        var nonTrainableNames = Set<String>()
+        var blocks: [String: Int] = [:]
+        var layerCount = 0
+        func visit(_ layer: Layer) {
+            layerCount += 1
+            if layer.kind == .transformerEncoderBlock || layer.kind == .transformerDecoderBlock {
+                blocks[layer.kind.rawValue, default: 0] += 1
+                layer.children.forEach(visit)
+                return
+            }
+            layerCount += layer.flattened.count - 1
+            for part in layer.flattened {
+                nonTrainableNames.formUnion(part.nonTrainableWeights)
+                for name in part.weights where counted.insert(name).inserted {
+                    byKind[layer.kind.rawValue, default: 0] += byName[name].map(elements) ?? 0
+                }
+            }
+        }
+        recognition.layers.forEach(visit)
+
+        var trainable: Int64 = 0, total: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
+        var unattributed: [Unattributed] = []
+        let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
+        for w in catalog.weights {
+            let n = elements(w)
+            total = Formulas.add(total, n)
+            if w.dataType.isFloatingPoint, !shapeOnly.contains(w.name) { allFloat = Formulas.add(allFloat, n) }
+            if counted.contains(w.name) {
+                if w.dataType.isFloatingPoint { attributedFloat = Formulas.add(attributedFloat, n) }
+                if !nonTrainableNames.contains(w.name) { trainable = Formulas.add(trainable, n) }
+            } else if !shapeOnly.contains(w.name) {
+                unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
+                                                 consumers: catalog.consumers(of: w)))
+            }
+        }
+        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainable),
+                        layerCount: layerCount)
+        coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
+                            ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
+        // Floating-point weights first: they are the ones a layer should have claimed.
+        self.unattributed = unattributed.sorted {
+            let a = DataTypeName.isFloating($0.type), b = DataTypeName.isFloating($1.type)
+            return a != b ? a : ($0.elements, $1.name) > ($1.elements, $0.name)
+        }
+        readOnlyForShape = recognition.shapeOnlyWeights.map {
+            Unattributed(name: $0.name, type: $0.dataType.name, shape: $0.dims, elements: elements($0), consumers: catalog.consumers(of: $0))
+        }
+        findings = layers.flatMap(LayersReport.mismatches) + readOnlyForShape.map {
+            Finding(severity: .info, code: "weight-read-only-for-shape",
+                    message: "\($0.elements) stored elements whose values no node reads: only their shape is used",
+                    location: $0.name)
+        }
+    }
+
+    private static func entry(_ layer: Layer) -> Entry {
+        let audit = LayerAuditor.audit(layer)
+        return Entry(
+            name: layer.name, kind: layer.kind.rawValue, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
+            stored: layer.stored, nonTrainable: layer.nonTrainable,
+            predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
+            status: audit.status.rawValue, explanation: audit.explanation, children: layer.children.map(entry))
+    }
+
+    private static func mismatches(_ entry: Entry) -> [Finding] {
+        var result: [Finding] = []
+        if entry.status == LayerAudit.Status.mismatch.rawValue {
+            result.append(Finding(severity: .warning, code: "formula-mismatch", message: entry.explanation, location: entry.name))
+        }
+        return result + entry.children.flatMap(mismatches)
+    }
+}
+
+/// Floating-point test on data type names, as reports carry them.
+enum DataTypeName {
+    static func isFloating(_ name: String) -> Bool {
+        (0...30).lazy.map { DataType(code: Int32($0)) }.first { $0.name == name }?.isFloatingPoint ?? false
+    }
+}

@@ -1,0 +1,220 @@
+/// Multi-head attention, grouped from already recognized Dense projections around an
+/// attention core. Cores: the decomposed form (scores `MatMul` → `Softmax` → `MatMul` with
+/// V), the ONNX opset-23 `Attention` op, and com.microsoft `MultiHeadAttention`;
+/// com.microsoft `Attention` also carries the packed QKV weight itself.
+enum AttentionRecognizer {
+    /// Ops between a projection and the attention core that change no weight count.
+    private static let pathOps: Set<String> = [
+        "Reshape", "Transpose", "Mul", "Div", "Gather", "Split", "Slice", "Squeeze", "Unsqueeze", "Cast",
+        "Identity", "Add", "Expand", "Concat",
+    ]
+    private static let scoreOps: Set<String> = ["Add", "Mul", "Div", "Where", "Cast", "Sub", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Transpose"]
+
+    private struct Core {
+        var nodes: [Int]
+        var query: String
+        var key: String
+        var value: String
+        var output: String
+        var heads: Int64?
+        var scales: [String]
+    }
+
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        var spans = spans
+        var byOutput: [String: Int] = [:]
+        var byInput: [String: [Int]] = [:]
+        for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
+            if let o = s.output { byOutput[o] = k }
+            if let i = s.input { byInput[i, default: []].append(k) }
+        }
+        var grouped = Set<Int>()
+        var result: [LayerSpan] = []
+        for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+            guard let core = core(graph, i) else { continue }
+            var extraWeights: [StoredWeight] = []
+            var reshapes: [Int] = []
+            var visited: [Int] = []
+            let q = source(graph, core.query, byOutput, &extraWeights, &reshapes, &visited)
+            var ignored: [Int] = []
+            let k = source(graph, core.key, byOutput, &extraWeights, &ignored, &visited)
+            let v = source(graph, core.value, byOutput, &extraWeights, &ignored, &visited)
+            guard let q, let k, let v, let out = outputProjection(graph, core.output, byInput, spans),
+                  ![q, k, v, out].contains(where: grouped.contains) else { continue }
+            let width = spans[out].layer.int("outputSize")
+            let projections = Array(Set([q, k, v])).sorted()
+            let packed = projections.count == 1
+            var heads = core.heads ?? headsFromReshapes(graph, reshapes, width: width)
+            if heads == nil {
+                let scales = core.scales + visited.filter { ["Mul", "Div"].contains(graph.nodes[$0].opType) }.flatMap { graph.nodes[$0].inputs }
+                heads = headsFromScales(graph, scales, width: width)
+            }
+            let nodeIndices = core.nodes + visited
+            let name = LayerNaming.name(graph, nodes: core.nodes)
+            var children = projections.map { spans[$0].layer } + [spans[out].layer]
+            let roles = packed ? ["in_proj"] : projections.map { p -> String in
+                if p == q { return p == k ? "qk_proj" : "q_proj" }
+                if p == k { return p == v ? "kv_proj" : "k_proj" }
+                return "v_proj"
+            }
+            for c in children.indices where children[c].name == name || !children[c].name.hasPrefix(name) {
+                children[c].name = "\(name).\(c < roles.count ? roles[c] : "out_proj")"
+            }
+            var hyper: [String: HyperValue] = ["width": .int(width), "bias": .bool(!children.contains { $0.observations.contains(.noBias) } || !extraWeights.isEmpty)]
+            if let heads { hyper["heads"] = .int(heads) }
+            let kdim = spans[k].layer.int("inputSize"), vdim = spans[v].layer.int("inputSize")
+            if !packed, kdim != width || vdim != width {
+                hyper["kdim"] = .int(kdim)
+                hyper["vdim"] = .int(vdim)
+            }
+            let selfAttention = spans[q].input == spans[k].input
+            hyper["selfAttention"] = .bool(selfAttention)
+            var observations: [LayerObservation] = packed ? [.packedQKV] : []
+            if children.contains(where: { $0.observations.contains(.transposedWeight) }) { observations.append(.transposedWeight) }
+            let extraNames = Array(Set(extraWeights.map(\.name))).sorted()
+            let mha = Layer(
+                name: name, kind: .multiHeadAttention,
+                nodes: nodeIndices.sorted().map(graph.label) + children.flatMap(\.nodes), weights: extraNames,
+                hyper: hyper, stored: children.reduce(0) { $0 + $1.stored } + extraNames.compactMap(graph.weight).reduce(0) { $0 + elements($1) },
+                observations: observations, children: children)
+            context.claim(graph, nodes: nodeIndices)
+            grouped.formUnion(projections + [out])
+            result.append(LayerSpan(
+                layer: mha, graph: graph,
+                nodeIndices: nodeIndices + projections.flatMap { spans[$0].nodeIndices } + spans[out].nodeIndices,
+                input: spans[q].input, output: spans[out].output, keyInput: spans[k].input))
+        }
+        spans = spans.enumerated().filter { !grouped.contains($0.offset) }.map(\.element)
+        return spans + result
+    }
+
+    /// The attention core starting at node `i`, if it is one.
+    private static func core(_ graph: GraphIndex, _ i: Int) -> Core? {
+        let node = graph.nodes[i]
+        switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
+        case ("", "Softmax"):
+            guard let scores = backTo(graph, node.inputs.first, op: "MatMul", through: scoreOps),
+                  let out = node.outputs.first, let mix = forwardToMatMul(graph, out) else { return nil }
+            let m1 = graph.nodes[scores.node], m2 = graph.nodes[mix]
+            guard m1.inputs.count == 2, m2.inputs.count == 2 else { return nil }
+            return Core(nodes: [scores.node, i, mix] + scores.path, query: m1.inputs[0], key: m1.inputs[1],
+                        value: m2.inputs[1], output: m2.outputs.first ?? "", heads: nil,
+                        scales: scores.path.flatMap { graph.nodes[$0].inputs })
+        case ("", "Attention"), ("com.microsoft", "MultiHeadAttention"):
+            guard node.inputs.count >= 3 else { return nil }
+            let heads = node.intAttribute("q_num_heads") ?? node.intAttribute("num_heads")
+            return Core(nodes: [i], query: node.inputs[0], key: node.inputs[1], value: node.inputs[2],
+                        output: node.outputs.first ?? "", heads: heads, scales: [])
+        default:
+            return nil
+        }
+    }
+
+    /// Walks back from `value` through `ops` to the nearest node of type `op`.
+    private static func backTo(_ graph: GraphIndex, _ value: String?, op: String, through ops: Set<String>) -> (node: Int, path: [Int])? {
+        guard let value else { return nil }
+        var frontier = [value]
+        var path: [Int] = []
+        for _ in 0..<8 {
+            var next: [String] = []
+            for v in frontier {
+                guard let p = graph.producer(of: v) else { continue }
+                if graph.nodes[p].opType == op { return (p, path) }
+                if ops.contains(graph.nodes[p].opType) {
+                    path.append(p)
+                    next += graph.nodes[p].inputs.filter { !$0.isEmpty && graph.weight($0) == nil }
+                }
+            }
+            frontier = next
+            if frontier.isEmpty { break }
+        }
+        return nil
+    }
+
+    private static func forwardToMatMul(_ graph: GraphIndex, _ value: String) -> Int? {
+        var current = value
+        for _ in 0..<6 {
+            let uses = graph.uses(of: current)
+            if let m = uses.first(where: { graph.nodes[$0.node].opType == "MatMul" && $0.slot == 0 }) { return m.node }
+            guard let pass = uses.first(where: {
+                ["Cast", "Dropout", "Identity", "Unsqueeze", "Squeeze", "Transpose", "Reshape"].contains(graph.nodes[$0.node].opType)
+            }),
+                  let out = graph.nodes[pass.node].outputs.first else { return nil }
+            current = out
+        }
+        return nil
+    }
+
+    /// The Dense projection that `value` is computed from, through shape ops.
+    private static func source(
+        _ graph: GraphIndex, _ value: String, _ byOutput: [String: Int], _ extra: inout [StoredWeight],
+        _ reshapes: inout [Int], _ visited: inout [Int]
+    ) -> Int? {
+        var frontier = [value]
+        for _ in 0..<14 {
+            var next: [String] = []
+            for v in frontier {
+                if let s = byOutput[v] { return s }
+                guard let p = graph.producer(of: v), pathOps.contains(graph.nodes[p].opType) else { continue }
+                let node = graph.nodes[p]
+                if node.opType == "Reshape" { reshapes.append(p) }
+                visited.append(p)
+                for input in node.inputs where !input.isEmpty {
+                    if let w = graph.weight(input) {
+                        if node.opType == "Add", w.dataType.isFloatingPoint, elements(w) > 1 { extra.append(w) }
+                    } else if graph.producer(of: input) != nil, !graph.isMaterializedConstant(input) {
+                        next.append(input)
+                    }
+                }
+            }
+            frontier = next
+            if frontier.isEmpty { break }
+        }
+        return nil
+    }
+
+    /// The Dense layer that reads the attention output, through shape ops.
+    private static func outputProjection(_ graph: GraphIndex, _ value: String, _ byInput: [String: [Int]], _ spans: [LayerSpan]) -> Int? {
+        var current = value
+        for _ in 0..<6 {
+            if let s = byInput[current]?.first { return s }
+            // Shape reads do not count: they only look at the value's dimensions.
+            let uses = graph.uses(of: current).filter { !["Shape", "Size"].contains(graph.nodes[$0.node].opType) }
+            guard uses.count == 1, ["Transpose", "Reshape", "Cast", "Identity", "Squeeze", "Unsqueeze", "Flatten"]
+                .contains(graph.nodes[uses[0].node].opType), let out = graph.nodes[uses[0].node].outputs.first else { return nil }
+            current = out
+        }
+        return nil
+    }
+
+    /// Heads from a head-splitting reshape: its target's last dimension is the head size.
+    private static func headsFromReshapes(_ graph: GraphIndex, _ reshapes: [Int], width: Int64) -> Int64? {
+        for r in reshapes {
+            let node = graph.nodes[r]
+            guard node.inputs.count == 2 else { continue }
+            var last: Int64?
+            if let shape = graph.integers(node.inputs[1]) {
+                last = shape.last
+            } else if let p = graph.producer(of: node.inputs[1]), graph.nodes[p].opType == "Concat",
+                      let tail = graph.nodes[p].inputs.last, let values = graph.integers(tail) {
+                last = values.last
+            }
+            if let d = last, d > 1, d < width, width % d == 0 { return width / d }
+        }
+        return nil
+    }
+
+    /// Heads from the score scaling: 1/√d on the scores, or d^(-1/4) on Q and K.
+    private static func headsFromScales(_ graph: GraphIndex, _ values: [String], width: Int64) -> Int64? {
+        for v in values {
+            guard let s = graph.numbers(v, limit: 1)?.first, s > 0 else { continue }
+            for candidate in [1 / (s * s), s * s, pow4(1 / s)] {
+                let d = candidate.rounded()
+                if abs(candidate - d) < 1e-3, d >= 1, Int64(d) < width, width % Int64(d) == 0 { return width / Int64(d) }
+            }
+        }
+        return nil
+    }
+
+    private static func pow4(_ x: Double) -> Double { x * x * x * x }
+}

@@ -1,0 +1,49 @@
+/// Convolutions: `Conv`, `ConvTranspose`, `QLinearConv` and `ConvInteger`, 1-D to 3-D,
+/// grouped and depthwise.
+enum ConvRecognizer {
+    static func recognize(_ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        var spans: [LayerSpan] = []
+        for (i, node) in graph.nodes.enumerated() where node.isDefaultDomain && !context.isClaimed(graph, i) {
+            // (weight slot, bias slot, quantization-parameter slots)
+            let slots: (Int, Int?, [Int])
+            switch node.opType {
+            case "Conv", "ConvTranspose": slots = (1, 2, [])
+            case "QLinearConv": slots = (3, 8, [1, 2, 4, 5, 6, 7])
+            case "ConvInteger": slots = (1, nil, [2, 3])
+            default: continue
+            }
+            guard node.inputs.count > slots.0, let w = graph.traceWeight(node.inputs[slots.0]), w.weight.dims.count >= 3 else {
+                continue
+            }
+            let groups = node.intAttribute("group") ?? 1
+            let transposed = node.opType == "ConvTranspose"
+            let inChannels = transposed ? w.weight.dims[0] : w.weight.dims[1] * groups
+            let outChannels = transposed ? w.weight.dims[1] * groups : w.weight.dims[0]
+            var bias: StoredWeight?
+            if let b = slots.1, node.inputs.count > b, !node.inputs[b].isEmpty {
+                bias = graph.traceWeight(node.inputs[b])?.weight
+            }
+            let quantization = slots.2.compactMap { node.inputs.indices.contains($0) ? graph.traceWeight(node.inputs[$0])?.weight : nil }
+            var weights = [w.weight.name] + (bias.map { [$0.name] } ?? [])
+            weights += quantization.map(\.name)
+            var observations: [LayerObservation] = []
+            if bias == nil { observations.append(.noBias) }
+            if bias != nil, w.weight.name.hasPrefix("onnx::") { observations.append(.possiblyFoldedBatchNorm) }
+            if !quantization.isEmpty { observations.append(.quantized("\(node.opType) with stored scales and zero points")) }
+            let nodes = [i] + w.via
+            var layer = Layer(
+                name: LayerNaming.name(graph, nodes: nodes, weights: weights),
+                kind: transposed ? .convTranspose : .conv,
+                nodes: nodes.sorted().map(graph.label), weights: weights,
+                hyper: ["inChannels": .int(inChannels), "outChannels": .int(outChannels),
+                        "kernel": .ints(Array(w.weight.dims.dropFirst(2))), "groups": .int(groups), "bias": .bool(bias != nil)],
+                stored: elements(w.weight) + (bias.map(elements) ?? 0),
+                nonTrainable: quantization.reduce(0) { $0 + elements($1) },
+                observations: observations)
+            layer.nonTrainableWeights = quantization.map(\.name)
+            context.claim(graph, nodes: nodes)
+            spans.append(LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: node.outputs.first))
+        }
+        return spans
+    }
+}

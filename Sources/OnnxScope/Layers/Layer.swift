@@ -1,0 +1,140 @@
+/// The kinds of layer OnnxScope recognizes.
+public enum LayerKind: String, Codable, Sendable, CaseIterable {
+    case dense = "Dense"
+    case conv = "Conv"
+    case convTranspose = "ConvTranspose"
+    case rnn = "RNN"
+    case gru = "GRU"
+    case lstm = "LSTM"
+    case embedding = "Embedding"
+    case layerNorm = "LayerNorm"
+    case batchNorm = "BatchNorm"
+    case rmsNorm = "RMSNorm"
+    case multiHeadAttention = "MultiHeadAttention"
+    case transformerEncoderBlock = "TransformerEncoderBlock"
+    case transformerDecoderBlock = "TransformerDecoderBlock"
+}
+
+/// A hyper-parameter value.
+public enum HyperValue: Hashable, Sendable, Codable {
+    case int(Int64)
+    case bool(Bool)
+    case ints([Int64])
+    case text(String)
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        case .ints(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Int64.self) {
+            self = .int(v)
+        } else if let v = try? c.decode([Int64].self) {
+            self = .ints(v)
+        } else {
+            self = .text(try c.decode(String.self))
+        }
+    }
+
+    /// The value as an integer, for `int`.
+    public var int: Int64? {
+        if case .int(let v) = self { return v }
+        return nil
+    }
+
+    /// Short text for tables: `16`, `yes`, `3x3`.
+    public var text: String {
+        switch self {
+        case .int(let v): String(v)
+        case .bool(let v): v ? "yes" : "no"
+        case .ints(let v): v.map(String.init).joined(separator: "x")
+        case .text(let v): v
+        }
+    }
+}
+
+/// Something a recognizer noticed about how a layer is stored, which the formula audit
+/// uses to explain a difference instead of flagging it.
+public enum LayerObservation: Hashable, Sendable {
+    /// Q, K and V projections packed into one weight.
+    case packedQKV
+    /// A weight stored transposed relative to the op's natural layout.
+    case transposedWeight
+    /// No bias stored (the layer has none, or an all-zero bias was dropped).
+    case noBias
+    /// The recurrent R-bias half of B is all zero (a single-bias framework such as Keras).
+    case recurrentBiasAllZero
+    /// Initial states stored as constants (folded zeros), with their elements.
+    case foldedInitialStates(Int64)
+    /// LSTM peephole weights are present.
+    case peepholes
+    /// The Conv bias may hold a folded BatchNorm (weights renamed by the exporter).
+    case possiblyFoldedBatchNorm
+    /// A weight shared with another layer (a tied head); counted once, in that layer.
+    case sharesWeight(with: String, elements: Int64)
+    /// The weight duplicates another layer's values byte for byte (a tied head stored twice).
+    case duplicatesWeight(of: String)
+    /// The recurrence is unrolled: by time step, or into a `Loop` body.
+    case unrolled(String)
+    /// BatchNorm running mean and variance are stored (non-trainable).
+    case runningStatistics
+    /// Weights stored quantized; the text says how.
+    case quantized(String)
+    /// Only part of this weight belongs to the layer (a slice of a packed weight).
+    case partOfPackedWeight(String)
+}
+
+/// One recognized layer.
+public struct Layer: Sendable {
+    /// A readable name: the source module's scope when the exporter kept it, else the node's.
+    public var name: String
+    /// What kind of layer it is.
+    public var kind: LayerKind
+    /// The nodes it spans, as labels.
+    public var nodes: [String]
+    /// The stored weights it owns (parameters and non-trainable state), by name.
+    public var weights: [String]
+    /// Inferred hyper-parameters, keyed as the JSON contract documents.
+    public var hyper: [String: HyperValue]
+    /// Elements of its trainable parameters (for composite layers: of its children).
+    public var stored: Int64
+    /// Elements of attributed non-trainable weights (initial states, running statistics).
+    public var nonTrainable: Int64
+    /// The names among ``weights`` that are non-trainable state.
+    public var nonTrainableWeights: [String] = []
+    /// What the recognizer noticed, for the audit.
+    public var observations: [LayerObservation]
+    /// Sub-layers of a composite layer (attention projections, block parts, stacked RNN layers).
+    public var children: [Layer]
+
+    /// Creates a layer.
+    public init(
+        name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: [String: HyperValue],
+        stored: Int64, nonTrainable: Int64 = 0, observations: [LayerObservation] = [], children: [Layer] = []
+    ) {
+        self.name = name
+        self.kind = kind
+        self.nodes = nodes
+        self.weights = weights
+        self.hyper = hyper
+        self.stored = stored
+        self.nonTrainable = nonTrainable
+        self.observations = observations
+        self.children = children
+    }
+
+    /// Integer hyper-parameter `key`, or 0.
+    public func int(_ key: String) -> Int64 { hyper[key]?.int ?? 0 }
+
+    /// This layer and all its descendants, depth first.
+    public var flattened: [Layer] { [self] + children.flatMap(\.flattened) }
+}

@@ -1,0 +1,48 @@
+/// Runs every recognizer over every graph of a model and returns the layers found, in
+/// graph order, with each stored weight owned by one layer at most.
+public struct LayerRecognition: Sendable {
+    /// Top-level layers in graph order (main graph first, then subgraphs).
+    public private(set) var layers: [Layer] = []
+    /// Weight name → name of the layer that owns it.
+    public private(set) var owners: [String: String] = [:]
+    /// Weights that nodes read only for their shape (`Shape`, `Size`): stored, never used.
+    public private(set) var shapeOnlyWeights: [StoredWeight] = []
+
+    /// Recognizes the layers of `file`, whose weights `catalog` lists.
+    public init(file: ModelFile, catalog: WeightCatalog) {
+        let indexes = catalog.graphIndexes(of: file.model, reader: file)
+        var context = RecognitionContext(indexes: indexes)
+        var all: [LayerSpan] = []
+        for graph in indexes {
+            let recurrent = RecurrentRecognizer.recognize(graph, &context)
+                + UnrolledRecurrenceRecognizer.recognize(graph, &context)
+            var spans = RecurrentRecognizer.stacks(recurrent, graph)
+            spans += ConvRecognizer.recognize(graph, &context)
+            spans += NormRecognizer.recognize(graph, &context)
+            spans += EmbeddingRecognizer.recognize(graph, &context)
+            spans += DenseRecognizer.recognize(graph, &context)
+            spans = AttentionRecognizer.group(spans, graph, &context)
+            spans = TransformerBlockRecognizer.group(spans, graph)
+            all += spans.sorted { $0.order < $1.order }
+        }
+        // Ownership in graph order: the first layer to use a weight owns it; later users share it.
+        for s in all.indices {
+            all[s].layer = assignOwnership(all[s].layer, &context)
+        }
+        layers = TiedWeights.mark(all.map(\.layer), indexes: indexes)
+        owners = context.owners
+        shapeOnlyWeights = indexes.flatMap(\.shapeOnlyWeights)
+    }
+
+    private func assignOwnership(_ layer: Layer, _ context: inout RecognitionContext) -> Layer {
+        var layer = layer
+        layer.children = layer.children.map { assignOwnership($0, &context) }
+        let parts = Set(layer.observations.compactMap { if case .partOfPackedWeight(let w) = $0 { w } else { nil } })
+        for (weight, owner) in context.own(layer.weights, by: layer.name) where !parts.contains(weight) {
+            let size = context.indexes.lazy.compactMap { $0.weight(weight) }.first.map(elements) ?? 0
+            layer.observations.append(.sharesWeight(with: owner, elements: size))
+        }
+        return layer
+    }
+}
+

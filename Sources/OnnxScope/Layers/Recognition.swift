@@ -1,0 +1,132 @@
+/// A recognized layer with where it sits in its graph, as the grouping recognizers
+/// (attention, transformer blocks, RNN stacks) need it.
+struct LayerSpan {
+    var layer: Layer
+    /// The graph the layer lives in.
+    var graph: GraphIndex
+    /// Indices of its nodes in that graph.
+    var nodeIndices: [Int]
+    /// The activation value it reads (not a weight), when it has one.
+    var input: String?
+    /// The value it produces.
+    var output: String?
+    /// For attention: the value its key projection reads (differs from `input` for cross-attention).
+    var keyInput: String? = nil
+
+    /// Position of its first node, for ordering layers as the graph runs.
+    var order: Int { nodeIndices.min() ?? 0 }
+}
+
+/// Shared state while recognizers run: which nodes and weights are already claimed.
+struct RecognitionContext {
+    let indexes: [GraphIndex]
+    private(set) var claimedNodes: Set<NodeKey> = []
+    /// Weight name → name of the layer that owns it.
+    private(set) var owners: [String: String] = [:]
+
+    struct NodeKey: Hashable {
+        var graph: String
+        var node: Int
+    }
+
+    init(indexes: [GraphIndex]) {
+        self.indexes = indexes
+    }
+
+    func isClaimed(_ graph: GraphIndex, _ node: Int) -> Bool {
+        claimedNodes.contains(NodeKey(graph: graph.path, node: node))
+    }
+
+    mutating func claim(_ graph: GraphIndex, nodes: [Int]) {
+        for n in nodes { claimedNodes.insert(NodeKey(graph: graph.path, node: n)) }
+    }
+
+    /// Records `layer` as the owner of its weights; returns the weights another layer
+    /// already owns (shared weights), with that owner's name.
+    mutating func own(_ weights: [String], by layer: String) -> [(String, String)] {
+        var shared: [(String, String)] = []
+        for w in weights {
+            if let owner = owners[w], owner != layer {
+                shared.append((w, owner))
+            } else {
+                owners[w] = layer
+            }
+        }
+        return shared
+    }
+
+    func owner(of weight: String) -> String? { owners[weight] }
+}
+
+/// Elements of a stored weight (0 when its size is not computable; that is a finding elsewhere).
+func elements(_ weight: StoredWeight) -> Int64 {
+    (try? TensorSize.elements(weight.dims).get()) ?? 0
+}
+
+/// Names layers after the source module when the exporter kept it: the PyTorch dynamo
+/// exporter's `pkg.torch.onnx.name_scopes`, the TorchScript exporter's `/scope/Op` node
+/// names, tf2onnx's `model/layer/Op` names, or a weight named `module.weight`.
+enum LayerNaming {
+    static func name(_ graph: GraphIndex, nodes: [Int], weights: [String] = []) -> String {
+        for i in nodes.sorted() {
+            if let scope = moduleScope(graph.nodes[i]) { return scope }
+        }
+        for w in weights {
+            if let dot = w.lastIndex(of: "."), !w.hasPrefix("onnx::"), w.contains(where: { $0.isLetter }) {
+                let stem = String(w[..<dot])
+                if !stem.isEmpty { return stem }
+            }
+        }
+        return nodes.sorted().first.map { graph.label($0) } ?? "layer"
+    }
+
+    /// The module scope a node came from, if the exporter recorded one.
+    static func moduleScope(_ node: Node) -> String? {
+        if let scopes = node.metadata.first(where: { $0.key == "pkg.torch.onnx.name_scopes" })?.value {
+            let parts = quotedStrings(scopes)
+            if parts.count >= 2, let module = parts.dropLast().last(where: { !$0.isEmpty }) { return module }
+        }
+        let name = node.name
+        if name.hasPrefix("/") {
+            let parts = name.split(separator: "/").dropLast()
+            if !parts.isEmpty { return parts.joined(separator: ".") }
+        } else if name.contains("/") {
+            let parts = name.split(separator: "/").dropLast()
+            if !parts.isEmpty { return parts.joined(separator: "/") }
+        }
+        return nil
+    }
+
+    /// The longest dotted prefix all names share, or nil.
+    static func commonPrefix(_ names: [String]) -> String? {
+        guard let first = names.first else { return nil }
+        var parts = first.split(separator: ".").map(String.init)
+        for name in names.dropFirst() {
+            let other = name.split(separator: ".").map(String.init)
+            var n = 0
+            while n < min(parts.count, other.count), parts[n] == other[n] { n += 1 }
+            parts = Array(parts.prefix(n))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ".")
+    }
+
+    private static func quotedStrings(_ text: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var quote: Character?
+        for c in text {
+            if let q = quote {
+                if c == q {
+                    result.append(current)
+                    current = ""
+                    quote = nil
+                } else {
+                    current.append(c)
+                }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            }
+        }
+        return result
+    }
+}

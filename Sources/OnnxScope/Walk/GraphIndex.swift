@@ -1,0 +1,296 @@
+/// Producers, consumers and weights of one graph, with lookups that fall back to the
+/// enclosing graph (a subgraph may read the outer graph's values).
+public final class GraphIndex: @unchecked Sendable {
+    /// One use of a value: node `node` reads it as input `slot`.
+    public struct Use: Hashable, Sendable {
+        public var node: Int
+        public var slot: Int
+    }
+
+    /// The graph's nodes in file order.
+    public let nodes: [Node]
+    /// The graph's path, e.g. `main` or `main/loop.body`.
+    public let path: String
+    /// The enclosing graph's index, for subgraphs.
+    public let parent: GraphIndex?
+    private let producers: [String: Int]
+    private let uses: [String: [Use]]
+    private let weights: [String: StoredWeight]
+    private let reader: ModelFile?
+    /// Subgraph inputs bound to values of the enclosing graph (`Loop`/`Scan` bodies).
+    private let bindings: [String: String]
+
+    /// Indexes `nodes`; `weights` are the stored weights defined in this graph.
+    init(nodes: [Node], path: String, parent: GraphIndex?, weights: [StoredWeight], reader: ModelFile?,
+         bindings: [String: String] = [:]) {
+        self.nodes = nodes
+        self.path = path
+        self.parent = parent
+        self.reader = reader
+        self.bindings = bindings
+        var producers: [String: Int] = [:]
+        var uses: [String: [Use]] = [:]
+        for (i, node) in nodes.enumerated() {
+            for output in node.outputs where !output.isEmpty { producers[output] = i }
+            for (slot, input) in node.inputs.enumerated() where !input.isEmpty {
+                uses[input, default: []].append(Use(node: i, slot: slot))
+            }
+        }
+        self.producers = producers
+        self.uses = uses
+        self.weights = Dictionary(weights.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The node that produces `value` in this graph.
+    public func producer(of value: String) -> Int? { producers[value] }
+
+    /// The nodes of this graph that read `value`.
+    public func uses(of value: String) -> [Use] { uses[value] ?? [] }
+
+    /// The stored weight named `name`, here or in an enclosing graph.
+    public func weight(_ name: String) -> StoredWeight? {
+        weights[name] ?? parent?.weight(name)
+    }
+
+    /// A stable label for node `i`: its name, or `op#i` when unnamed.
+    public func label(_ i: Int) -> String {
+        nodes[i].name.isEmpty ? "\(nodes[i].opType)#\(i)" : nodes[i].name
+    }
+
+    /// The integer values of a stored constant (a shape, an axis list), when small and inline.
+    public func integers(_ name: String) -> [Int64]? {
+        guard let w = weight(name), case .tensor(let t) = w.source else {
+            return constantAttributeInts(name)
+        }
+        return reader?.integerValues(of: t)
+    }
+
+    /// The numeric values of a stored weight, when small and inline.
+    public func numbers(_ name: String, limit: Int = 1 << 16) -> [Double]? {
+        guard let w = weight(name), case .tensor(let t) = w.source else { return nil }
+        return reader?.numericValues(of: t, limit: limit)
+    }
+
+    /// True when the two weights hold byte-identical values.
+    public func sameValues(_ a: StoredWeight, _ b: StoredWeight) -> Bool {
+        guard case .tensor(let ta) = a.source, case .tensor(let tb) = b.source else { return false }
+        return reader?.sameStoredValues(ta, tb) ?? false
+    }
+
+    private func constantAttributeInts(_ name: String) -> [Int64]? {
+        guard let p = producer(of: name), nodes[p].opType == "Constant" else { return parent?.constantAttributeInts(name) }
+        for a in nodes[p].attributes {
+            if case .ints(let v) = a.value, a.name == "value_ints" { return v }
+            if case .int(let v) = a.value, a.name == "value_int" { return [v] }
+        }
+        return nil
+    }
+
+    /// Stored weights of this graph that nodes read only for their shape (`Shape`, `Size`):
+    /// their values are never used.
+    public var shapeOnlyWeights: [StoredWeight] {
+        weights.values.filter { w in
+            let u = uses(of: w.name)
+            return !u.isEmpty && u.allSatisfy { ["Shape", "Size"].contains(nodes[$0.node].opType) }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Ops a weight passes through unchanged in count on its way to the op that uses it.
+    static let passThrough: Set<String> = [
+        "Identity", "Cast", "Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten",
+        "DequantizeLinear", "Slice", "Split",
+    ]
+
+    /// Follows `value` backwards through pass-through ops to a stored weight, and works out
+    /// the shape that reaches `value` (a `Split` or `Slice` of a packed weight takes a part).
+    public func traceWeight(_ value: String) -> WeightTrace? {
+        var current = value
+        var steps: [(node: Int, output: Int)] = []
+        for _ in 0..<16 {
+            if let w = weight(current) {
+                var trace = WeightTrace(weight: w, via: steps.map(\.node), transposed: steps.contains { nodes[$0.node].opType == "Transpose" },
+                                        dims: w.dims, isPart: false, shapeKnown: true)
+                for step in steps.reversed() {
+                    guard let next = shape(after: step.node, output: step.output, input: trace.dims) else {
+                        trace.dims = w.dims
+                        trace.shapeKnown = false
+                        break
+                    }
+                    trace.dims = next
+                }
+                let whole = (try? TensorSize.elements(w.dims).get()) ?? 0
+                trace.isPart = trace.shapeKnown && ((try? TensorSize.elements(trace.dims).get()) ?? whole) < whole
+                return trace
+            }
+            if producer(of: current) == nil, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
+                // The trace continues in the enclosing graph; its nodes are not this graph's.
+                trace.via = steps.map(\.node)
+                return trace
+            }
+            guard let p = producer(of: current), GraphIndex.passThrough.contains(nodes[p].opType),
+                  let next = nodes[p].inputs.first, !next.isEmpty else { return nil }
+            steps.append((p, nodes[p].outputs.firstIndex(of: current) ?? 0))
+            current = next
+        }
+        return nil
+    }
+
+    /// The shape of output `output` of pass-through node `i` given its data input's shape;
+    /// nil when a needed constant is unknown.
+    private func shape(after i: Int, output: Int, input dims: [Int64]) -> [Int64]? {
+        let node = nodes[i]
+        let rank = Int64(dims.count)
+        func axis(_ a: Int64) -> Int? {
+            let n = a < 0 ? a + rank : a
+            return n >= 0 && n < rank ? Int(n) : nil
+        }
+        switch node.opType {
+        case "Identity", "Cast", "DequantizeLinear":
+            return dims
+        case "Transpose":
+            let perm = node.intsAttribute("perm") ?? Array((0..<rank).reversed())
+            guard perm.count == dims.count, perm.allSatisfy({ $0 >= 0 && $0 < rank }) else { return nil }
+            return perm.map { dims[Int($0)] }
+        case "Split":
+            guard let a = axis(node.intAttribute("axis") ?? 0) else { return nil }
+            var sizes = node.intsAttribute("split") ?? (node.inputs.count > 1 && !node.inputs[1].isEmpty ? integers(node.inputs[1]) : nil)
+            if sizes == nil {
+                let parts = Int64(node.outputs.count)
+                guard parts > 0 else { return nil }
+                let chunk = (dims[a] + parts - 1) / parts
+                sizes = (0..<parts).map { k in min(chunk, max(0, dims[a] - k * chunk)) }
+            }
+            guard let sizes, output < sizes.count else { return nil }
+            var result = dims
+            result[a] = sizes[output]
+            return result
+        case "Slice":
+            guard node.inputs.count >= 3, let starts = integers(node.inputs[1]), let ends = integers(node.inputs[2]) else { return nil }
+            let axes = node.inputs.count > 3 && !node.inputs[3].isEmpty ? integers(node.inputs[3]) : Array(0..<Int64(starts.count))
+            let stepValues = node.inputs.count > 4 && !node.inputs[4].isEmpty ? integers(node.inputs[4]) : nil
+            guard let axes, axes.count == starts.count, ends.count == starts.count else { return nil }
+            var result = dims
+            for k in axes.indices {
+                guard let a = axis(axes[k]) else { return nil }
+                let step = stepValues.map { $0.indices.contains(k) ? $0[k] : 1 } ?? 1
+                guard step == 1 else { return nil }
+                let size = dims[a]
+                func clamp(_ v: Int64) -> Int64 { min(max(v < 0 ? v + size : v, 0), size) }
+                result[a] = max(0, clamp(ends[k]) - clamp(starts[k]))
+            }
+            return result
+        case "Reshape":
+            guard node.inputs.count > 1, var target = integers(node.inputs[1]) else { return nil }
+            for k in target.indices where target[k] == 0 && k < dims.count { target[k] = dims[k] }
+            let total = dims.reduce(1, *)
+            if let unknown = target.firstIndex(of: -1) {
+                let known = target.enumerated().filter { $0.offset != unknown }.reduce(Int64(1)) { $0 * $1.element }
+                guard known > 0 else { return nil }
+                target[unknown] = total / known
+            }
+            return target
+        case "Squeeze":
+            let axes = node.intsAttribute("axes") ?? (node.inputs.count > 1 ? integers(node.inputs[1]) : nil)
+            guard let axes else { return dims.filter { $0 != 1 } }
+            let drop = Set(axes.compactMap(axis))
+            return dims.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        case "Unsqueeze":
+            guard let axes = node.intsAttribute("axes") ?? (node.inputs.count > 1 ? integers(node.inputs[1]) : nil) else { return nil }
+            var result = dims
+            let outRank = Int64(dims.count + axes.count)
+            for a in axes.map({ $0 < 0 ? $0 + outRank : $0 }).sorted() {
+                guard a >= 0, a <= Int64(result.count) else { return nil }
+                result.insert(1, at: Int(a))
+            }
+            return result
+        case "Flatten":
+            guard let a = axis(node.intAttribute("axis") ?? 1) ?? (node.intAttribute("axis") == rank ? Int(rank) : nil) else { return nil }
+            return [dims[..<a].reduce(1, *), dims[a...].reduce(1, *)]
+        default:
+            return nil
+        }
+    }
+
+    /// True when `value` is a constant: a stored weight, or computed only from constants
+    /// by `ConstantOfShape` or pass-through ops (materialised zeros, folded shapes).
+    public func isMaterializedConstant(_ value: String) -> Bool {
+        var pending = [value]
+        var steps = 0
+        while let v = pending.popLast() {
+            steps += 1
+            if steps > 64 { return false }
+            if weight(v) != nil { continue }
+            guard let p = producer(of: v) else { return false }
+            let op = nodes[p].opType
+            guard op == "ConstantOfShape" || op == "Expand" || op == "Tile" || GraphIndex.passThrough.contains(op) else { return false }
+            pending.append(contentsOf: nodes[p].inputs.filter { !$0.isEmpty })
+        }
+        return true
+    }
+}
+
+extension GraphIndex {
+    /// Which body inputs of a `Loop` or `Scan` node receive which of the node's inputs.
+    /// Loop: body inputs 2... take the loop-carried initial values (node inputs 2...);
+    /// Scan: body inputs take the node's inputs one for one.
+    static func bindings(of body: Graph, in node: Node) -> [String: String] {
+        let offset: Int
+        switch node.opType {
+        case "Loop": offset = 2
+        case "Scan": offset = 0
+        default: return [:]
+        }
+        var result: [String: String] = [:]
+        for (j, input) in body.inputs.enumerated() where j >= offset && j < node.inputs.count && !node.inputs[j].isEmpty {
+            result[input.name] = node.inputs[j]
+        }
+        return result
+    }
+}
+
+/// A weight reached from a value through pass-through ops.
+public struct WeightTrace: Sendable {
+    /// The stored weight.
+    public var weight: StoredWeight
+    /// The pass-through nodes between the weight and the value, nearest first.
+    public var via: [Int]
+    /// True when a `Transpose` was among them.
+    public var transposed: Bool
+    /// The shape that reaches the op, after transposes, reshapes and slicing.
+    public var dims: [Int64]
+    /// True when only part of the weight reaches the op (a `Split` or `Slice` of a packed weight).
+    public var isPart: Bool
+    /// False when a reshape to a computed shape hid the shape; `dims` are then the stored ones.
+    public var shapeKnown: Bool
+
+    /// Elements that reach the op.
+    public var elements: Int64 { (try? TensorSize.elements(dims).get()) ?? 0 }
+}
+
+extension WeightCatalog {
+    /// Builds the index of every graph the catalog walked: the main graph first, then
+    /// each subgraph, keyed by path. Function bodies are not indexed.
+    public func graphIndexes(of model: Model, reader: ModelFile?) -> [GraphIndex] {
+        var byPath: [String: [StoredWeight]] = [:]
+        for w in weights { byPath[w.graphPath, default: []].append(w) }
+        var result: [GraphIndex] = []
+        var work: [(Graph, String, GraphIndex?, [String: String])] = [(model.graph, "main", nil, [:])]
+        var i = 0
+        while i < work.count {
+            let (graph, path, parent, bindings) = work[i]
+            i += 1
+            let index = GraphIndex(nodes: graph.nodes, path: path, parent: parent, weights: byPath[path] ?? [],
+                                   reader: reader, bindings: bindings)
+            result.append(index)
+            for (position, node) in graph.nodes.enumerated() {
+                for attribute in node.attributes {
+                    for sub in attribute.value.subgraphs {
+                        work.append((sub, WeightCatalog.subgraphPath(path, node, position, attribute.name), index,
+                                     GraphIndex.bindings(of: sub, in: node)))
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
