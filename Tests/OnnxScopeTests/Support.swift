@@ -40,6 +40,7 @@ struct Manifest: Decodable {
         var model: String
         var framework: Framework?
         var stored: Stored
+        var expectedLayers: [ExpectedLayer]?
     }
 
     struct Framework: Decodable, Sendable {
@@ -47,6 +48,23 @@ struct Manifest: Decodable {
         var totalParameters: Int64
         var buffers: Int64?
         var parameters: [String: [Int64]]
+        var modules: [Module]
+    }
+
+    /// A framework module (torch) or layer (Keras) with its own parameter count.
+    struct Module: Decodable, Sendable {
+        var name: String
+        var type: String
+        var parameters: Int64
+        var hyper: [String: HyperValue]
+    }
+
+    /// A layer a hand-built fixture was made to contain.
+    struct ExpectedLayer: Decodable, Sendable {
+        var kind: String
+        var hyper: [String: HyperValue]
+        var stored: Int64
+        var nonTrainable: Int64?
     }
 
     struct Stored: Decodable, Sendable {

@@ -37,7 +37,7 @@ public enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .unrolled, .runningStatistics:
+                 .foldedBatchNorm, .unrolled, .runningStatistics:
                 break
             }
         }
@@ -57,7 +57,9 @@ public enum LayerAuditor {
         let convention = hasBias ? textbook : F.add(textbook, -o)
         var notes: [String] = []
         if !hasBias { notes.append("no bias stored (−\(o)): the layer has none, or it was dropped as zero") }
-        if layer.observations.contains(.possiblyFoldedBatchNorm) {
+        if layer.observations.contains(.foldedBatchNorm) {
+            notes.append("the exporter folded a BatchNorm into this Conv's weight and bias (its γ, β and running statistics are gone)")
+        } else if layer.observations.contains(.possiblyFoldedBatchNorm) {
             notes.append("weights renamed by the exporter: a following BatchNorm was probably folded into this Conv's weight and bias")
         }
         if g > 1 { notes.append(g == i && g == o ? "depthwise (groups = channels)" : "grouped: \(g) groups of \(i / g) input channels") }

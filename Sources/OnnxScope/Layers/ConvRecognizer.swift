@@ -28,7 +28,12 @@ enum ConvRecognizer {
             weights += quantization.map(\.name)
             var observations: [LayerObservation] = []
             if bias == nil { observations.append(.noBias) }
-            if bias != nil, w.weight.name.hasPrefix("onnx::") { observations.append(.possiblyFoldedBatchNorm) }
+            let rule = node.metadata.first { $0.key == "pkg.onnxscript.rewriter.rule_name" }?.value ?? ""
+            if rule.contains("BatchNorm") {
+                observations.append(.foldedBatchNorm)
+            } else if bias != nil, w.weight.name.hasPrefix("onnx::") {
+                observations.append(.possiblyFoldedBatchNorm)
+            }
             if !quantization.isEmpty { observations.append(.quantized("\(node.opType) with stored scales and zero points")) }
             let nodes = [i] + w.via
             var layer = Layer(

@@ -79,6 +79,8 @@ public enum LayerObservation: Hashable, Sendable {
     case peepholes
     /// The Conv bias may hold a folded BatchNorm (weights renamed by the exporter).
     case possiblyFoldedBatchNorm
+    /// The exporter recorded that it folded a BatchNorm into this Conv.
+    case foldedBatchNorm
     /// A weight shared with another layer (a tied head); counted once, in that layer.
     case sharesWeight(with: String, elements: Int64)
     /// The weight duplicates another layer's values byte for byte (a tied head stored twice).

@@ -102,7 +102,14 @@ enum NormRecognizer {
             kind = kind == .rmsNorm ? .rmsNorm : .layerNorm
         }
         guard !nodes.contains(where: { context.isClaimed(graph, $0) }) else { return nil }
-        return span(graph, nodes: nodes, kind: kind, width: elements(gamma.weight), weights: weights, input: input, output: output)
+        // The ε and the exponent 2 are stored constants of the layer too (non-trainable).
+        let constants = [add, square].flatMap { graph.nodes[$0].inputs }.compactMap { graph.traceWeight($0)?.weight }
+            .filter { elements($0) == 1 }
+        var result = span(graph, nodes: nodes, kind: kind, width: elements(gamma.weight), weights: weights, input: input, output: output)
+        result.layer.weights += constants.map(\.name)
+        result.layer.nonTrainableWeights = constants.map(\.name)
+        result.layer.nonTrainable = Int64(constants.count)
+        return result
     }
 
     /// The single `op` consumer of `value` whose other operand is a weight.

@@ -68,16 +68,26 @@ func elements(_ weight: StoredWeight) -> Int64 {
 /// names, tf2onnx's `model/layer/Op` names, or a weight named `module.weight`.
 enum LayerNaming {
     static func name(_ graph: GraphIndex, nodes: [Int], weights: [String] = []) -> String {
+        // A node an optimizer rewrote (e.g. a BatchNorm fused into a Conv) carries the scope
+        // of what it absorbed; the weights' own names are then the better guide.
+        let rewritten = nodes.contains { i in graph.nodes[i].metadata.contains { $0.key == "pkg.onnxscript.rewriter.rule_name" } }
+        if rewritten, let fromWeights = weightStem(weights) { return fromWeights }
         for i in nodes.sorted() {
             if let scope = moduleScope(graph.nodes[i]) { return scope }
         }
+        if let fromWeights = weightStem(weights) { return fromWeights }
+        return nodes.sorted().first.map { graph.label($0) } ?? "layer"
+    }
+
+    /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.
+    private static func weightStem(_ weights: [String]) -> String? {
         for w in weights {
             if let dot = w.lastIndex(of: "."), !w.hasPrefix("onnx::"), w.contains(where: { $0.isLetter }) {
                 let stem = String(w[..<dot])
                 if !stem.isEmpty { return stem }
             }
         }
-        return nodes.sorted().first.map { graph.label($0) } ?? "layer"
+        return nil
     }
 
     /// The module scope a node came from, if the exporter recorded one.

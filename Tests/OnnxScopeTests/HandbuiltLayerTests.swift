@@ -1,0 +1,42 @@
+import Testing
+@testable import OnnxScope
+
+/// Layer patterns the fixture exporters do not produce, built by hand with known
+/// hyper-parameters (Fixtures/generate/handbuilt_layers.py records them as expectedLayers).
+@Suite("Hand-built layer patterns")
+struct HandbuiltLayerTests {
+    static let files = Fixtures.manifest.fixtures.filter { $0.expectedLayers != nil }.map(\.file)
+
+    @Test("each expected layer is found with its hyper-parameters and count", arguments: files)
+    func expectedLayers(file: String) throws {
+        let entry = try #require(Fixtures.entry(file))
+        let opened = try ModelFile.open(Fixtures.path(file))
+        let layers = LayerRecognition(file: opened, catalog: WeightCatalog(model: opened.model)).layers
+        let expected = try #require(entry.expectedLayers)
+        #expect(layers.count == expected.count, "\(layers.map(\.kind))")
+        for (want, got) in zip(expected, layers) {
+            #expect(got.kind.rawValue == want.kind)
+            for (key, value) in want.hyper {
+                #expect(got.hyper[key] == value, "\(want.kind).\(key)")
+            }
+            #expect(got.stored == want.stored, "\(want.kind) stored")
+            if let n = want.nonTrainable { #expect(got.nonTrainable == n, "\(want.kind) non-trainable") }
+        }
+    }
+
+    @Test func peepholesAreInTheConvention() throws {
+        let report = LayersReport(file: try ModelFile.open(Fixtures.path("layers/lstm_peepholes.onnx")))
+        let lstm = try #require(report.layers.first)
+        #expect(lstm.status == "explained")
+        #expect(lstm.predicted.convention == lstm.stored)
+        #expect(lstm.explanation.contains("peephole"))
+    }
+
+    @Test func unfusedBatchNormKeepsRunningStatisticsApart() throws {
+        let report = LayersReport(file: try ModelFile.open(Fixtures.path("layers/conv_batchnorm.onnx")))
+        #expect(report.totals.nonTrainable == 16)
+        #expect(report.totals.trainable == 216 + 16)
+        #expect(report.layers[0].status == "explained")
+        #expect(report.layers[0].explanation.contains("no bias"))
+    }
+}
