@@ -1,0 +1,25 @@
+private import CXXHash
+
+/// Hashes stored payload bytes with XXH3 (64-bit), straight from the mapped memory.
+///
+/// The only Swift file that sees libxxhash. Several regions hash as their
+/// concatenation, so a payload split into runs hashes like the same bytes in one piece.
+enum PayloadHasher {
+    /// XXH3-64 of the concatenation of `regions` (seed 0).
+    static func hash(_ regions: [UnsafeRawBufferPointer]) -> UInt64 {
+        if regions.count == 1, let only = regions.first {
+            return XXH3_64bits(only.baseAddress, only.count)
+        }
+        guard let state = XXH3_createState() else {
+            // Allocation failure: fall back to hashing a copy in one piece.
+            let joined = regions.flatMap { Array($0) }
+            return joined.withUnsafeBytes { XXH3_64bits($0.baseAddress, $0.count) }
+        }
+        defer { XXH3_freeState(state) }
+        XXH3_64bits_reset(state)
+        for region in regions where region.count > 0 {
+            XXH3_64bits_update(state, region.baseAddress, region.count)
+        }
+        return XXH3_64bits_digest(state)
+    }
+}
