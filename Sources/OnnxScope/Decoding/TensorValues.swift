@@ -24,6 +24,17 @@ public struct TensorValues: @unchecked Sendable {
         self.owner = owner
     }
 
+    /// Values already in memory, e.g. a `Constant`'s `value_floats`, or a sparse tensor
+    /// made dense. They are stored (and hashed) as doubles.
+    public init(numbers: [Double], dataType: DataType, dims: [Int64]) {
+        let storage = OwnedBytes(count: numbers.count * MemoryLayout<Double>.stride)
+        numbers.withUnsafeBytes { storage.bytes.copyMemory(from: $0) }
+        let typed = storage.readable.assumingMemoryBound(to: Double.self)
+        let complex = dataType == .complex64 || dataType == .complex128
+        self.init(dataType: dataType, dims: dims, count: complex ? numbers.count / 2 : numbers.count,
+                  layout: .numbers(typed), owner: storage)
+    }
+
     /// Numbers the cursor yields: ``count``, or twice it for complex types, 0 for STRING.
     public var componentCount: Int {
         switch dataType {
@@ -47,6 +58,7 @@ public struct TensorValues: @unchecked Sendable {
         case .raw(let bytes): [bytes]
         case .words(let runs, _): runs.map(\.bytes)
         case .strings(let runs): runs
+        case .numbers(let numbers): [UnsafeRawBufferPointer(numbers)]
         }
     }
 
@@ -153,6 +165,8 @@ enum ValueLayout {
     case words([WordRun], WordField)
     /// `string_data` runs, each occurrence with its tag.
     case strings([UnsafeRawBufferPointer])
+    /// Numbers already decoded into owned memory.
+    case numbers(UnsafeBufferPointer<Double>)
 }
 
 /// One run of a typed field: packed content, or unpacked occurrences with tags.

@@ -29,6 +29,8 @@ public struct ValueCursor {
             return 0
         case .raw(let bytes):
             RawElements.decode(values.dataType, bytes, from: position, count: n, into: out)
+        case .numbers(let numbers):
+            for i in 0..<n { out[i] = numbers[position + i] }
         case .words(let runs, let field):
             for i in 0..<n { out[i] = nextWord(runs, field) }
         }
