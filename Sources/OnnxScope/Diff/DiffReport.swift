@@ -17,7 +17,8 @@ public struct DiffReport: Codable, Sendable, Equatable {
     public var bytes: Totals
     /// Per-tensor changes.
     public var tensors: TensorChanges
-    /// Op histogram delta: after − before, only ops whose count changed.
+    /// Op histogram delta: after − before, only ops whose count changed; `Constant`
+    /// nodes are left out (they hold weights, whose changes are in ``tensors``).
     public var ops: [String: Int]
     /// Graph inputs added, removed or changed.
     public var inputs: [InterfaceChange]

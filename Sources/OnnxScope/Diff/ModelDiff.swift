@@ -83,9 +83,11 @@ extension DiffReport {
         return changes
     }
 
+    /// after − before per op, without `Constant`: those nodes are weight storage, and
+    /// their changes show as tensor changes (moving weights into them is no difference).
     private static func histogramDelta(_ a: [String: Int], _ b: [String: Int]) -> [String: Int] {
         var delta: [String: Int] = [:]
-        for op in Set(a.keys).union(b.keys) {
+        for op in Set(a.keys).union(b.keys) where op != "Constant" {
             let d = (b[op] ?? 0) - (a[op] ?? 0)
             if d != 0 { delta[op] = d }
         }
