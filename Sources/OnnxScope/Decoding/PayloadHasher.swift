@@ -5,9 +5,15 @@ private import CXXHash
 /// The only Swift file that sees libxxhash. Several regions hash as their
 /// concatenation, so a payload split into runs hashes like the same bytes in one piece.
 enum PayloadHasher {
-    /// XXH3-64 of the concatenation of `regions` (seed 0).
-    static func hash(_ regions: [UnsafeRawBufferPointer]) -> UInt64 {
-        if regions.count == 1, let only = regions.first {
+    /// Bytes hashed between two calls of the `done` callback.
+    static let window = 8 << 20
+
+    /// XXH3-64 of the concatenation of `regions` (seed 0). `done` is called with each
+    /// window of at most ``window`` bytes once it is hashed, so large mapped payloads can
+    /// be released as the hash goes.
+    static func hash(_ regions: [UnsafeRawBufferPointer], done: (UnsafeRawBufferPointer) -> Void = { _ in }) -> UInt64 {
+        if regions.count == 1, let only = regions.first, only.count <= window {
+            defer { done(only) }
             return XXH3_64bits(only.baseAddress, only.count)
         }
         guard let state = XXH3_createState() else {
@@ -18,7 +24,13 @@ enum PayloadHasher {
         defer { XXH3_freeState(state) }
         XXH3_64bits_reset(state)
         for region in regions where region.count > 0 {
-            XXH3_64bits_update(state, region.baseAddress, region.count)
+            var start = 0
+            while start < region.count {
+                let piece = UnsafeRawBufferPointer(rebasing: region[start..<Swift.min(region.count, start + window)])
+                XXH3_64bits_update(state, piece.baseAddress, piece.count)
+                done(piece)
+                start += piece.count
+            }
         }
         return XXH3_64bits_digest(state)
     }

@@ -71,7 +71,10 @@ public struct TensorValues: @unchecked Sendable {
     /// stored in `raw_data` and in a packed `float_data` hash alike, other encodings differ.
     public func storedHash() -> UInt64 {
         adviseSequentialRead()
-        return PayloadHasher.hash(regions)
+        guard let mapping = owner as? MappedFile else { return PayloadHasher.hash(regions) }
+        return PayloadHasher.hash(regions) { window in
+            if window.count >= PayloadHasher.window, let range = mapping.range(of: window) { mapping.doneReading(range) }
+        }
     }
 
     /// A cursor that reads the numbers from the start, in chunks.

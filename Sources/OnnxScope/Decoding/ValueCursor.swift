@@ -14,6 +14,8 @@ public struct ValueCursor {
     private var offset = 0
     private var word: UInt64 = 0
     private var partsLeft = 0
+    // Raw payload bytes already handed back to the kernel.
+    private var released = 0
 
     init(_ values: TensorValues) {
         self.values = values
@@ -29,6 +31,7 @@ public struct ValueCursor {
             return 0
         case .raw(let bytes):
             RawElements.decode(values.dataType, bytes, from: position, count: n, into: out)
+            releaseRead(bytes, through: position + n)
         case .numbers(let numbers):
             for i in 0..<n { out[i] = numbers[position + i] }
         case .words(let runs, let field):
@@ -36,6 +39,19 @@ public struct ValueCursor {
         }
         position += n
         return n
+    }
+
+    /// Releases the mapped pages of large raw payloads behind the cursor, a window at a
+    /// time, so that decoding a large tensor keeps resident memory small.
+    private mutating func releaseRead(_ bytes: UnsafeRawBufferPointer, through end: Int) {
+        guard let mapping = values.owner as? MappedFile, let bits = values.dataType.bitsPerElement else { return }
+        let bitsPerNumber = values.dataType == .complex64 || values.dataType == .complex128 ? bits / 2 : bits
+        let consumed = Swift.min(bytes.count, end * bitsPerNumber / 8)
+        guard consumed - released >= PayloadHasher.window || (consumed == bytes.count && consumed > released) else { return }
+        if let range = mapping.range(of: UnsafeRawBufferPointer(rebasing: bytes[released..<consumed])) {
+            mapping.doneReading(range)
+        }
+        released = consumed
     }
 
     /// The next number of a typed field.
