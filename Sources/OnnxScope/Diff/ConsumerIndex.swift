@@ -17,13 +17,7 @@ struct ConsumerIndex {
                 }
                 if node.opType == "Constant", node.isDefaultDomain, let output = node.outputs.first {
                     for attribute in node.attributes {
-                        switch (attribute.name, attribute.value) {
-                        case ("value_float", .float(let v)): constantNumbers[output] = [Double(v)]
-                        case ("value_floats", .floats(let v)): constantNumbers[output] = v.map(Double.init)
-                        case ("value_int", .int(let v)): constantNumbers[output] = [Double(v)]
-                        case ("value_ints", .ints(let v)): constantNumbers[output] = v.map(Double.init)
-                        default: continue
-                        }
+                        if let numbers = ConsumerIndex.numbers(attribute) { constantNumbers[output] = numbers }
                     }
                 }
                 for attribute in node.attributes {
@@ -32,6 +26,20 @@ struct ConsumerIndex {
             }
         }
         for key in signatures.keys { signatures[key]?.sort() }
+    }
+
+    /// The numbers of a `Constant`'s `value_float(s)` / `value_int(s)` attribute.
+    private static func numbers(_ attribute: Attribute) -> [Double]? {
+        guard ["value_float", "value_floats", "value_int", "value_ints"].contains(attribute.name) else { return nil }
+        switch attribute.value {
+        case .float(let v): return [Double(v)]
+        case .floats(let v): return v.map(Double.init)
+        case .int(let v): return [Double(v)]
+        case .ints(let v): return v.map(Double.init)
+        case .string, .tensor, .graph, .sparseTensor, .type, .strings, .tensors, .graphs, .sparseTensors, .types,
+             .reference, .undefined:
+            return nil
+        }
     }
 
     /// The consumer signature of a value, empty when nothing reads it.
