@@ -26,5 +26,7 @@ rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt"
 "$VENV_ONNX/bin/python" "$HERE/handbuilt.py"
 "$VENV_TORCH/bin/python" "$HERE/pytorch_models.py"
 "$VENV_TF/bin/python" "$HERE/keras_models.py"
+"$VENV_ONNX/bin/python" "$HERE/payload_values.py"   # needs handbuilt/dtypes.onnx
+"$VENV_ONNX/bin/python" "$HERE/diff_pairs.py"       # needs pytorch/{mlp,lstm}.*.onnx
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"
 du -sh "$FIX"

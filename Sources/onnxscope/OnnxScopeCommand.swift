@@ -8,10 +8,11 @@ struct OnnxScopeCommand: ParsableCommand {
         commandName: "onnxscope",
         abstract: "Inspect ONNX model files: stored weights, layers, and what changed.",
         discussion: """
-        Exit codes: 0 success; 2 usage error; 3 an input could not be read as an ONNX model.
+        Exit codes: 0 success (diff: no difference); 1 diff: the models differ; 2 usage error; \
+        3 an input could not be read as an ONNX model.
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Layers.self]
+        subcommands: [Inspect.self, Layers.self, Diff.self]
     )
 
     /// Runs the command with the documented exit codes: usage errors exit 2 (not
@@ -38,6 +39,7 @@ struct OnnxScopeCommand: ParsableCommand {
 /// The documented exit codes.
 enum ExitStatus: Int32 {
     case success = 0
+    case differences = 1
     case usage = 2
     case unreadable = 3
 }

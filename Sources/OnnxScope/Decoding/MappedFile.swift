@@ -51,3 +51,38 @@ final class MappedFile: @unchecked Sendable {
         String(cString: strerror(errno))
     }
 }
+
+extension MappedFile {
+    /// Asks the kernel to read `range` ahead sequentially: used before a payload is read
+    /// whole (hashed or decoded), since the mapping as a whole is advised random.
+    func willReadSequentially(_ range: Range<Int>) {
+        guard let base, !range.isEmpty, range.upperBound <= bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = range.lowerBound - range.lowerBound % page
+        let length = range.upperBound - start
+        _ = madvise(base + start, length, MADV_SEQUENTIAL)
+        _ = madvise(base + start, length, MADV_WILLNEED)
+    }
+
+    /// Drops this process's page mappings of the whole pages inside `range` after they
+    /// were read, so that reading a large file keeps resident memory small. The pages
+    /// stay in the page cache; touching them again maps them again.
+    func doneReading(_ range: Range<Int>) {
+        guard let base, !range.isEmpty, range.upperBound <= bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(base + start, end - start, MADV_DONTNEED)
+    }
+
+    /// The range that `region` occupies in this mapping, when it lies inside it.
+    func range(of region: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard let start = bytes.baseAddress, let at = region.baseAddress else { return nil }
+        let offset = at - start
+        guard offset >= 0, offset + region.count <= bytes.count else { return nil }
+        return offset..<offset + region.count
+    }
+}

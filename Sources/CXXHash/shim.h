@@ -1,0 +1,2 @@
+// xxHash from the system's libxxhash (Debian: libxxhash-dev).
+#include <xxhash.h>

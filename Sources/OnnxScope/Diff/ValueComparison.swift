@@ -1,0 +1,50 @@
+/// Element-by-element statistics of two tensors of the same number of elements.
+struct ValueComparison {
+    /// Elements that differ; NaN equals NaN.
+    var changedElements: Int64 = 0
+    /// Largest |a − b| over finite pairs.
+    var maxAbsDiff: Double = 0
+    /// A pair differed where one side is NaN or infinite.
+    var nonFinite = false
+    private var differenceSquares: Double = 0
+    private var referenceSquares: Double = 0
+
+    /// Compares the numbers of `a` and `b` in aligned chunks.
+    init(_ a: TensorValues, _ b: TensorValues) {
+        TensorValues.forEachChunkPair(a, b) { x, y in
+            var changed: Int64 = 0, maxDiff = maxAbsDiff, diffSq = 0.0, refSq = 0.0, bad = false
+            for (u, v) in zip(x, y) {
+                refSq += u * u
+                if u == v || (u.isNaN && v.isNaN) { continue }
+                changed += 1
+                let d = v - u
+                if d.isFinite {
+                    maxDiff = Swift.max(maxDiff, Swift.abs(d))
+                    diffSq += d * d
+                } else {
+                    bad = true
+                }
+            }
+            changedElements += changed
+            maxAbsDiff = maxDiff
+            differenceSquares += diffSq
+            referenceSquares += refSq
+            nonFinite = nonFinite || bad
+        }
+    }
+
+    /// Compares two lists of strings.
+    init(strings a: [[UInt8]], _ b: [[UInt8]]) {
+        changedElements = Int64(zip(a, b).filter { $0 != $1 }.count + Swift.abs(a.count - b.count))
+    }
+
+    /// The largest difference, nil when a difference is not finite.
+    var reportedMaxAbsDiff: Double? { nonFinite ? nil : maxAbsDiff }
+
+    /// ‖b − a‖₂ / ‖a‖₂; 0 when nothing changed; nil when A is all zeros or not finite.
+    var relativeL2: Double? {
+        if changedElements == 0 { return 0 }
+        guard !nonFinite, referenceSquares > 0, referenceSquares.isFinite else { return nil }
+        return (differenceSquares / referenceSquares).squareRoot()
+    }
+}
