@@ -1,0 +1,286 @@
+"""`make bench`: times onnxscope against `cat` and `onnx.load` on generated models.
+
+Generates its inputs (never committed) into WORK (default $ONNXSCOPE_BENCH_DIR or
+/tmp/onnxscope-bench), reusing those already there; then, in one run, times each
+command several times from a warm page cache and prints a Markdown table: median wall
+time, peak RSS (ru_maxrss of the process), and ratios to the references:
+
+  cat FILE > /dev/null                            the floor of reading the file
+  onnx.load(FILE, load_external_data=False)       timed inside Python, import excluded
+
+The Python used for onnx.load is $ONNXSCOPE_BENCH_PYTHON, else python3, when it can
+import onnx; without it that column is left out. Then it checks the targets of issue 5
+and prints MET / MISSED for each.
+
+Usage: python3 bench.py --bin .build/release/onnxscope [--work DIR] [--runs 5] [--markdown OUT.md]
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GENERATE = os.path.join(HERE, "..", "generate")
+
+LOAD_SCRIPT = (
+    "import sys, time, onnx\n"
+    "t = time.perf_counter()\n"
+    "m = onnx.load(sys.argv[1], load_external_data=False)\n"
+    "print(time.perf_counter() - t)\n"
+)
+
+
+def run_once(argv, capture=False):
+    """Runs argv with stdout to /dev/null (or captured); returns (wall seconds, peak RSS bytes, exit code, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if capture else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss * 1024, proc.returncode, out
+
+
+def measure(argv, runs, expect=(0,)):
+    """Median wall time and the largest peak RSS over `runs` runs, after one warm-up run."""
+    _, _, code, _ = run_once(argv)
+    if code not in expect:
+        raise SystemExit("bench: %s exited %d" % (" ".join(argv), code))
+    walls, rss = [], 0
+    for _ in range(runs):
+        wall, peak, _, _ = run_once(argv)
+        walls.append(wall)
+        rss = max(rss, peak)
+    return statistics.median(walls), rss
+
+
+def measure_load(python, path, runs):
+    """onnx.load time inside Python (import excluded) and the process's peak RSS."""
+    times, rss = [], 0
+    for _ in range(runs):
+        _, peak, code, out = run_once([python, "-c", LOAD_SCRIPT, path], capture=True)
+        if code != 0:
+            return None
+        times.append(float(out.decode().strip()))
+        rss = max(rss, peak)
+    return statistics.median(times), rss
+
+
+def find_python():
+    candidates = [os.environ.get("ONNXSCOPE_BENCH_PYTHON"), "python3"]
+    for c in candidates:
+        if not c:
+            continue
+        try:
+            r = subprocess.run([c, "-c", "import onnx; print(onnx.__version__)"], capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if r.returncode == 0:
+            return c, r.stdout.decode().strip()
+    return None, None
+
+
+def generate(work):
+    """Makes every input that is not there yet; returns their paths."""
+    py = sys.executable
+    os.makedirs(work, exist_ok=True)
+    paths = {}
+
+    def make(key, path, argv):
+        paths[key] = path
+        if not os.path.exists(path):
+            print("bench: generating %s" % path, file=sys.stderr)
+            subprocess.run([py] + argv, check=True, stdout=subprocess.DEVNULL)
+
+    # 100 MB, 1 GB and 1.9 GB (30 tensors of 64 MiB) of FLOAT weights in one file.
+    for key, mb in (("100 MB", 100), ("1 GB", 1024), ("1.9 GB", 1920)):
+        p = os.path.join(work, "big_%dmb.onnx" % mb)
+        make(key, p, [os.path.join(GENERATE, "big_model.py"), p, str(mb)])
+    for key, n in (("10k nodes", 10_000), ("100k nodes", 100_000), ("1M nodes", 1_000_000)):
+        p = os.path.join(work, "many_%d.onnx" % n)
+        make(key, p, [os.path.join(GENERATE, "bench_models.py"), "many", p, str(n)])
+    t = os.path.join(work, "opt-6.7b")
+    make("7B external", os.path.join(t, "model.onnx"), [os.path.join(GENERATE, "bench_models.py"), "transformer", t])
+    pair = os.path.join(work, "diff")
+    make("diff a", os.path.join(pair, "a.onnx"), [os.path.join(GENERATE, "big_diff_pair.py"), pair, "1024"])
+    paths["diff b"] = os.path.join(pair, "b.onnx")
+    return paths
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = "%.1f GiB" % (int(line.split()[1]) / (1 << 20))
+    load = os.getloadavg()
+    return {
+        "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "load": "%.2f %.2f %.2f" % load,
+    }
+
+
+def data_file_untouched(binary, model, data):
+    """strace the opens of inspect and layers: True when neither opens the data file."""
+    if not shutil.which("strace"):
+        return None, "strace not installed"
+    name = os.path.basename(data)
+    notes = []
+    ok = True
+    for command in ("inspect", "layers"):
+        log = os.path.join(os.path.dirname(model), "strace-%s.log" % command)
+        subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat,openat2,execve", "-o", log, binary, command, model],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(log) as f:
+            opened = [line for line in f if "open" in line and name in line]
+        notes.append("%s: %d opens of %s" % (command, len(opened), name))
+        ok = ok and not opened
+    return ok, "; ".join(notes)
+
+
+def cached_pages(path):
+    """Pages of `path` in the page cache, from fincore, or None."""
+    if not shutil.which("fincore"):
+        return None
+    r = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", path], capture_output=True, text=True)
+    try:
+        return int(r.stdout.split()[0])
+    except (ValueError, IndexError):
+        return None
+
+
+def mb(n):
+    return "%.0f MB" % (n / 1e6) if n >= 10e6 else "%.1f MB" % (n / 1e6)
+
+
+def secs(t):
+    return "%.3f s" % t if t < 10 else "%.1f s" % t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--work", default=os.environ.get("ONNXSCOPE_BENCH_DIR", "/tmp/onnxscope-bench"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--load-runs", type=int, default=3)
+    ap.add_argument("--markdown")
+    args = ap.parse_args()
+    binary = os.path.abspath(args.bin)
+    paths = generate(args.work)
+    python, onnx_version = find_python()
+    info = machine()
+    lines = []
+
+    def out(text=""):
+        print(text)
+        lines.append(text)
+
+    out("Machine: %s, %d cores (nproc), %s RAM, Linux %s; load average at start %s; %s" % (
+        info["cpu"], info["nproc"], info["memory"], info["kernel"], info["load"], info["date"]))
+    out("onnx.load reference: %s" % ("onnx %s (%s)" % (onnx_version, python) if python else "onnx not importable: left out"))
+    out("Median of %d runs after a warm-up run (page cache warm); onnx.load: median of %d, timed in Python without the import." % (
+        args.runs, args.load_runs))
+    out()
+    out("| model | file | command | median | peak RSS | vs cat | vs onnx.load |")
+    out("|---|---|---|---:|---:|---:|---:|")
+    results = {}
+    models = ["100 MB", "1 GB", "1.9 GB", "10k nodes", "100k nodes", "1M nodes", "7B external"]
+    for key in models:
+        path = paths[key]
+        size = os.path.getsize(path)
+        cat, cat_rss = measure(["cat", path], args.runs)
+        load = measure_load(python, path, args.load_runs) if python else None
+        out("| %s | %s | `cat` | %s | %s | 1 | |" % (key, mb(size), secs(cat), mb(cat_rss)))
+        if load:
+            out("| %s | | `onnx.load` | %s | %s | %.1f× | 1 |" % (key, secs(load[0]), mb(load[1]), load[0] / cat))
+        for command in ("inspect", "layers"):
+            t, rss = measure([binary, command, path], args.runs)
+            results[(key, command)] = (t, rss)
+            vs_load = "%.0f× faster" % (load[0] / t) if load else ""
+            out("| %s | | `onnxscope %s` | %s | %s | %.3f× | %s |" % (key, command, secs(t), mb(rss), t / cat, vs_load))
+        results[(key, "cat")] = (cat, cat_rss)
+        results[(key, "load")] = load
+
+    a, b = paths["diff a"], paths["diff b"]
+    both = os.path.getsize(a) + os.path.getsize(b)
+    cat, cat_rss = measure(["cat", a, b], args.runs)
+    t, rss = measure([binary, "diff", a, b], args.runs, expect=(1,))
+    out("| diff pair (1 GB each) | %s | `cat a b` | %s | %s | 1 | |" % (mb(both), secs(cat), mb(cat_rss)))
+    out("| diff pair | | `onnxscope diff a b` | %s | %s | %.3f× | |" % (secs(t), mb(rss), t / cat))
+    diff_rate = both / t / 1e9
+    out()
+    out("`diff` hashes both files: %.1f GB/s (%s in %s); `cat` reads them at %.1f GB/s." % (
+        diff_rate, mb(both), secs(t), both / cat / 1e9))
+
+    # Linearity of `layers` in node count.
+    out()
+    out("| graph | nodes | `layers` | per node | `inspect` | per node |")
+    out("|---|---:|---:|---:|---:|---:|")
+    per_node = {}
+    for key, n in (("10k nodes", 10_000), ("100k nodes", 100_000), ("1M nodes", 1_000_000)):
+        lt, it = results[(key, "layers")][0], results[(key, "inspect")][0]
+        per_node[key] = lt / n
+        out("| %s | %d | %s | %.2f µs | %s | %.2f µs |" % (key, n, secs(lt), lt / n * 1e6, secs(it), it / n * 1e6))
+
+    # No data file read for the external-data model.
+    model7 = paths["7B external"]
+    data7 = os.path.join(os.path.dirname(model7), "model.onnx.data")
+    untouched, how = data_file_untouched(binary, model7, data7)
+    pages = cached_pages(data7)
+    out()
+    out("7B external data: %s; data file pages in page cache after the runs: %s (apparent size %s, %s on disk)." % (
+        how, "unknown" if pages is None else "%d bytes" % pages, mb(os.path.getsize(data7)),
+        mb(os.stat(data7).st_blocks * 512)))
+
+    # Targets.
+    out()
+    out("| target | measured | |")
+    out("|---|---|---|")
+
+    def target(text, measured, ok):
+        out("| %s | %s | %s |" % (text, measured, "MET" if ok else "MISSED"))
+
+    big = results[("1.9 GB", "inspect")][0]
+    target("inspect 1.9 GB ≤ 0.1× cat", "%.3f×" % (big / results[("1.9 GB", "cat")][0]),
+           big <= 0.1 * results[("1.9 GB", "cat")][0])
+    if results[("1.9 GB", "load")]:
+        speedup = results[("1.9 GB", "load")][0] / big
+        target("inspect 1.9 GB ≥ 100× faster than onnx.load", "%.0f×" % speedup, speedup >= 100)
+    single = [results[(k, c)][1] for k in ("100 MB", "1 GB", "1.9 GB") for c in ("inspect", "layers")]
+    target("peak RSS < 100 MB on single-file models, flat in weight size",
+           "%s … %s" % (mb(min(single)), mb(max(single))), max(single) < 100e6)
+    t7 = max(results[("7B external", "inspect")][0], results[("7B external", "layers")][0])
+    target("7B external: inspect and layers < 1 s", "%s (slower of the two)" % secs(t7), t7 < 1)
+    target("7B external: no data file read", how, bool(untouched))
+    g = results[("100k nodes", "inspect")][0] + results[("100k nodes", "layers")][0]
+    target("100k nodes: inspect + layers < 0.3 s", secs(g), g < 0.3)
+    # Marginal cost per node from 10k to 100k and from 100k to 1M: equal when linear.
+    t10, t100, t1m = (results[(k, "layers")][0] for k in ("10k nodes", "100k nodes", "1M nodes"))
+    low, high = (t100 - t10) / 90_000, (t1m - t100) / 900_000
+    growth = high / low if low > 0 else float("inf")
+    target("layers linear in nodes: marginal cost per node, 100k→1M ÷ 10k→100k ≤ 1.5",
+           "%.2f µs ÷ %.2f µs = %.2f" % (high * 1e6, low * 1e6, growth), growth <= 1.5)
+    target("diff ≥ 2 GB/s from page cache", "%.1f GB/s" % diff_rate, diff_rate >= 2)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
