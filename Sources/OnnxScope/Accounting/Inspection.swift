@@ -65,6 +65,8 @@ private struct WeightAccount {
     private var elements = CheckedSum(), floatElements = CheckedSum(), bytes = CheckedSum()
     private var inSubgraphs = CheckedSum(), inFunctions = CheckedSum(), externalBytes = CheckedSum()
     private var entries: [InspectReport.WeightEntry] = []
+    /// The data files already listed in `weights.external.files` (one lookup per external weight).
+    private var externalFiles: Set<String> = []
 
     init(locator: ExternalDataLocator) {
         self.locator = locator
@@ -118,7 +120,7 @@ private struct WeightAccount {
         if let reference = weight.external {
             weights.external.tensors += 1
             externalBytes.add(size)
-            if let file = reference.location, !weights.external.files.contains(file) {
+            if let file = reference.location, externalFiles.insert(file).inserted {
                 weights.external.files.append(file)
             }
             checkExternal(reference, bytes: size, location: location)
@@ -162,6 +164,23 @@ private struct WeightAccount {
                                 message: "a weight total overflows 64 bits", location: "model"))
     }
 
+    /// The `count` largest entries by bytes (ties by name), in that order: one pass that
+    /// keeps a short sorted list, instead of sorting every weight of a large graph.
+    static func largest(_ entries: [InspectReport.WeightEntry], count: Int) -> [InspectReport.WeightEntry] {
+        func before(_ a: InspectReport.WeightEntry, _ b: InspectReport.WeightEntry) -> Bool {
+            (a.bytes, b.name) > (b.bytes, a.name)
+        }
+        var top: [InspectReport.WeightEntry] = []
+        top.reserveCapacity(count + 1)
+        for entry in entries {
+            if top.count == count, let last = top.last, !before(entry, last) { continue }
+            let at = top.firstIndex { before(entry, $0) } ?? top.count
+            top.insert(entry, at: at)
+            if top.count > count { top.removeLast() }
+        }
+        return top
+    }
+
     mutating func finish() -> InspectReport.Weights {
         for sum in [elements, floatElements, bytes, inSubgraphs, inFunctions, externalBytes] where sum.overflowed {
             noteOverflow()
@@ -172,9 +191,7 @@ private struct WeightAccount {
         weights.inSubgraphs = inSubgraphs.value
         weights.inFunctions = inFunctions.value
         weights.external.bytes = externalBytes.value
-        weights.largest = Array(entries.sorted {
-            ($0.bytes, $1.name) > ($1.bytes, $0.name)
-        }.prefix(InspectReport.largestCount))
+        weights.largest = WeightAccount.largest(entries, count: InspectReport.largestCount)
         weights.shared.sort { ($0.consumers.count, $1.name) > ($1.consumers.count, $0.name) }
         return weights
     }

@@ -84,8 +84,10 @@ extension LayersReport {
         self.file = file.path
         layers = recognition.layers.map(LayersReport.entry)
 
-        var byName: [String: StoredWeight] = [:]
-        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = w }
+        // Elements of the first weight of each name (the walk lists main-graph weights first).
+        var byName: [String: Int64] = [:]
+        byName.reserveCapacity(catalog.weights.count)
+        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = elements(w) }
         var byKind: [String: Int64] = [:]
         var counted = Set<String>()
         var nonTrainableNames = Set<String>()
@@ -102,7 +104,7 @@ extension LayersReport {
             for part in layer.flattened {
                 nonTrainableNames.formUnion(part.nonTrainableWeights)
                 for name in part.weights where counted.insert(name).inserted {
-                    byKind[layer.kind.rawValue, default: 0] += byName[name].map(elements) ?? 0
+                    byKind[layer.kind.rawValue, default: 0] += byName[name] ?? 0
                 }
             }
         }
@@ -163,6 +165,19 @@ extension LayersReport {
 /// Floating-point test on data type names, as reports carry them.
 enum DataTypeName {
     static func isFloating(_ name: String) -> Bool {
-        (0...30).lazy.map { DataType(code: Int32($0)) }.first { $0.name == name }?.isFloatingPoint ?? false
+        floatingNames.contains(name)
     }
+
+    /// Names of the floating-point types, computed once (sorting calls `isFloating` per comparison).
+    private static let floatingNames: Set<String> = {
+        var names: Set<String> = []
+        var taken: Set<String> = []
+        for code in 0...30 {
+            let type = DataType(code: Int32(code))
+            // The first type with a name decides, as a linear search would.
+            guard taken.insert(type.name).inserted else { continue }
+            if type.isFloatingPoint { names.insert(type.name) }
+        }
+        return names
+    }()
 }

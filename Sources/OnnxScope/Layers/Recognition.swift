@@ -24,8 +24,10 @@ struct RecognitionContext {
     /// Weight name → name of the layer that owns it.
     private(set) var owners: [String: String] = [:]
 
+    /// A node of one graph. The graph is identified by its index object, which the
+    /// context keeps alive (hashing two words, not the graph's path, on every lookup).
     struct NodeKey: Hashable {
-        var graph: String
+        var graph: ObjectIdentifier
         var node: Int
     }
 
@@ -34,11 +36,11 @@ struct RecognitionContext {
     }
 
     func isClaimed(_ graph: GraphIndex, _ node: Int) -> Bool {
-        claimedNodes.contains(NodeKey(graph: graph.path, node: node))
+        claimedNodes.contains(NodeKey(graph: ObjectIdentifier(graph), node: node))
     }
 
     mutating func claim(_ graph: GraphIndex, nodes: [Int]) {
-        for n in nodes { claimedNodes.insert(NodeKey(graph: graph.path, node: n)) }
+        for n in nodes { claimedNodes.insert(NodeKey(graph: ObjectIdentifier(graph), node: n)) }
     }
 
     /// Records `layer` as the owner of its weights; returns the weights another layer

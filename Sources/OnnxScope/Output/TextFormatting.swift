@@ -34,6 +34,8 @@ enum TextFormatting {
     /// sequences are shown as `\u{1b}`-style escapes, and text longer than `limit`
     /// characters is shortened in the middle with `…`.
     static func safe(_ text: String, limit: Int = 80) -> String {
+        // Fast path: printable ASCII within the limit is already safe.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {

@@ -30,6 +30,8 @@ public final class GraphIndex: @unchecked Sendable {
         self.bindings = bindings
         var producers: [String: Int] = [:]
         var uses: [String: [Use]] = [:]
+        producers.reserveCapacity(nodes.count)
+        uses.reserveCapacity(nodes.count + weights.count)
         for (i, node) in nodes.enumerated() {
             for output in node.outputs where !output.isEmpty { producers[output] = i }
             for (slot, input) in node.inputs.enumerated() where !input.isEmpty {
@@ -38,7 +40,10 @@ public final class GraphIndex: @unchecked Sendable {
         }
         self.producers = producers
         self.uses = uses
-        self.weights = Dictionary(weights.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var byName: [String: StoredWeight] = [:]
+        byName.reserveCapacity(weights.count)
+        for w in weights where byName[w.name] == nil { byName[w.name] = w }
+        self.weights = byName
     }
 
     /// The node that produces `value` in this graph.
@@ -91,9 +96,12 @@ public final class GraphIndex: @unchecked Sendable {
     public var shapeOnlyWeights: [StoredWeight] {
         weights.values.filter { w in
             let u = uses(of: w.name)
-            return !u.isEmpty && u.allSatisfy { ["Shape", "Size"].contains(nodes[$0.node].opType) }
+            return !u.isEmpty && u.allSatisfy { GraphIndex.shapeReaders.contains(nodes[$0.node].opType) }
         }.sorted { $0.name < $1.name }
     }
+
+    /// Ops that read only the shape of their input.
+    static let shapeReaders: Set<String> = ["Shape", "Size"]
 
     /// Ops a weight passes through unchanged in count on its way to the op that uses it.
     static let passThrough: Set<String> = [

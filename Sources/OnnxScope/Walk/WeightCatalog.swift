@@ -25,6 +25,10 @@ public struct WeightCatalog: Sendable {
 
     /// Walks `model`.
     public init(model: Model) {
+        let approximateValues = model.graph.nodes.count * 2 + model.graph.initializers.count
+        consumers.reserveCapacity(approximateValues)
+        seen.reserveCapacity(model.graph.initializers.count)
+        weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
             nodes: model.graph.nodes, initializers: model.graph.initializers,
             sparseInitializers: model.graph.sparseInitializers, namespace: .main, placement: .mainGraph, path: "main")]
@@ -57,8 +61,16 @@ public struct WeightCatalog: Sendable {
             nodeCount += 1
             opCounts[node.qualifiedOpType, default: 0] += 1
             let label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name
+            // A node is listed once per value it reads. Most nodes have a handful of
+            // inputs: a scan of the earlier ones avoids a set allocation per node.
+            let many = node.inputs.count > 16
             var inputsSeen: Set<String> = []
-            for input in node.inputs where !input.isEmpty && inputsSeen.insert(input).inserted {
+            for (k, input) in node.inputs.enumerated() where !input.isEmpty {
+                if many {
+                    guard inputsSeen.insert(input).inserted else { continue }
+                } else if node.inputs[..<k].contains(input) {
+                    continue
+                }
                 consumers[ScopedName(namespace: visit.namespace, name: input), default: []].append(label)
             }
             if node.opType == "Constant", node.isDefaultDomain, let weight = constantWeight(node, visit) {
