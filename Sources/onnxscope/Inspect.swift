@@ -3,35 +3,23 @@ import OnnxScope
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// `onnxscope inspect FILE...`: model facts, interface, op histogram and the stored-weight account.
+/// `onnxscope inspect PATH...`: model facts, interface, op histogram and the stored-weight account.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize ONNX model files: IR, opsets, inputs and outputs, ops, and every stored weight.",
-        discussion: "With several files and --format json, prints one JSON object per line."
+        discussion: """
+        Folders are searched recursively for *.onnx files, read in parallel and reported in \
+        order. With --format json, prints one JSON object per line.
+        """
     )
 
-    @Option(name: .shortAndLong, help: "Output format: table, json or markdown.")
-    var format: OutputFormat = .table
-
-    @Argument(help: "ONNX model files.")
-    var files: [String]
-
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one model file") }
-    }
+    @OptionGroup var options: BatchOptions
 
     func run() throws {
-        var failed = false
-        for (index, path) in files.enumerated() {
-            do {
-                let report = InspectReport(file: try ModelFile.open(path))
-                if format != .json, index > 0 { Output.write("") }
-                Output.write(InspectRendering.render(report, as: format))
-            } catch {
-                Output.error("onnxscope: \(error)")
-                failed = true
-            }
+        let format = options.format
+        try BatchRun(options: options, command: "inspect").run { path in
+            let report = InspectReport(file: try ModelFile.open(path))
+            return BatchItem(text: InspectRendering.render(report, as: format), contribution: .init(report))
         }
-        if failed { throw ExitCode(ExitStatus.unreadable.rawValue) }
     }
 }

@@ -62,8 +62,11 @@ struct InspectCommandTests {
     @Test func goodFilesStillPrintWhenOneFails() throws {
         let run = try CLI.run(["inspect", "-f", "json", CLI.fixture("keras/mlp.onnx"), "/nonexistent.onnx"])
         #expect(run.status == 3)
-        #expect(run.stdout.split(separator: "\n").count == 1)
-        #expect(run.stderr.contains("/nonexistent.onnx: no such file"))
+        // JSON Lines: the good file's report, then the failed file's error object.
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.last == #"{"error":"no such file","file":"/nonexistent.onnx"}"#)
+        #expect(run.stderr == "onnxscope: /nonexistent.onnx: no such file\n")
     }
 
     @Test func deeplyNestedFileExitsThree() throws {

@@ -60,7 +60,12 @@ public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// One line: `PATH: reason (at byte N)`.
     public var description: String {
-        var line = "\(path): \(failure.description)"
+        "\(path): \(reason)"
+    }
+
+    /// The reason without the path: `reason (at byte N)`.
+    public var reason: String {
+        var line = failure.description
         if let offset { line += " (at byte \(offset))" }
         return line
     }
