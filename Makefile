@@ -9,7 +9,7 @@ GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup build release test demo proto proto-check clean
+.PHONY: setup build release test demo proto proto-check bench clean
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -54,6 +54,18 @@ proto-check: setup
 	  echo "proto-check: $(GEN_DIR) differs from a fresh protoc-c run on $(PROTO); run 'make proto' and commit"; \
 	  diff -u $(GEN_C) $$tmp/onnx.pb-c.c | head -20; rm -rf $$tmp; exit 1; \
 	fi
+
+# Benchmark (not part of `make test`): release build, generated inputs (never committed)
+# in $(BENCH_DIR), timings against `cat` and `onnx.load` (Python from
+# ONNXSCOPE_BENCH_PYTHON, else python3, when it can import onnx). The Markdown table
+# goes to stdout and to $(BENCH_DIR)/results.md. Needs ~6 GB of free disk.
+BENCH_DIR   ?= $(or $(ONNXSCOPE_BENCH_DIR),/tmp/onnxscope-bench)
+BENCH_RUNS  ?= 5
+
+bench: setup
+	$(SWIFT) build -c release --product onnxscope
+	python3 Fixtures/bench/bench.py --bin .build/release/onnxscope --work $(BENCH_DIR) --runs $(BENCH_RUNS) \
+	  --markdown $(BENCH_DIR)/results.md
 
 clean:
 	rm -rf .build

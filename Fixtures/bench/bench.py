@@ -180,9 +180,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--load-runs", type=int, default=3)
     ap.add_argument("--markdown")
+    ap.add_argument("--generate-only", action="store_true")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin)
     paths = generate(args.work)
+    if args.generate_only:
+        return
     python, onnx_version = find_python()
     info = machine()
     lines = []
