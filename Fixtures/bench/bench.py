@@ -36,15 +36,31 @@ LOAD_SCRIPT = (
 )
 
 
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(argv, capture=False):
-    """Runs argv with stdout to /dev/null (or captured); returns (wall seconds, peak RSS bytes, exit code, stdout)."""
+    """Runs argv with stdout to /dev/null (or captured); returns (wall seconds, peak RSS bytes, exit code, stdout).
+
+    Peak RSS comes from GNU time when installed: a child forked from this Python
+    inherits its ~17 MB high-water mark, which a small C parent does not add."""
+    rss_file = None
+    if GNU_TIME:
+        rss_file = "/tmp/onnxscope-bench-rss.%d" % os.getpid()
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = proc.stdout.read() if capture else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss * 1024, proc.returncode, out
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss * 1024
+    if rss_file:
+        with open(rss_file) as f:
+            lines = [line for line in f.read().split("\n") if line.strip()]
+        os.unlink(rss_file)
+        rss = int(lines[-1]) * 1024
+    return wall, rss, code, out
 
 
 def measure(argv, runs, expect=(0,)):
