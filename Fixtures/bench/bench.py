@@ -184,6 +184,13 @@ def cached_pages(path):
         return None
 
 
+def speed(reference, ours):
+    """`122× faster` or, when onnxscope is the slower one, `12.4× slower`."""
+    if ours <= reference:
+        return "%.0f× faster" % (reference / ours)
+    return "%.1f× slower" % (ours / reference)
+
+
 def mb(n):
     return "%.0f MB" % (n / 1e6) if n >= 10e6 else "%.1f MB" % (n / 1e6)
 
@@ -234,7 +241,7 @@ def main():
         for command in ("inspect", "layers"):
             t, rss = measure([binary, command, path], args.runs)
             results[(key, command)] = (t, rss)
-            vs_load = "%.0f× faster" % (load[0] / t) if load else ""
+            vs_load = speed(load[0], t) if load else ""
             out("| %s | | `onnxscope %s` | %s | %s | %.3f× | %s |" % (key, command, secs(t), mb(rss), t / cat, vs_load))
         results[(key, "cat")] = (cat, cat_rss)
         results[(key, "load")] = load
