@@ -32,6 +32,28 @@ struct RenderingGoldenTests {
         #expect(rendered == expected)
     }
 
+    static let layerCases: [(String, OutputFormat)] = [
+        ("pytorch/tiny_gpt.torchscript.onnx", .table),
+        ("pytorch/transformer_decoder.dynamo.onnx", .markdown),
+        ("keras/lstm.onnx", .json),
+        ("pytorch/lstm.torchscript.onnx", .table),
+    ]
+
+    @Test(arguments: layerCases)
+    func layersMatchGolden(file: String, format: OutputFormat) throws {
+        var report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
+        report.file = file
+        let rendered = LayersRendering.render(report, as: format) + "\n"
+        let name = "layers__" + file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden"
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Golden").appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
+            try Data(rendered.utf8).write(to: golden)
+            return
+        }
+        #expect(rendered == (try String(contentsOf: golden, encoding: .utf8)))
+    }
+
     /// Names from a file never put control characters on the terminal.
     @Test func controlCharactersAreEscaped() {
         #expect(TextFormatting.safe("ok\u{1b}[31mred\u{7}") == "ok\\u{1b}[31mred\\u{7}")
