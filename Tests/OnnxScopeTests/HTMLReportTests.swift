@@ -13,17 +13,8 @@ struct HTMLReportTests {
         return s
     }
 
-    private func golden(_ name: String, _ rendered: String) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
-            try Data(rendered.utf8).write(to: url)
-            return
-        }
-        #expect(rendered == (try String(contentsOf: url, encoding: .utf8)))
-    }
-
     @Test func modelPageGolden() throws {
-        try golden("report__transformer_encoder.torchscript.html.golden",
+        try Golden.check("report__transformer_encoder.torchscript.html.golden",
                    ModelReportPage.render(try summary("pytorch/transformer_encoder.torchscript.onnx")))
     }
 
@@ -34,7 +25,7 @@ struct HTMLReportTests {
         diff.b = b
         let page = DiffReportPage.render(diff, after: try summary(b))
         #expect(page.contains("hl-added"))
-        try golden("report__diff_layer_added_removed.html.golden", page)
+        try Golden.check("report__diff_layer_added_removed.html.golden", page)
     }
 
     @Test func pagesAreSelfContained() throws {

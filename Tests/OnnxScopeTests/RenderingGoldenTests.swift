@@ -21,15 +21,7 @@ struct RenderingGoldenTests {
         var report = InspectReport(file: try ModelFile.open(Fixtures.path(file)))
         report.file = file  // the absolute path differs per checkout
         let rendered = InspectRendering.render(report, as: format) + "\n"
-        let name = file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden"
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Golden").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
-            try Data(rendered.utf8).write(to: golden)
-            return
-        }
-        let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(rendered == expected)
+        try Golden.check(file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden", rendered)
     }
 
     static let layerCases: [(String, OutputFormat)] = [
@@ -44,14 +36,7 @@ struct RenderingGoldenTests {
         var report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
         report.file = file
         let rendered = LayersRendering.render(report, as: format) + "\n"
-        let name = "layers__" + file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden"
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Golden").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
-            try Data(rendered.utf8).write(to: golden)
-            return
-        }
-        #expect(rendered == (try String(contentsOf: golden, encoding: .utf8)))
+        try Golden.check("layers__" + file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden", rendered)
     }
 
     /// Names from a file never put control characters on the terminal.
