@@ -59,3 +59,16 @@ struct SharedWeightTests {
         #expect(report.totals.trainable == stored)
     }
 }
+
+/// With a static sequence length, exporters fold pos_emb(arange(T)) into a [T, x] table.
+@Suite("Folded position tables")
+struct PositionTableTests {
+    @Test(arguments: ["pytorch/tiny_gpt_static.torchscript.onnx", "pytorch/tiny_gpt_static.dynamo.onnx"])
+    func foldedPositionTableIsExplained(file: String) throws {
+        let report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
+        let table = try #require(report.layers.first { $0.name.hasSuffix(".positions") })
+        #expect(table.kind == "Embedding")
+        #expect(table.hyper["vocabSize"] == .int(8))  // the example's length, not pos_emb's 16 rows
+        #expect(table.explanation.contains("sliced to the example length"))
+    }
+}
