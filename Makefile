@@ -9,7 +9,7 @@ GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup build release test demo proto proto-check bench clean
+.PHONY: setup browser build release test demo proto proto-check bench clean
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -21,6 +21,12 @@ setup:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+# Installs headless Chromium (Debian's chromium) for the HTML report tests, when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 build: setup
 	$(SWIFT) build

@@ -153,6 +153,35 @@ def ms_multihead():
          extra=[("com.microsoft", 1)], check=False)
 
 
+def ms_attention():
+    x, heads = 16, 4
+    nodes = [helper.make_node("Attention", ["x", "qkv_w", "qkv_b"], ["a"], domain="com.microsoft", num_heads=heads),
+             helper.make_node("MatMul", ["a", "o_w"], ["om"]), helper.make_node("Add", ["om", "o_b"], ["y"])]
+    inits = [init("qkv_w", rnd(x, 3 * x)), init("qkv_b", rnd(3 * x)), init("o_w", rnd(x, x)), init("o_b", rnd(x))]
+    g = helper.make_graph(nodes, "ms_attention", [vi("x", T.FLOAT, [2, 5, x])], [vi("y", T.FLOAT, [2, 5, x])], inits)
+    save(g, "ms_attention.onnx", "com.microsoft Attention holding the packed QKV weight, then an output projection",
+         [{"kind": "MultiHeadAttention", "hyper": {"width": x, "heads": heads}, "stored": 4 * (x * x + x)}],
+         extra=[("com.microsoft", 1)], check=False)
+
+
+def qlinear():
+    i, o, c = 16, 8, 4
+    u8 = lambda *shape: rng.integers(0, 255, size=shape).astype(np.uint8)
+    nodes = [
+        helper.make_node("QLinearMatMul", ["xq", "xs", "xz", "wq", "ws", "wz", "ys", "yz"], ["yq"]),
+        helper.make_node("QLinearConv", ["iq", "xs", "xz", "cq", "ws", "wz", "ys", "yz", "cb"], ["cy"], kernel_shape=[3, 3]),
+    ]
+    inits = [init("xs", np.array(0.1, np.float32)), init("xz", np.array(3, np.uint8)), init("wq", u8(i, o)),
+             init("ws", np.array(0.05, np.float32)), init("wz", np.array(5, np.uint8)), init("ys", np.array(0.2, np.float32)),
+             init("yz", np.array(7, np.uint8)), init("cq", u8(c, 2, 3, 3)), init("cb", rng.integers(-50, 50, size=(c,)).astype(np.int32))]
+    g = helper.make_graph(nodes, "qlinear", [vi("xq", T.UINT8, [2, i]), vi("iq", T.UINT8, [1, 2, 6, 6])],
+                          [vi("yq", T.UINT8, [2, o]), vi("cy", T.UINT8, [1, c, 4, 4])], inits)
+    save(g, "qlinear.onnx", "QLinearMatMul with a uint8 [16,8] weight and QLinearConv with a uint8 [4,2,3,3] weight and int32 bias",
+         [{"kind": "Dense", "hyper": {"inputSize": i, "outputSize": o, "bias": False}, "stored": i * o, "nonTrainable": 6},
+          {"kind": "Conv", "hyper": {"inChannels": 2, "outChannels": c, "kernel": [3, 3], "groups": 1, "bias": True},
+           "stored": c * 2 * 9 + c, "nonTrainable": 6}])
+
+
 def matmul_nbits():
     k, n, block = 32, 8, 16
     blob = rng.integers(0, 255, size=(n, k // block, block // 2)).astype(np.uint8)
@@ -179,8 +208,8 @@ def lstm_peepholes():
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(WORK, exist_ok=True)
-    for fn in (decomposed_ln, decomposed_rms, batchnorm, quantized_dense, attention_op, ms_multihead, matmul_nbits,
-               lstm_peepholes):
+    for fn in (decomposed_ln, decomposed_rms, batchnorm, quantized_dense, attention_op, ms_multihead, ms_attention, qlinear,
+               matmul_nbits, lstm_peepholes):
         fn()
     with open(os.path.join(WORK, "handbuilt_layers.json"), "w") as f:
         json.dump({"fixtures": entries, "exportFailures": []}, f, indent=2, sort_keys=True)

@@ -226,6 +226,8 @@ def specs():
          Decoder, (torch.randn(L, N, 16), torch.randn(4, N, 16)), ["tgt", "memory"], ["y"]),
         ("tiny_gpt", "GPT: tok Embedding(64,16)+pos Embedding(16,16), 2 pre-norm blocks, ln_f, "
          "lm_head(16,64,bias=False) tied to tok_emb; dynamic sequence axis", TinyGPT, (torch.randint(0, 64, (1, 8)),), ["idx"], ["logits"]),
+        ("tiny_gpt_static", "the tiny GPT exported with a static sequence length of 8: the exporters fold "
+         "pos_emb(arange(8)) into an [8,16] table", TinyGPT, (torch.randint(0, 64, (1, 8)),), ["idx"], ["logits"]),
     ]
 
 

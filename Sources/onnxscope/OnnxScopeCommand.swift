@@ -12,7 +12,7 @@ struct OnnxScopeCommand: ParsableCommand {
         3 an input could not be read as an ONNX model.
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Layers.self, Diff.self]
+        subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self]
     )
 
     /// Runs the command with the documented exit codes: usage errors exit 2 (not

@@ -27,8 +27,13 @@ enum CLI {
     }
 
     static func run(_ arguments: [String]) throws -> CLIRun {
+        try run(executable: binary, arguments)
+    }
+
+    /// Runs any program, capturing stdout, stderr and the exit status.
+    static func run(executable: URL, _ arguments: [String]) throws -> CLIRun {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -23,14 +23,6 @@ struct DiffRenderingGoldenTests {
         var report = try DiffReport(a: ModelFile.open(Fixtures.path(e.a)), b: ModelFile.open(Fixtures.path(e.b)))
         (report.a, report.b) = (e.a, e.b)  // the absolute paths differ per checkout
         let rendered = DiffRendering.render(report, as: format, summaryOnly: summary) + "\n"
-        let name = "diff__\(pair).\(format.rawValue)\(summary ? ".summary" : "").golden"
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Golden").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
-            try Data(rendered.utf8).write(to: golden)
-            return
-        }
-        let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(rendered == expected)
+        try Golden.check("diff__\(pair).\(format.rawValue)\(summary ? ".summary" : "").golden", rendered)
     }
 }

@@ -40,3 +40,35 @@ struct HandbuiltLayerTests {
         #expect(report.layers[0].explanation.contains("no bias"))
     }
 }
+
+/// A weight read by an embedding and by two projections (a tied head) belongs to the
+/// embedding and is counted once.
+@Suite("Shared weights")
+struct SharedWeightTests {
+    @Test func tiedTableIsOwnedByTheEmbeddingAndCountedOnce() throws {
+        let file = "handbuilt/shared.onnx"
+        let opened = try ModelFile.open(Fixtures.path(file))
+        let recognition = LayerRecognition(file: opened, catalog: WeightCatalog(model: opened.model))
+        let embedding = try #require(recognition.layers.first { $0.kind == .embedding })
+        let heads = recognition.layers.filter { $0.kind == .dense }
+        #expect(heads.count == 2)
+        #expect(heads.allSatisfy { $0.observations.contains(.sharesWeight(with: embedding.name, elements: 64)) })
+        let report = LayersReport(file: opened)
+        let stored = try #require(Fixtures.entry(file)).stored.weights.floatElements
+        #expect(report.totals.byKind == ["Embedding": stored])
+        #expect(report.totals.trainable == stored)
+    }
+}
+
+/// With a static sequence length, exporters fold pos_emb(arange(T)) into a [T, x] table.
+@Suite("Folded position tables")
+struct PositionTableTests {
+    @Test(arguments: ["pytorch/tiny_gpt_static.torchscript.onnx", "pytorch/tiny_gpt_static.dynamo.onnx"])
+    func foldedPositionTableIsExplained(file: String) throws {
+        let report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
+        let table = try #require(report.layers.first { $0.name.hasSuffix(".positions") })
+        #expect(table.kind == "Embedding")
+        #expect(table.hyper["vocabSize"] == .int(8))  // the example's length, not pos_emb's 16 rows
+        #expect(table.explanation.contains("sliced to the example length"))
+    }
+}

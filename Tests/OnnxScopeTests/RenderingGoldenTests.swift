@@ -21,15 +21,22 @@ struct RenderingGoldenTests {
         var report = InspectReport(file: try ModelFile.open(Fixtures.path(file)))
         report.file = file  // the absolute path differs per checkout
         let rendered = InspectRendering.render(report, as: format) + "\n"
-        let name = file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden"
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Golden").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
-            try Data(rendered.utf8).write(to: golden)
-            return
-        }
-        let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(rendered == expected)
+        try Golden.check(file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden", rendered)
+    }
+
+    static let layerCases: [(String, OutputFormat)] = [
+        ("pytorch/tiny_gpt.torchscript.onnx", .table),
+        ("pytorch/transformer_decoder.dynamo.onnx", .markdown),
+        ("keras/lstm.onnx", .json),
+        ("pytorch/lstm.torchscript.onnx", .table),
+    ]
+
+    @Test(arguments: layerCases)
+    func layersMatchGolden(file: String, format: OutputFormat) throws {
+        var report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
+        report.file = file
+        let rendered = LayersRendering.render(report, as: format) + "\n"
+        try Golden.check("layers__" + file.replacingOccurrences(of: "/", with: "__") + "." + format.rawValue + ".golden", rendered)
     }
 
     /// Names from a file never put control characters on the terminal.

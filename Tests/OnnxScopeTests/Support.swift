@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import OnnxScope
 
 /// Paths and the fixture manifest shared by the tests.
@@ -179,5 +180,22 @@ enum Hostile {
             m.field(7, bytes: graph)
             m.field(8, bytes: ProtoWriter.message { o in o.field(2, varint: 17) })
         }
+    }
+}
+
+/// Golden files under Tests/OnnxScopeTests/Golden. Re-record them all with
+/// `ONNXSCOPE_RECORD_GOLDEN=1 swift test` and review the diff.
+enum Golden {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// Compares `rendered` with the golden file `name`, or writes it when recording.
+    static func check(_ name: String, _ rendered: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = folder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
+            try Data(rendered.utf8).write(to: url)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(rendered == expected, "golden \(name)", sourceLocation: sourceLocation)
     }
 }

@@ -9,7 +9,7 @@ public enum LayerAuditor {
         case .dense: dense(layer)
         case .conv, .convTranspose: conv(layer)
         case .rnn, .gru, .lstm: recurrent(layer)
-        case .embedding: simple(layer, F.mul(layer.int("vocabSize"), layer.int("width")), what: "V·x")
+        case .embedding: embedding(layer)
         case .layerNorm: norm(layer, textbook: F.layerNorm(width: layer.int("width")))
         case .rmsNorm: simple(layer, layer.int("width"), what: "x (γ only)")
         case .batchNorm: batchNorm(layer)
@@ -37,7 +37,7 @@ public enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics:
+                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable:
                 break
             }
         }
@@ -118,6 +118,15 @@ public enum LayerAuditor {
         let notes = layer.observations.contains(.runningStatistics)
             ? ["plus \(layer.nonTrainable) non-trainable running mean and variance"] : []
         return verdict(layer, textbook: F.mul(2, x), convention: F.mul(2, x), notes: notes)
+    }
+
+    private static func embedding(_ layer: Layer) -> LayerAudit {
+        let formula = F.mul(layer.int("vocabSize"), layer.int("width"))
+        var notes: [String] = []
+        for case .positionTable(let rows) in layer.observations {
+            notes.append("a position table sliced to the example length: the exporter folded positions 0…\(rows - 1) into \(rows) stored rows; the model's own table may be longer")
+        }
+        return verdict(layer, textbook: formula, convention: formula, notes: notes)
     }
 
     private static func simple(_ layer: Layer, _ formula: Int64, what: String) -> LayerAudit {

@@ -88,11 +88,13 @@ extension LayersReport {
         var byName: [String: Int64] = [:]
         byName.reserveCapacity(catalog.weights.count)
         for w in catalog.weights where byName[w.name] == nil { byName[w.name] = elements(w) }
-        var byKind: [String: Int64] = [:]
         var counted = Set<String>()
         var nonTrainableNames = Set<String>()
         var blocks: [String: Int] = [:]
         var layerCount = 0
+        // Each weight is counted under the kind of the outermost layer below block level
+        // that contains its owner (an embedding, for a tied head's table).
+        var outerKind: [String: String] = [:]
         func visit(_ layer: Layer) {
             layerCount += 1
             if layer.kind == .transformerEncoderBlock || layer.kind == .transformerDecoderBlock {
@@ -102,13 +104,17 @@ extension LayersReport {
             }
             layerCount += layer.flattened.count - 1
             for part in layer.flattened {
+                outerKind[part.name] = outerKind[part.name] ?? layer.kind.rawValue
                 nonTrainableNames.formUnion(part.nonTrainableWeights)
-                for name in part.weights where counted.insert(name).inserted {
-                    byKind[layer.kind.rawValue, default: 0] += byName[name] ?? 0
-                }
+                counted.formUnion(part.weights)
             }
         }
         recognition.layers.forEach(visit)
+        var byKind: [String: Int64] = [:]
+        for name in counted {
+            guard let owner = recognition.owners[name], let kind = outerKind[owner] else { continue }
+            byKind[kind, default: 0] += byName[name] ?? 0
+        }
 
         var trainable: Int64 = 0, total: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
         var unattributed: [Unattributed] = []

@@ -134,29 +134,17 @@ public struct DiffReport: Codable, Sendable, Equatable {
     }
 }
 
-/// The parameter delta of one recognized layer.
-///
-/// Extension point: layer recognition (`Layers/`) is not part of this diff yet, so
-/// ``DiffReport/layers`` is always empty. When it lands, match the layers of A and B
-/// and fill this list in `LayerDiff.deltas(_:_:)`.
+/// The parameter delta of one recognized layer that was added, removed or resized.
 public struct LayerDelta: Codable, Sendable, Equatable {
     /// The layer's name or path.
     public var name: String
     /// The recognized kind, e.g. `LSTM`.
     public var kind: String
-    /// `added`, `removed`, `resized` or `changed`.
+    /// `added`, `removed` or `resized`.
     public var change: String
     public var parametersBefore: Int64
     public var parametersAfter: Int64
     public var delta: Int64
     /// A human detail, e.g. `hidden 16 → 24`.
     public var detail: String
-}
-
-/// Layer-level comparison: the extension point for the layer recognizer.
-enum LayerDiff {
-    /// The layer deltas between two models; empty until layers are recognized.
-    static func deltas(_ a: ModelFile, _ b: ModelFile) -> [LayerDelta] {
-        []
-    }
 }

@@ -31,6 +31,12 @@ enum AttentionRecognizer {
         var grouped = Set<Int>()
         var result: [LayerSpan] = []
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+            if let fused = packedAttention(graph, i, byInput, spans, grouped) {
+                context.claim(graph, nodes: fused.span.nodeIndices)
+                if let out = fused.outputProjection { grouped.insert(out) }
+                result.append(fused.span)
+                continue
+            }
             guard let core = core(graph, i) else { continue }
             var extraWeights: [StoredWeight] = []
             var reshapes: [Int] = []
@@ -86,6 +92,41 @@ enum AttentionRecognizer {
         }
         spans = spans.enumerated().filter { !grouped.contains($0.offset) }.map(\.element)
         return spans + result
+    }
+
+    /// com.microsoft `Attention`: the packed [x, 3x] QKV weight and its bias are inputs of
+    /// the node itself; the output projection is the Dense layer that reads its output.
+    private static func packedAttention(
+        _ graph: GraphIndex, _ i: Int, _ byInput: [String: [Int]], _ spans: [LayerSpan], _ grouped: Set<Int>
+    ) -> (span: LayerSpan, outputProjection: Int?)? {
+        let node = graph.nodes[i]
+        guard node.domain == "com.microsoft", node.opType == "Attention", node.inputs.count >= 2,
+              let w = graph.traceWeight(node.inputs[1]), w.dims.count == 2 else { return nil }
+        let width = w.dims[0]
+        let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? graph.traceWeight(node.inputs[2]) : nil
+        let name = LayerNaming.name(graph, nodes: [i])
+        var inProj = Layer(
+            name: "\(name).in_proj", kind: .dense, nodes: [graph.label(i)],
+            weights: [w.weight.name] + (bias.map { [$0.weight.name] } ?? []),
+            hyper: ["inputSize": .int(width), "outputSize": .int(w.dims[1]), "bias": .bool(bias != nil)],
+            stored: w.elements + (bias?.elements ?? 0))
+        if bias == nil { inProj.observations.append(.noBias) }
+        var children = [inProj]
+        var nodeIndices = [i] + w.via + (bias?.via ?? [])
+        let out = node.outputs.first.flatMap { outputProjection(graph, $0, byInput, spans) }.flatMap { grouped.contains($0) ? nil : $0 }
+        if let out {
+            var projection = spans[out].layer
+            if !projection.name.hasPrefix(name) { projection.name = "\(name).out_proj" }
+            children.append(projection)
+            nodeIndices += spans[out].nodeIndices
+        }
+        var hyper: [String: HyperValue] = ["width": .int(width), "bias": .bool(bias != nil), "selfAttention": .bool(true)]
+        if let heads = node.intAttribute("num_heads") { hyper["heads"] = .int(heads) }
+        let layer = Layer(
+            name: name, kind: .multiHeadAttention, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
+            stored: children.reduce(0) { $0 + $1.stored }, observations: [.packedQKV], children: children)
+        return (LayerSpan(layer: layer, graph: graph, nodeIndices: nodeIndices, input: node.inputs[0],
+                          output: out.flatMap { spans[$0].output } ?? node.outputs.first), out)
     }
 
     /// The attention core starting at node `i`, if it is one.

@@ -93,6 +93,8 @@ public enum LayerObservation: Hashable, Sendable {
     case quantized(String)
     /// Only part of this weight belongs to the layer (a slice of a packed weight).
     case partOfPackedWeight(String)
+    /// A position table folded for the example's length: the rows stored, not the model's.
+    case positionTable(rows: Int64)
 }
 
 /// One recognized layer.

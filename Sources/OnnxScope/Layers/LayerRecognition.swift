@@ -25,7 +25,11 @@ public struct LayerRecognition: Sendable {
             spans = TransformerBlockRecognizer.group(spans, graph)
             all += spans.sorted { $0.order < $1.order }
         }
-        // Ownership in graph order: the first layer to use a weight owns it; later users share it.
+        // Ownership: an embedding owns its table (a tied output head shares it); otherwise
+        // the first layer in graph order to use a weight owns it, and later users share it.
+        for layer in all.map(\.layer).flatMap(\.flattened) where layer.kind == .embedding {
+            _ = context.own(layer.weights, by: layer.name)
+        }
         for s in all.indices {
             all[s].layer = assignOwnership(all[s].layer, &context)
         }

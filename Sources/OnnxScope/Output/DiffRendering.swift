@@ -70,7 +70,7 @@ public enum DiffRendering {
         counts.add(["interface", "\(s.inputs) input\(s.inputs == 1 ? "" : "s"), \(s.outputs) output\(s.outputs == 1 ? "" : "s") changed"])
         counts.add(["ops", r.ops.isEmpty ? "no change" : opsText(r.ops)])
         counts.add(["opsets", r.opsets.isEmpty ? "no change" : opsetsText(r.opsets)])
-        counts.add(["layers", "not compared yet"])
+        counts.add(["layers", r.layers.isEmpty ? "no change" : "\(r.layers.count) changed"])
         if s.modelFacts > 0 { counts.add(["model facts", "\(s.modelFacts) differ (not counted)"]) }
         out.append(counts.render())
         for note in r.notes { out.append("  note: \(F.safe(note, limit: 200))") }
@@ -97,6 +97,16 @@ public enum DiffRendering {
             out.append("Tensors")
             var table = TextTable([.left, .left, .left])
             for line in lines { table.add(line) }
+            out.append(table.render())
+        }
+        if !r.layers.isEmpty {
+            out.append("")
+            out.append("Layers")
+            var table = TextTable([.left, .left, .left, .left, .right])
+            for l in r.layers {
+                let marker = l.change == "added" ? "+" : l.change == "removed" ? "-" : "~"
+                table.add([marker, F.safe(l.name, limit: 48), l.kind, F.safe(l.detail, limit: 80), signed(l.delta)])
+            }
             out.append(table.render())
         }
         return out.joined(separator: "\n")
@@ -147,6 +157,14 @@ public enum DiffRendering {
             out.append("|---|---|---|---|---|")
             for (kind, c) in changes {
                 out.append("| \(kind) | `\(cell(c.name))` | \(c.change) | \(cell(ioText(c.before))) | \(cell(ioText(c.after))) |")
+            }
+        }
+        if !r.layers.isEmpty {
+            out.append("")
+            out.append("| layer | kind | change | detail | parameters |")
+            out.append("|---|---|---|---|---:|")
+            for l in r.layers {
+                out.append("| `\(cell(l.name))` | \(l.kind) | \(l.change) | \(cell(l.detail)) | \(signed(l.delta)) |")
             }
         }
         let rows = tensorLines(r.tensors)

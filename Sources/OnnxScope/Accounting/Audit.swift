@@ -1,0 +1,142 @@
+/// Expectations a model must meet, for `onnxscope audit`: given on the command line or
+/// in a JSON file with these keys (all optional).
+public struct AuditExpectations: Codable, Sendable, Equatable {
+    /// Expected trainable parameter count (the `layers` report's `totals.trainable`).
+    public var parameters: Int64?
+    /// Allowed relative deviation from `parameters`, e.g. 0.01 for 1%.
+    public var tolerance: Double?
+    /// Expected number of layers per kind, e.g. `{"LSTM": 2}` (composite layers count once;
+    /// their parts count under their own kinds).
+    public var layerCounts: [String: Int]?
+    /// Expected elements per layer kind, as in the `layers` report's `totals.byKind`.
+    public var kindParameters: [String: Int64]?
+    /// Data types parameter weights may use, e.g. `["FLOAT", "FLOAT16"]` (integer shape
+    /// constants that no layer uses are not checked).
+    public var allowedDataTypes: [String]?
+    /// Largest allowed total weight bytes.
+    public var maxBytes: Int64?
+    /// Ops the model may use (as in `inspect`'s histogram: `Conv`, `com.microsoft.Attention`).
+    public var allowedOps: [String]?
+    /// Lowest and highest allowed default-domain opset.
+    public var opsetMin: Int64?
+    public var opsetMax: Int64?
+    /// When true, layers whose stored count matches neither formula do not fail the audit.
+    public var allowMismatch: Bool?
+
+    /// No expectations: only the built-in checks (no `mismatch`, no error findings) run.
+    public init() {}
+
+    /// These expectations with every key `other` sets taking its value.
+    public func merged(with other: AuditExpectations) -> AuditExpectations {
+        var m = self
+        m.parameters = other.parameters ?? parameters
+        m.tolerance = other.tolerance ?? tolerance
+        m.layerCounts = other.layerCounts ?? layerCounts
+        m.kindParameters = other.kindParameters ?? kindParameters
+        m.allowedDataTypes = other.allowedDataTypes ?? allowedDataTypes
+        m.maxBytes = other.maxBytes ?? maxBytes
+        m.allowedOps = other.allowedOps ?? allowedOps
+        m.opsetMin = other.opsetMin ?? opsetMin
+        m.opsetMax = other.opsetMax ?? opsetMax
+        m.allowMismatch = other.allowMismatch ?? allowMismatch
+        return m
+    }
+}
+
+/// The result of auditing one model: every check with what was expected and found.
+public struct AuditReport: Codable, Sendable, Equatable {
+    public var schemaVersion: Int = 1
+    public var file: String
+    /// True when every check passed.
+    public var passed: Bool
+    public var checks: [Check]
+    /// The model's findings (from `inspect` and `layers`); error-severity ones fail the audit.
+    public var findings: [Finding]
+
+    /// One check.
+    public struct Check: Codable, Sendable, Equatable {
+        /// A stable name, e.g. `parameters`, `layerCount.LSTM`, `allowedOps`.
+        public var name: String
+        public var passed: Bool
+        public var expected: String
+        public var actual: String
+    }
+
+    /// Audits an opened model against `expectations`.
+    public init(file: ModelFile, expectations e: AuditExpectations) {
+        let inspect = InspectReport(file: file)
+        let layers = LayersReport(file: file)
+        var checks: [Check] = []
+        func check(_ name: String, _ passed: Bool, expected: String, actual: String) {
+            checks.append(Check(name: name, passed: passed, expected: expected, actual: actual))
+        }
+
+        if let want = e.parameters {
+            let got = layers.totals.trainable
+            let tolerance = max(0, e.tolerance ?? 0)
+            let allowed = Double(want) * tolerance
+            check("parameters", abs(Double(got) - Double(want)) <= allowed,
+                  expected: tolerance > 0 ? "\(want) ± \(tolerance * 100)%" : "\(want)", actual: "\(got)")
+        }
+        if let counts = e.layerCounts {
+            var actual: [String: Int] = [:]
+            func count(_ entry: LayersReport.Entry) {
+                actual[entry.kind, default: 0] += 1
+                entry.children.forEach(count)
+            }
+            layers.layers.forEach(count)
+            for (kind, want) in counts.sorted(by: { $0.key < $1.key }) {
+                check("layerCount.\(kind)", actual[kind, default: 0] == want, expected: "\(want)", actual: "\(actual[kind, default: 0])")
+            }
+        }
+        if let kinds = e.kindParameters {
+            for (kind, want) in kinds.sorted(by: { $0.key < $1.key }) {
+                let got = layers.totals.byKind[kind, default: 0]
+                check("kindParameters.\(kind)", got == want, expected: "\(want)", actual: "\(got)")
+            }
+        }
+        if let allowed = e.allowedDataTypes {
+            // Parameter weights: those layers own, and any floating-point one; integer
+            // constants no layer uses (shapes, axes) are not parameters.
+            let loose = Set(layers.unattributed.filter { !DataTypeName.isFloating($0.type) }.map(\.name))
+            let used = Set(WeightCatalog(model: file.model).weights.filter { !loose.contains($0.name) }.map(\.dataType.name)).sorted()
+            let extra = used.filter { !allowed.contains($0) }
+            check("allowedDataTypes", extra.isEmpty, expected: allowed.joined(separator: ","),
+                  actual: extra.isEmpty ? used.joined(separator: ",") : "also " + extra.joined(separator: ","))
+        }
+        if let limit = e.maxBytes {
+            check("maxBytes", inspect.weights.bytes <= limit, expected: "≤ \(limit)", actual: "\(inspect.weights.bytes)")
+        }
+        if let allowed = e.allowedOps {
+            let extra = inspect.ops.keys.sorted().filter { !allowed.contains($0) }
+            check("allowedOps", extra.isEmpty, expected: "\(allowed.count) ops",
+                  actual: extra.isEmpty ? "\(inspect.ops.count) ops, all allowed" : "not allowed: " + extra.joined(separator: ","))
+        }
+        if e.opsetMin != nil || e.opsetMax != nil {
+            let got = inspect.opsets["ai.onnx"]
+            let low = e.opsetMin ?? .min, high = e.opsetMax ?? .max
+            check("opset", got.map { $0 >= low && $0 <= high } ?? false,
+                  expected: "\(e.opsetMin.map(String.init) ?? "any")…\(e.opsetMax.map(String.init) ?? "any")",
+                  actual: got.map(String.init) ?? "none")
+        }
+        if e.allowMismatch != true {
+            var mismatched: [String] = []
+            func visit(_ entry: LayersReport.Entry) {
+                if entry.status == LayerAudit.Status.mismatch.rawValue { mismatched.append(entry.name) }
+                entry.children.forEach(visit)
+            }
+            layers.layers.forEach(visit)
+            check("noMismatch", mismatched.isEmpty, expected: "no layer with status mismatch",
+                  actual: mismatched.isEmpty ? "none" : mismatched.joined(separator: ", "))
+        }
+        let findings = inspect.findings + layers.findings
+        let errors = findings.filter { $0.severity == .error }
+        check("noErrorFindings", errors.isEmpty, expected: "no error-severity finding",
+              actual: errors.isEmpty ? "none" : errors.map(\.code).joined(separator: ", "))
+
+        self.file = file.path
+        self.checks = checks
+        self.findings = findings
+        passed = checks.allSatisfy(\.passed)
+    }
+}

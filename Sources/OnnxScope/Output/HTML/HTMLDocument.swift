@@ -1,0 +1,112 @@
+/// The shared frame of OnnxScope's HTML reports: escaping, the page skeleton and its
+/// stylesheet (inline, no scripts, no network fonts), with light and dark schemes that
+/// follow `prefers-color-scheme` and colours chosen for WCAG AA contrast.
+enum HTMLDocument {
+    /// Text from a model made safe for HTML: control characters escaped as in the
+    /// terminal output, then `&`, `<`, `>`, `"` and `'` as entities.
+    static func escape(_ text: String, limit: Int = 10_000) -> String {
+        var out = ""
+        for c in TextFormatting.safe(text, limit: limit) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A complete page.
+    static func page(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="onnxscope">
+        <title>\(escape(title, limit: 200))</title>
+        <style>\(stylesheet)</style>
+        </head>
+        <body>
+        \(body)
+        <footer>Made by onnxscope. Numbers are element counts unless marked as bytes.</footer>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// Kind → CSS class suffix.
+    static func kindClass(_ kind: String) -> String {
+        "k-" + kind.filter { $0.isLetter || $0.isNumber }
+    }
+
+    static let kinds = ["Dense", "Conv", "ConvTranspose", "RNN", "GRU", "LSTM", "Embedding", "LayerNorm", "BatchNorm",
+                        "RMSNorm", "MultiHeadAttention", "TransformerEncoderBlock", "TransformerDecoderBlock", "Weight", "Unattributed"]
+
+    private static let light = ["#c6dbef", "#c7e9c0", "#a1d99b", "#fdd0a2", "#fdae6b", "#fd8d3c", "#dadaeb", "#fcbba1",
+                                "#fc9272", "#fee0d2", "#9ecae1", "#f3f3f3", "#ececec", "#ffffff", "#d9d9d9"]
+    private static let dark = ["#1f4e79", "#245c2e", "#2f6b2a", "#7a4a12", "#8a4f0e", "#8c3b0b", "#4b3f72", "#7f2a1d",
+                               "#6e1f14", "#5e2a20", "#174a6b", "#262626", "#303030", "#3a3a3a", "#444444"]
+
+    private static var kindRules: String {
+        let lightRules = zip(kinds, light).map { ".\(kindClass($0.0)){fill:\($0.1);--swatch:\($0.1)}" }.joined()
+        let darkRules = zip(kinds, dark).map { ".\(kindClass($0.0)){fill:\($0.1);--swatch:\($0.1)}" }.joined()
+        return lightRules + "@media (prefers-color-scheme: dark){\(darkRules)}"
+    }
+
+    private static let baseStyle = """
+    :root{color-scheme:light dark;--bg:#ffffff;--fg:#1a1a1a;--muted:#555555;--line:#d0d0d0;--card:#f6f6f6;\
+    --ok:#1b6e20;--warn:#8a5300;--bad:#b00020;--accent:#0b5cad;--added:#1b6e20;--changed:#b35900}
+    @media (prefers-color-scheme: dark){:root{--bg:#121212;--fg:#ececec;--muted:#b8b8b8;--line:#3a3a3a;\
+    --card:#1e1e1e;--ok:#7bd88f;--warn:#ffc66d;--bad:#ff8a80;--accent:#8ab4f8;--added:#7bd88f;--changed:#ffb74d}}
+    *{box-sizing:border-box}
+    body{margin:0 auto;max-width:1240px;padding:16px;background:var(--bg);color:var(--fg);\
+    font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+    h1{font-size:1.45rem;margin:.2em 0;word-break:break-all}h2{font-size:1.15rem;margin:1.6em 0 .5em}
+    p.facts{color:var(--muted);margin:.2em 0}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin:14px 0}
+    .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+    .card .v{font-size:1.35rem;font-weight:600}.card .l{color:var(--muted);font-size:.85rem}
+    .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+    table{border-collapse:collapse;width:100%;font-size:.9rem}
+    th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+    th{font-weight:600;white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+    td.name{word-break:break-all;min-width:12em}code{font-size:.85em}
+    .s-match{color:var(--ok)}.s-explained{color:var(--warn)}.s-mismatch{color:var(--bad);font-weight:600}
+    .sev-error{color:var(--bad);font-weight:600}.sev-warning{color:var(--warn)}.sev-info{color:var(--muted)}
+    .ch-added{color:var(--added)}.ch-removed{color:var(--bad)}.ch-resized{color:var(--changed)}
+    svg.treemap{width:100%;height:auto;display:block;border:1px solid var(--line);border-radius:6px;background:var(--card)}
+    svg.treemap rect{stroke:var(--bg);stroke-width:1}
+    svg.treemap rect.group{fill-opacity:.55}
+    svg.treemap rect.weight{fill-opacity:0;stroke:var(--fg);stroke-opacity:.25;stroke-width:.6}
+    svg.treemap rect.hl-added{stroke:var(--added);stroke-width:3}svg.treemap rect.hl-resized{stroke:var(--changed);stroke-width:3}
+    svg.treemap text{font:11px system-ui,"DejaVu Sans",sans-serif;fill:var(--fg);pointer-events:none}
+    svg.treemap text.g{font-weight:600}
+    .bars{display:grid;grid-template-columns:minmax(6em,16em) 1fr auto;gap:6px 10px;align-items:center;font-size:.9rem}
+    .bars .bl{word-break:break-all}.bars .bt{display:block}.bars .bf{display:block;height:14px;border-radius:2px;    background:var(--swatch);border:1px solid var(--line)}.bars .bv{text-align:right;font-variant-numeric:tabular-nums}
+    .treemap-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
+    .legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin:8px 0;font-size:.85rem}
+    .legend span::before{content:"";display:inline-block;width:.9em;height:.9em;margin-right:.35em;\
+    vertical-align:-.1em;border:1px solid var(--line);background:var(--swatch)}
+    footer{margin:2em 0 1em;color:var(--muted);font-size:.8rem}
+    details summary{cursor:pointer;margin:.4em 0}
+    @media (max-width:600px){body{padding:10px;font-size:14px}td,th{padding:3px 5px}.card .v{font-size:1.15rem}    svg.treemap{min-width:1100px}}
+    """
+
+    private static var stylesheet: String { baseStyle + kindRules }
+
+    /// A legend of the kinds that appear.
+    static func legend(_ kinds: [String]) -> String {
+        "<div class=\"legend\">" + kinds.map { "<span class=\"\(kindClass($0))\">\(escape($0))</span>" }.joined() + "</div>"
+    }
+
+    /// A summary card.
+    static func card(_ value: String, _ label: String) -> String {
+        "<div class=\"card\"><div class=\"v\">\(value)</div><div class=\"l\">\(escape(label))</div></div>"
+    }
+}

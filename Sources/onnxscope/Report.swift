@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import OnnxScope
+
+/// `onnxscope report FILE -o report.html` or `onnxscope report A B -o diff.html`.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a self-contained HTML report of one model, or of the diff of two.",
+        discussion: "The page has inline CSS and SVG only: no scripts, no network. Exit 0 on success, 2 usage error, 3 unreadable input."
+    )
+
+    @Option(name: .shortAndLong, help: "The HTML file to write (refused if it is one of the inputs).")
+    var output: String
+
+    @Argument(help: "One model, or two (before and after) for a diff report.")
+    var files: [String]
+
+    func validate() throws {
+        guard files.count == 1 || files.count == 2 else { throw ValidationError("give one model, or two to compare") }
+        let target = URL(fileURLWithPath: output).standardizedFileURL.path
+        if files.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == target }) {
+            throw ValidationError("the report would overwrite an input model: \(output)")
+        }
+    }
+
+    func run() throws {
+        let html: String
+        do {
+            if files.count == 1 {
+                html = ModelReportPage.render(ModelSummary(file: try ModelFile.open(files[0])))
+            } else {
+                let a = try ModelFile.open(files[0]), b = try ModelFile.open(files[1])
+                html = DiffReportPage.render(try DiffReport(a: a, b: b), after: ModelSummary(file: b))
+            }
+        } catch {
+            Output.error("onnxscope: \(error)")
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
+        do {
+            try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            Output.error("onnxscope: \(output): cannot write the report: \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
+    }
+}
