@@ -189,23 +189,41 @@ public enum StorageKind: String, Hashable, Sendable, CaseIterable {
 }
 
 /// One stored weight as the walker found it.
-public struct StoredWeight: Sendable {
+///
+/// A reference type: weights are looked up and passed around a great deal by the
+/// recognizers, and sharing one immutable object costs a single reference count.
+public final class StoredWeight: Sendable {
     /// Its name (a `Constant`'s output name).
-    public var name: String
+    public let name: String
     /// Element type.
-    public var dataType: DataType
+    public let dataType: DataType
     /// Shape from `dims` (for sparse tensors, the dense shape).
-    public var dims: [Int64]
+    public let dims: [Int64]
     /// How it is stored.
-    public var storage: StorageKind
+    public let storage: StorageKind
     /// Main graph, subgraph or function.
-    public var placement: Placement
+    public let placement: Placement
     /// The namespace its name lives in.
-    public var namespace: Namespace
+    public let namespace: Namespace
     /// Path of the graph that holds it, e.g. `main/If_0.then_branch`.
-    public var graphPath: String
+    public let graphPath: String
     /// The stored value.
-    public var source: Source
+    public let source: Source
+
+    /// Creates a stored weight.
+    public init(
+        name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
+        namespace: Namespace, graphPath: String, source: Source
+    ) {
+        self.name = name
+        self.dataType = dataType
+        self.dims = dims
+        self.storage = storage
+        self.placement = placement
+        self.namespace = namespace
+        self.graphPath = graphPath
+        self.source = source
+    }
 
     /// The stored value behind a weight.
     public enum Source: Sendable {
