@@ -16,7 +16,7 @@ public struct WeightCatalog: Sendable {
     public private(set) var nodeCount = 0
     /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
     public private(set) var graphCount = 0
-    /// Consumers of each value, by namespace and name: node labels, each once.
+    /// Consumers of each stored weight, by namespace and name: node labels, each once.
     public private(set) var consumers: [ScopedName: [String]] = [:]
     /// Names defined more than once in one namespace (counted once).
     public private(set) var duplicateNames: [ScopedName] = []
@@ -25,8 +25,6 @@ public struct WeightCatalog: Sendable {
 
     /// Walks `model`.
     public init(model: Model) {
-        let approximateValues = model.graph.nodes.count * 2 + model.graph.initializers.count
-        consumers.reserveCapacity(approximateValues)
         seen.reserveCapacity(model.graph.initializers.count)
         weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
@@ -42,6 +40,22 @@ public struct WeightCatalog: Sendable {
             let visit = work[index]
             index += 1
             visitGraph(visit, into: &work)
+        }
+        // Consumers, once every weight is known (a Constant may follow its first reader).
+        consumers.reserveCapacity(seen.count)
+        for visit in work { recordConsumers(visit) }
+    }
+
+    /// Records which nodes of `visit` read a stored weight, each node once per weight.
+    private mutating func recordConsumers(_ visit: GraphVisit) {
+        for (position, node) in visit.nodes.enumerated() {
+            var label: String?
+            for (k, input) in node.inputs.enumerated() where !input.isEmpty {
+                let key = ScopedName(namespace: visit.namespace, name: input)
+                guard seen.contains(key), !node.inputs[..<k].contains(input) else { continue }
+                if label == nil { label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name }
+                consumers[key, default: []].append(label ?? "")
+            }
         }
     }
 
@@ -60,19 +74,6 @@ public struct WeightCatalog: Sendable {
         for (position, node) in visit.nodes.enumerated() {
             nodeCount += 1
             opCounts[node.qualifiedOpType, default: 0] += 1
-            let label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name
-            // A node is listed once per value it reads. Most nodes have a handful of
-            // inputs: a scan of the earlier ones avoids a set allocation per node.
-            let many = node.inputs.count > 16
-            var inputsSeen: Set<String> = []
-            for (k, input) in node.inputs.enumerated() where !input.isEmpty {
-                if many {
-                    guard inputsSeen.insert(input).inserted else { continue }
-                } else if node.inputs[..<k].contains(input) {
-                    continue
-                }
-                consumers[ScopedName(namespace: visit.namespace, name: input), default: []].append(label)
-            }
             if node.opType == "Constant", node.isDefaultDomain, let weight = constantWeight(node, visit) {
                 add(weight)
             }
