@@ -9,7 +9,7 @@ GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup build release test demo proto proto-check clean
+.PHONY: setup build release test demo proto proto-check fuzz fuzz-build strace-check clean
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -54,6 +54,37 @@ proto-check: setup
 	  echo "proto-check: $(GEN_DIR) differs from a fresh protoc-c run on $(PROTO); run 'make proto' and commit"; \
 	  diff -u $(GEN_C) $$tmp/onnx.pb-c.c | head -20; rm -rf $$tmp; exit 1; \
 	fi
+
+# The libFuzzer target (Tests/Fuzz), built with swiftc and clang directly into .build-fuzz
+# (SwiftPM's own build and `swift test` never see it): the C bindings with
+# -fsanitize=fuzzer-no-link,address,undefined, the library with -sanitize=fuzzer,address
+# (Swift has no UBSan; its arithmetic traps instead), then the entry point linked to both.
+FUZZ_DIR    := .build-fuzz
+FUZZ_BIN    := $(FUZZ_DIR)/onnxscope-fuzz
+SECONDS     ?= 60
+LIB_SOURCES := $(shell find Sources/OnnxScope -name '*.swift' | sort)
+FUZZ_CC     := -Xcc -fmodule-map-file=$(FUZZ_DIR)/COnnx.modulemap -Xcc -I$(GEN_DIR)/include \
+               -Xcc -fmodule-map-file=Sources/CProtobufC/module.modulemap \
+               -Xcc -fmodule-map-file=Sources/CXXHash/module.modulemap
+
+fuzz-build: setup $(FUZZ_BIN)
+
+$(FUZZ_BIN): $(LIB_SOURCES) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
+	@mkdir -p $(FUZZ_DIR)
+	printf 'module COnnx {\n  header "%s"\n  export *\n}\n' "$(CURDIR)/$(GEN_H)" > $(FUZZ_DIR)/COnnx.modulemap
+	clang -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	  -I$(GEN_DIR)/include -c $(GEN_C) -o $(FUZZ_DIR)/onnx.pb-c.o
+	swiftc -O -g -wmo -sanitize=fuzzer,address -enable-testing -parse-as-library -module-name OnnxScope \
+	  -emit-module -emit-module-path $(FUZZ_DIR)/OnnxScope.swiftmodule -emit-object -o $(FUZZ_DIR)/OnnxScope.o \
+	  $(FUZZ_CC) $(LIB_SOURCES)
+	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OnnxScopeFuzz -I $(FUZZ_DIR) $(FUZZ_CC) \
+	  Tests/Fuzz/FuzzTarget.swift $(FUZZ_DIR)/OnnxScope.o $(FUZZ_DIR)/onnx.pb-c.o -lprotobuf-c -lxxhash \
+	  -Xclang-linker -fsanitize=undefined -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true
+	@test -x $@
+
+# `make fuzz SECONDS=N`: fuzz for N seconds from the fixtures and their truncations.
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh $(SECONDS)
 
 clean:
 	rm -rf .build
