@@ -28,7 +28,7 @@ struct Inspect: ParsableCommand {
                 if format != .json, index > 0 { Output.write("") }
                 Output.write(InspectRendering.render(report, as: format))
             } catch {
-                Output.error("onnxscope: \(error)")
+                Output.error(ErrorRendering.line(error))
                 failed = true
             }
         }

@@ -26,7 +26,7 @@ struct Layers: ParsableCommand {
                 if format != .json, index > 0 { Output.write("") }
                 Output.write(LayersRendering.render(report, as: format))
             } catch {
-                Output.error("onnxscope: \(error)")
+                Output.error(ErrorRendering.line(error))
                 failed = true
             }
         }
