@@ -27,6 +27,13 @@ enum CLI {
     }
 
     static func run(_ arguments: [String]) throws -> CLIRun {
+        let raw = try runBytes(arguments)
+        return CLIRun(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                      stderr: String(decoding: raw.stderr, as: UTF8.self))
+    }
+
+    /// Runs the binary and returns stdout and stderr as the bytes it wrote.
+    static func runBytes(_ arguments: [String]) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -38,9 +45,6 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return CLIRun(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](outData), [UInt8](errData))
     }
 }
