@@ -86,5 +86,13 @@ $(FUZZ_BIN): $(LIB_SOURCES) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
 fuzz: fuzz-build
 	Tests/Fuzz/run.sh $(SECONDS)
 
+# Runs the built binary under strace on models whose external data points at ../secret.bin,
+# /etc/passwd and a symlink out of their folder; fails if any such path is opened.
+strace-check: build
+	@command -v strace > /dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y -qq strace; }
+	Tests/Scripts/strace_external.sh .build/debug/onnxscope
+
 clean:
 	rm -rf .build

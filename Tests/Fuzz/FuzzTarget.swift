@@ -5,7 +5,9 @@
 //
 // Environment: ONNXSCOPE_FUZZ_REFERENCE names the model every input is diffed against;
 // ONNXSCOPE_FUZZ_FOLDER is the folder inputs pretend to live in (external data is looked
-// up there; `make fuzz` puts a data file and an outward symlink into it).
+// up there; `make fuzz` puts a data file and an outward symlink into it);
+// ONNXSCOPE_FUZZ_SAMPLED=1 sends only one input in four (chosen by its hash) through
+// layers, diff and the renderers, for throughput (see ReadPathExercise.run).
 
 @testable import OnnxScope
 
@@ -13,15 +15,16 @@
 import Glibc
 #endif
 
-private let environment: (reference: ModelFile?, name: String) = {
+private let environment: (reference: ModelFile?, name: String, sampled: Bool) = {
     let folder = getenv("ONNXSCOPE_FUZZ_FOLDER").map { String(cString: $0) } ?? "/nonexistent-onnxscope-fuzz"
     let reference = getenv("ONNXSCOPE_FUZZ_REFERENCE").flatMap { try? ModelFile.open(String(cString: $0)) }
-    return (reference, folder + "/input.onnx")
+    let sampled = getenv("ONNXSCOPE_FUZZ_SAMPLED").map { String(cString: $0) == "1" } ?? false
+    return (reference, folder + "/input.onnx", sampled)
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)
-    ReadPathExercise.run(bytes, name: environment.name, reference: environment.reference)
+    ReadPathExercise.run(bytes, name: environment.name, reference: environment.reference, sampled: environment.sampled)
     return 0
 }

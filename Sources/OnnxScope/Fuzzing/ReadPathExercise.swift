@@ -16,8 +16,13 @@ enum ReadPathExercise {
     }
 
     /// Runs `bytes`, named `name` (its folder is where external data is looked up).
+    ///
+    /// With `sampled`, only inputs whose hash is a multiple of ``heavySampling`` also go
+    /// through `layers`, `diff` and the renderers (the fuzzer's throughput mode); every
+    /// input is decoded, inspected and has all its values read. The choice depends on the
+    /// bytes alone, so a replayed input takes the same path.
     @discardableResult
-    static func run(_ bytes: some Collection<UInt8>, name: String, reference: ModelFile?) -> Outcome {
+    static func run(_ bytes: some Collection<UInt8>, name: String, reference: ModelFile?, sampled: Bool = false) -> Outcome {
         let file: ModelFile
         do {
             file = try ModelFile.open(bytes: bytes, name: name)
@@ -26,15 +31,19 @@ enum ReadPathExercise {
             return .unreadable(error)
         }
         let inspect = InspectReport(file: file)
+        var payloadErrors = 0
+        var buffer = [Double](repeating: 0, count: 256)
+        for weight in WeightCatalog(model: file.model).weights {
+            if !readValues(of: weight, in: file, buffer: &buffer) { payloadErrors += 1 }
+        }
+        guard !sampled || hash(bytes) % heavySampling == 0 else {
+            return .read(findings: inspect.findings, payloadErrors: payloadErrors, diffFailed: false)
+        }
         let layers = LayersReport(file: file)
         var rendered = 0
         for format in [OutputFormat.table, .json, .markdown] {
             rendered &+= InspectRendering.render(inspect, as: format).utf8.count
             rendered &+= LayersRendering.render(layers, as: format).utf8.count
-        }
-        var payloadErrors = 0
-        for weight in WeightCatalog(model: file.model).weights {
-            if !readValues(of: weight, in: file) { payloadErrors += 1 }
         }
         var diffFailed = false
         if let reference {
@@ -52,8 +61,16 @@ enum ReadPathExercise {
         return .read(findings: inspect.findings, payloadErrors: payloadErrors, diffFailed: diffFailed)
     }
 
+    /// In sampled mode, one input in this many takes the heavy path.
+    static let heavySampling: UInt64 = 4
+
+    /// FNV-1a of the bytes.
+    private static func hash(_ bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0100_0000_01B3 }
+    }
+
     /// Reads every value of a weight through a cursor; false when the payload is refused.
-    private static func readValues(of weight: StoredWeight, in file: ModelFile) -> Bool {
+    private static func readValues(of weight: StoredWeight, in file: ModelFile, buffer: inout [Double]) -> Bool {
         let values: TensorValues
         do {
             switch weight.source {
@@ -68,7 +85,6 @@ enum ReadPathExercise {
         _ = values.storedHash()
         _ = values.strings()
         var cursor = values.makeCursor()
-        var buffer = [Double](repeating: 0, count: 4096)
         buffer.withUnsafeMutableBufferPointer { out in
             while cursor.next(into: out) > 0 {}
         }
