@@ -9,7 +9,7 @@ GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup browser build release test demo proto proto-check bench clean
+.PHONY: setup browser build release test demo proto proto-check bench fuzz fuzz-build strace-check clean
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -72,6 +72,44 @@ bench: setup
 	$(SWIFT) build -c release --product onnxscope
 	python3 Fixtures/bench/bench.py --bin .build/release/onnxscope --work $(BENCH_DIR) --runs $(BENCH_RUNS) \
 	  --markdown $(BENCH_DIR)/results.md
+# The libFuzzer target (Tests/Fuzz), built with swiftc and clang directly into .build-fuzz
+# (SwiftPM's own build and `swift test` never see it): the C bindings with
+# -fsanitize=fuzzer-no-link,address,undefined, the library with -sanitize=fuzzer,address
+# (Swift has no UBSan; its arithmetic traps instead), then the entry point linked to both.
+FUZZ_DIR    := .build-fuzz
+FUZZ_BIN    := $(FUZZ_DIR)/onnxscope-fuzz
+SECONDS     ?= 60
+LIB_SOURCES := $(shell find Sources/OnnxScope -name '*.swift' | sort)
+FUZZ_CC     := -Xcc -fmodule-map-file=$(FUZZ_DIR)/COnnx.modulemap -Xcc -I$(GEN_DIR)/include \
+               -Xcc -fmodule-map-file=Sources/CProtobufC/module.modulemap \
+               -Xcc -fmodule-map-file=Sources/CXXHash/module.modulemap
+
+fuzz-build: setup $(FUZZ_BIN)
+
+$(FUZZ_BIN): $(LIB_SOURCES) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
+	@mkdir -p $(FUZZ_DIR)
+	printf 'module COnnx {\n  header "%s"\n  export *\n}\n' "$(CURDIR)/$(GEN_H)" > $(FUZZ_DIR)/COnnx.modulemap
+	clang -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	  -I$(GEN_DIR)/include -c $(GEN_C) -o $(FUZZ_DIR)/onnx.pb-c.o
+	swiftc -O -g -wmo -sanitize=fuzzer,address -enable-testing -parse-as-library -module-name OnnxScope \
+	  -emit-module -emit-module-path $(FUZZ_DIR)/OnnxScope.swiftmodule -emit-object -o $(FUZZ_DIR)/OnnxScope.o \
+	  $(FUZZ_CC) $(LIB_SOURCES)
+	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OnnxScopeFuzz -I $(FUZZ_DIR) $(FUZZ_CC) \
+	  Tests/Fuzz/FuzzTarget.swift $(FUZZ_DIR)/OnnxScope.o $(FUZZ_DIR)/onnx.pb-c.o -lprotobuf-c -lxxhash \
+	  -Xclang-linker -fsanitize=undefined -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true
+	@test -x $@
+
+# `make fuzz SECONDS=N`: fuzz for N seconds from the fixtures and their truncations.
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh $(SECONDS)
+
+# Runs the built binary under strace on models whose external data points at ../secret.bin,
+# /etc/passwd and a symlink out of their folder; fails if any such path is opened.
+strace-check: build
+	@command -v strace > /dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y -qq strace; }
+	Tests/Scripts/strace_external.sh .build/debug/onnxscope
 
 clean:
 	rm -rf .build

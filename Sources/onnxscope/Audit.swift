@@ -59,7 +59,7 @@ struct Audit: ParsableCommand {
         do {
             opened = try ModelFile.open(file)
         } catch {
-            Output.error("onnxscope: \(error)")
+            Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         let report = AuditReport(file: opened, expectations: expectations)

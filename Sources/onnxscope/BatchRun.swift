@@ -44,8 +44,8 @@ struct BatchRun {
     /// Runs `work` over every file; throws exit code 3 when any file or folder failed.
     func run(_ work: @escaping @Sendable (String) throws -> BatchItem) throws {
         let expansion = ModelFinder.expand(options.paths)
-        for folder in expansion.empty { Output.error("onnxscope: \(folder): no .onnx files found") }
-        for problem in expansion.unreadable { Output.error("onnxscope: \(problem.path): \(problem.reason)") }
+        for folder in expansion.empty { Output.error(ErrorRendering.line(path: folder, reason: "no .onnx files found")) }
+        for problem in expansion.unreadable { Output.error(ErrorRendering.line(path: problem.path, reason: problem.reason)) }
         let files = expansion.files
         let state = BatchState(files: files, options: options, command: command)
         let workers = min(options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(files.count, 1))
@@ -152,7 +152,7 @@ private final class BatchState: @unchecked Sendable {
         case .failure(let reason):
             summary.addFailure(path: path)
             failed = true
-            Output.error("onnxscope: \(path): \(reason)")
+            Output.error(ErrorRendering.line(path: path, reason: reason))
             if format == .json { Output.write(BatchRendering.errorObject(file: path, reason: reason)) }
         }
     }

@@ -28,7 +28,7 @@ struct Diff: ParsableCommand {
         do {
             report = try DiffReport(a: try ModelFile.open(a), b: try ModelFile.open(b))
         } catch {
-            Output.error("onnxscope: \(error)")
+            Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         Output.write(DiffRendering.render(report, as: format, summaryOnly: summary))

@@ -33,13 +33,13 @@ struct Report: ParsableCommand {
                 html = DiffReportPage.render(try DiffReport(a: a, b: b), after: ModelSummary(file: b))
             }
         } catch {
-            Output.error("onnxscope: \(error)")
+            Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         do {
             try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            Output.error("onnxscope: \(output): cannot write the report: \(error.localizedDescription)")
+            Output.error(ErrorRendering.line(path: output, reason: "cannot write the report: \(error.localizedDescription)"))
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
     }

@@ -32,6 +32,18 @@ enum CLI {
 
     /// Runs any program, capturing stdout, stderr and the exit status.
     static func run(executable: URL, _ arguments: [String]) throws -> CLIRun {
+        let raw = try runBytes(executable: executable, arguments)
+        return CLIRun(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                      stderr: String(decoding: raw.stderr, as: UTF8.self))
+    }
+
+    /// Runs the binary and returns stdout and stderr as the bytes it wrote.
+    static func runBytes(_ arguments: [String]) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+        try runBytes(executable: binary, arguments)
+    }
+
+    /// Runs a program and returns stdout and stderr as the bytes it wrote.
+    static func runBytes(executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -43,9 +55,6 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return CLIRun(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](outData), [UInt8](errData))
     }
 }

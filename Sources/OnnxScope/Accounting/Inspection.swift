@@ -42,7 +42,7 @@ extension InspectReport {
                 location: duplicate.name))
         }
         weights = account.finish()
-        self.findings = findings + account.findings
+        self.findings = findings + account.findings + GraphChecks.findings(model)
     }
 
     private static func ioValue(_ value: ValueInfo) -> IOValue {
@@ -96,10 +96,19 @@ private struct WeightAccount {
         case .some(.failure):
             findings.append(Finding(severity: .error, code: "size-overflow",
                                     message: "byte size overflows 64 bits; counted as 0 bytes", location: location))
+        case .none where weight.dataType == .undefined:
+            findings.append(Finding(severity: .error, code: "undefined-data-type",
+                                    message: "data type UNDEFINED (0) or missing; counted as 0 bytes", location: location))
         case .none:
             findings.append(Finding(severity: .warning, code: "unknown-data-type",
                                     message: "data type \(weight.dataType.name) has no known element size; counted as 0 bytes",
                                     location: location))
+        }
+        for (role, tensor) in weight.storedTensors {
+            if let problem = tensor.payloadSizeProblem {
+                findings.append(Finding(severity: .error, code: "payload-size-mismatch",
+                                        message: role + problem.description, location: location))
+            }
         }
 
         weights.tensors += 1

@@ -19,6 +19,14 @@ public enum DecodeFailure: Error, Hashable, Sendable {
     case nestedTooDeep(limit: Int)
     /// The metadata (everything but tensor payloads) is larger than the decoder accepts.
     case metadataTooLarge(bytes: Int)
+    /// More fields, nodes, tensors or attributes than ``DecodingLimits`` allows
+    /// (`what` names which, e.g. `nodes`).
+    case tooMany(what: String, limit: Int)
+    /// A tensor or shape has more dimensions than ``DecodingLimits/maxTensorRank``.
+    case rankTooHigh(what: String, rank: Int, limit: Int)
+    /// A string field is longer than its limit (``DecodingLimits/maxNameBytes`` for
+    /// names, ``DecodingLimits/maxTextBytes`` for other text).
+    case stringTooLong(field: String, bytes: Int, limit: Int)
     /// A valid protobuf, but not an ONNX model (for example, no graph).
     case notAModel(String)
     /// protobuf-c refused the payload-free copy of the metadata.
@@ -36,6 +44,9 @@ public enum DecodeFailure: Error, Hashable, Sendable {
         case .nestedTooDeep(let limit):
             "nested too deep: messages nest more than \(limit) levels (limit on subgraph nesting)"
         case .metadataTooLarge(let bytes): "model metadata too large (\(bytes) bytes without tensor data)"
+        case .tooMany(let what, let limit): "too many \(what): more than \(limit) (limit)"
+        case .rankTooHigh(let what, let rank, let limit): "\(what) has \(rank) dimensions, more than \(limit) (limit)"
+        case .stringTooLong(let field, let bytes, let limit): "\(field) is \(bytes) bytes long, more than \(limit) (limit)"
         case .notAModel(let what): "not an ONNX model: \(what)"
         case .rejectedByProtobufC: "not a valid ONNX protobuf: protobuf-c rejected the message structure"
         }
@@ -71,7 +82,9 @@ public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Hard limits the decoder enforces before any recursive code sees the bytes.
+/// Hard limits the decoder enforces: nesting and counts in the pre-pass, before protobuf-c
+/// allocates anything; ranks and string lengths while converting to Swift values. A file
+/// past any of them is refused with a ``DecodeFailure`` (exit code 3), never truncated.
 public enum DecodingLimits {
     /// Deepest allowed nesting of protobuf messages. The model is level 1; each
     /// `If`/`Loop`/`Scan` subgraph adds three levels (node, attribute, graph), so this
@@ -79,4 +92,25 @@ public enum DecodingLimits {
     public static let maxMessageDepth = 100
     /// Largest accepted metadata (the file less its tensor payloads), in bytes.
     public static let maxMetadataBytes = 1 << 31
+    /// Most protobuf fields of metadata (every name, number, dim and message counts one;
+    /// a packed list counts one). protobuf-c allocates per field, so this bounds its memory.
+    public static let maxFields = 16_000_000
+    /// Most nodes, over all graphs, subgraphs and functions.
+    public static let maxNodes = 1_000_000
+    /// Most tensors (`TensorProto` messages: initializers, attribute values, sparse parts).
+    public static let maxTensors = 1_000_000
+    /// Most attributes, over all nodes and functions.
+    public static let maxAttributes = 4_000_000
+    /// Most dimensions of a tensor's `dims`, a sparse tensor's dense shape, or a declared shape.
+    public static let maxTensorRank = 64
+    /// Longest name: value, node, graph, tensor and attribute names, op types, domains,
+    /// node inputs and outputs, symbolic dimensions, metadata keys.
+    public static let maxNameBytes = 65_536
+    /// Longest other text: doc strings, producer, metadata values, external-data entries.
+    /// (Attribute byte strings are bounded by the metadata size only: runtimes keep
+    /// compiled engines in them.)
+    public static let maxTextBytes = 16 << 20
+    /// Most elements a sparse tensor may have once made dense (for `diff`, which compares
+    /// dense values): 2^26, 512 MiB of doubles.
+    public static let maxDenseSparseElements = 1 << 26
 }

@@ -12,8 +12,10 @@ public enum ExternalDataStatus: Hashable, Sendable {
     case available(file: String)
     /// The reference is well-formed but its file does not exist.
     case missingFile(file: String)
-    /// The reference was not followed: absolute path, escape from the model's folder,
-    /// no location, or offset/length that are not non-negative numbers.
+    /// The reference was not followed: absolute path, escape from the model's folder
+    /// (`..`, or a symlink that resolves outside it), no location, an unknown or repeated
+    /// key, offset/length that are not non-negative numbers, or a model folder that
+    /// cannot be resolved.
     case refused(reason: String)
     /// The file exists but is shorter than offset + length.
     case outOfRange(file: String, needed: Int64, size: Int64)
@@ -33,29 +35,38 @@ public struct ExternalDataLocator: Sendable {
 
     /// Checks one reference; `bytes` is the tensor's size from its dims, when known.
     public func status(of reference: ExternalDataReference, bytes: Int64?) -> ExternalDataStatus {
-        guard let location = reference.location, !location.isEmpty else {
-            return .refused(reason: "no location entry")
-        }
-        if location.hasPrefix("/") { return .refused(reason: "absolute location \(location)") }
-        if location.utf8.contains(0) { return .refused(reason: "location contains a NUL byte") }
-        if ExternalDataLocator.escapes(location) { return .refused(reason: "location \(location) leaves the model's folder") }
+        resolve(reference, bytes: bytes).status
+    }
+
+    /// Checks one reference and, when it is available, returns the resolved real path of
+    /// the data file (no symlinks left in it): the only path that may then be opened.
+    func resolve(_ reference: ExternalDataReference, bytes: Int64?) -> (status: ExternalDataStatus, path: String?) {
+        func refused(_ reason: String) -> (status: ExternalDataStatus, path: String?) { (.refused(reason: reason), nil) }
+        if let key = reference.otherKeys.first { return refused("unknown external_data key '\(key)'") }
+        if let key = reference.repeatedKeys.first { return refused("external_data key '\(key)' appears more than once") }
+        guard let location = reference.location, !location.isEmpty else { return refused("no location entry") }
+        if location.hasPrefix("/") { return refused("absolute location \(location)") }
+        if location.utf8.contains(0) { return refused("location contains a NUL byte") }
+        if ExternalDataLocator.escapes(location) { return refused("location \(location) leaves the model's folder") }
         guard let offset = ExternalDataLocator.number(reference.offset, default: 0) else {
-            return .refused(reason: "offset \(reference.offset ?? "") is not a non-negative number")
+            return refused("offset \(reference.offset ?? "") is not a non-negative number")
         }
         guard let length = ExternalDataLocator.number(reference.length, default: bytes ?? 0) else {
-            return .refused(reason: "length \(reference.length ?? "") is not a non-negative number")
+            return refused("length \(reference.length ?? "") is not a non-negative number")
         }
+        guard let realFolder else { return refused("the model's folder \(folder) cannot be resolved") }
         let joined = folder + "/" + location
-        guard let real = ExternalDataLocator.realPath(joined) else { return .missingFile(file: location) }
-        if let realFolder, !(real.hasPrefix(realFolder.hasSuffix("/") ? realFolder : realFolder + "/")) {
-            return .refused(reason: "location \(location) resolves outside the model's folder")
+        guard let real = ExternalDataLocator.realPath(joined) else { return (.missingFile(file: location), nil) }
+        guard real.hasPrefix(realFolder.hasSuffix("/") ? realFolder : realFolder + "/") else {
+            return refused("location \(location) resolves outside the model's folder")
         }
         var info = stat()
-        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .missingFile(file: location) }
+        guard stat(real, &info) == 0 else { return (.missingFile(file: location), nil) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return refused("location \(location) is not a regular file") }
         let size = Int64(info.st_size)
         let (needed, overflow) = offset.addingReportingOverflow(length)
-        if overflow || needed > size { return .outOfRange(file: location, needed: overflow ? .max : needed, size: size) }
-        return .available(file: location)
+        if overflow || needed > size { return (.outOfRange(file: location, needed: overflow ? .max : needed, size: size), nil) }
+        return (.available(file: location), real)
     }
 
     private static func number(_ text: String?, default value: Int64) -> Int64? {

@@ -9,22 +9,33 @@ import Darwin
 /// A file mapped read-only into memory. The mapping lives as long as this object.
 ///
 /// The file is opened `O_RDONLY` and mapped `PROT_READ`/`MAP_PRIVATE`: nothing here can
-/// write to it. Pages are read by the kernel only when touched, and read-ahead is turned
-/// off (`MADV_RANDOM`), so reading the metadata of a 2 GB model touches only the pages
-/// that hold metadata.
+/// write to it, and nothing locks it. Pages are read by the kernel only when touched, and
+/// read-ahead is turned off (`MADV_RANDOM`), so reading the metadata of a 2 GB model
+/// touches only the pages that hold metadata.
+///
+/// An in-memory copy (``init(copying:)``) stands in for a file when the bytes come from
+/// memory (the fuzzer, tests); it is an exact-size heap buffer, so AddressSanitizer
+/// reports any read past its end.
 final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     let bytes: UnsafeRawBufferPointer
+    /// The start of the mapping; nil for an empty file or an in-memory copy.
     private let base: UnsafeMutableRawPointer?
+    /// The in-memory copy, freed on release.
+    private let copy: UnsafeMutableRawBufferPointer?
 
-    /// Maps the file at `path`, or throws the reason it cannot.
+    /// Maps the file at `path`, or throws the reason it cannot. Anything but a regular
+    /// file (a FIFO, a device) is refused before it is opened.
     init(path: String) throws(DecodeFailure) {
+        copy = nil
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw errno == ENOENT || errno == ENOTDIR ? .notFound : .unreadable(MappedFile.errorText())
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
+        // O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not wait.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw .unreadable(MappedFile.errorText()) }
         defer { close(fd) }
         guard fstat(fd, &info) == 0 else { throw .unreadable(MappedFile.errorText()) }
@@ -43,8 +54,23 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: mapped, count: size)
     }
 
+    /// An exact-size, private copy of `source`, read through ``bytes`` only.
+    init(copying source: UnsafeRawBufferPointer) {
+        base = nil
+        if source.isEmpty {
+            copy = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 16)
+        buffer.copyMemory(from: source)
+        copy = buffer
+        bytes = UnsafeRawBufferPointer(buffer)
+    }
+
     deinit {
         if let base { munmap(base, bytes.count) }
+        copy?.deallocate()
     }
 
     private static func errorText() -> String {

@@ -20,6 +20,18 @@ public struct ModelFile: Sendable {
         } catch {
             throw DecodeError(path: path, failure: error)
         }
+        return try decode(mapping, path: path)
+    }
+
+    /// Decodes a model held in memory, as if read from a file named `name`: the bytes are
+    /// copied, and external-data locations are resolved against `name`'s folder.
+    public static func open(bytes: some Collection<UInt8>, name: String) throws(DecodeError) -> ModelFile {
+        let array = Array(bytes)
+        let mapping = array.withUnsafeBytes { MappedFile(copying: $0) }
+        return try decode(mapping, path: name)
+    }
+
+    private static func decode(_ mapping: MappedFile, path: String) throws(DecodeError) -> ModelFile {
         if mapping.bytes.isEmpty { throw DecodeError(path: path, failure: .empty) }
         let stripped: StrippedModel
         do {

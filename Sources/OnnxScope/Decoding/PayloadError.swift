@@ -16,6 +16,9 @@ public enum PayloadFailure: Error, Hashable, Sendable {
     case fieldMismatch(field: PayloadField, type: DataType)
     /// The stored payload holds a different amount of data than dims × element size.
     case sizeMismatch(expected: Int64, found: Int64, unit: String)
+    /// The packed varints of the payload hold between `least` and `most` values (by their
+    /// byte count), and dims × element size needs a number outside that range.
+    case sizeOutOfRange(expected: Int64, least: Int64, most: Int64)
     /// The payload bytes are not a valid encoding of their field (a broken varint).
     case malformed(String)
     /// The external-data reference could not be followed.
@@ -33,6 +36,8 @@ public enum PayloadFailure: Error, Hashable, Sendable {
         case .fieldMismatch(let field, let type): "\(field.name) cannot hold \(type.name) elements"
         case .sizeMismatch(let expected, let found, let unit):
             "payload holds \(found) \(unit), dims and type require \(expected)"
+        case .sizeOutOfRange(let expected, let least, let most):
+            "payload holds \(least) to \(most) values, dims and type require \(expected)"
         case .malformed(let what): "malformed payload: \(what)"
         case .externalData(let status):
             switch status {

@@ -160,7 +160,7 @@ struct PayloadReader {
         }
     }
 
-    private static func wordField(_ field: PayloadField) -> WordField {
+    static func wordField(_ field: PayloadField) -> WordField {
         switch field {
         case .floatData: .float32
         case .doubleData: .float64
@@ -175,8 +175,10 @@ struct PayloadReader {
         if type == .string { throw PayloadReadFailure(failure: .fieldMismatch(field: .rawData, type: type)) }
         let expected = try rawBytes(type, count)
         let locator = ExternalDataLocator(folder: file.directory)
-        let status = locator.status(of: reference, bytes: expected)
-        guard case .available(let location) = status else { throw PayloadReadFailure(failure: .externalData(status)) }
+        let (status, resolved) = locator.resolve(reference, bytes: expected)
+        guard case .available(let location) = status, let resolved else {
+            throw PayloadReadFailure(failure: .externalData(status))
+        }
         // The locator accepted both numbers as non-negative Int64 values.
         let offset = reference.offset.flatMap { Int64($0) } ?? 0
         let length = reference.length.flatMap { Int64($0) } ?? expected
@@ -185,7 +187,7 @@ struct PayloadReader {
         }
         let mapping: MappedFile
         do {
-            mapping = try MappedFile(path: file.directory + "/" + location)
+            mapping = try MappedFile(path: resolved)
         } catch {
             throw PayloadReadFailure(failure: .externalUnreadable(file: location, reason: error.description))
         }

@@ -16,6 +16,7 @@ struct PayloadStripper {
     private let input: UnsafeRawBufferPointer
     private var output: [UInt8] = []
     private var payloads = PayloadTable()
+    private var fields = 0, nodes = 0, tensors = 0, attributes = 0
 
     private init(input: UnsafeRawBufferPointer) {
         self.input = input
@@ -72,6 +73,10 @@ struct PayloadStripper {
                 try recordPayload(field, wireType, fieldStart: fieldStart, value: valueRange)
                 continue
             }
+            fields += 1
+            guard fields <= DecodingLimits.maxFields else {
+                throw WireError(failure: .tooMany(what: "fields", limit: DecodingLimits.maxFields), offset: fieldStart)
+            }
             guard let child = kind.child(number) else {
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
                 continue
@@ -85,9 +90,14 @@ struct PayloadStripper {
                 throw WireError(failure: .nestedTooDeep(limit: DecodingLimits.maxMessageDepth), offset: fieldStart)
             }
             if child == .leaf {
+                fields += PayloadStripper.fieldCount(in: valueRange, of: input)
+                guard fields <= DecodingLimits.maxFields else {
+                    throw WireError(failure: .tooMany(what: "fields", limit: DecodingLimits.maxFields), offset: fieldStart)
+                }
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
                 continue
             }
+            try count(child, at: fieldStart)
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
@@ -103,6 +113,51 @@ struct PayloadStripper {
             output.appendVarint(UInt64(payloads.spans.count))
             payloads.spans.append(firstPiece..<payloads.pieces.count)
         }
+    }
+
+    /// Counts one more message of `kind`, against its limit.
+    private mutating func count(_ kind: MessageKind, at offset: Int) throws(WireError) {
+        func check(_ n: inout Int, _ limit: Int, _ what: String) throws(WireError) {
+            n += 1
+            guard n <= limit else { throw WireError(failure: .tooMany(what: what, limit: limit), offset: offset) }
+        }
+        switch kind {
+        case .node: try check(&nodes, DecodingLimits.maxNodes, "nodes")
+        case .tensor: try check(&tensors, DecodingLimits.maxTensors, "tensors")
+        case .attribute: try check(&attributes, DecodingLimits.maxAttributes, "attributes")
+        case .model, .graph, .sparseTensor, .valueInfo, .typeProto, .typeTensor, .typeElement, .typeMap, .tensorShape,
+             .function, .trainingInfo, .tensorAnnotation, .nodeDeviceConfiguration, .shardingSpec, .shardedDim, .leaf:
+            break
+        }
+    }
+
+    /// The number of fields in a message the pre-pass copies whole, without descending
+    /// into it; counting stops at the first malformed byte (protobuf-c then refuses it).
+    private static func fieldCount(in range: Range<Int>, of input: UnsafeRawBufferPointer) -> Int {
+        var position = range.lowerBound
+        var count = 0
+        while position < range.upperBound {
+            guard let key = try? input.readVarint(at: &position, end: range.upperBound) else { break }
+            count += 1
+            let remaining = range.upperBound - position
+            switch WireType(rawValue: key & 7) {
+            case .varint?:
+                guard (try? input.readVarint(at: &position, end: range.upperBound)) != nil else { return count }
+            case .fixed64?:
+                guard remaining >= 8 else { return count }
+                position += 8
+            case .fixed32?:
+                guard remaining >= 4 else { return count }
+                position += 4
+            case .lengthDelimited?:
+                guard let length = try? input.readVarint(at: &position, end: range.upperBound),
+                      length <= UInt64(range.upperBound - position) else { return count }
+                position += Int(length)
+            case .startGroup?, .endGroup?, nil:
+                return count
+            }
+        }
+        return count
     }
 
     private func skip(_ count: Int, at position: inout Int, end: Int, kind: MessageKind, fieldStart: Int) throws(WireError) {

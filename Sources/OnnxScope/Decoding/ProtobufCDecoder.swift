@@ -1,4 +1,11 @@
 private import COnnx
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The only Swift code that sees C: hands the payload-free metadata to protobuf-c,
 /// converts the unpacked C structs into ``Model`` values, and frees them.
@@ -16,8 +23,8 @@ enum ProtobufCDecoder {
     }
 }
 
-/// Converts protobuf-c structs to Swift values. Recursion follows the message tree,
-/// whose depth the pre-pass has already bounded.
+/// Converts protobuf-c structs to Swift values, enforcing the rank and string-length
+/// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
 private struct Converter {
     let payloads: PayloadTable
 
@@ -27,68 +34,68 @@ private struct Converter {
         }
         var trainingGraphs: [Graph] = []
         for info in list(m.training_info, m.n_training_info) {
-            if let g = info.initialization { trainingGraphs.append(graph(g.pointee)) }
-            if let g = info.algorithm { trainingGraphs.append(graph(g.pointee)) }
+            if let g = info.initialization { trainingGraphs.append(try graph(g.pointee)) }
+            if let g = info.algorithm { trainingGraphs.append(try graph(g.pointee)) }
         }
         return Model(
             irVersion: m.has_ir_version != 0 ? m.ir_version : nil,
-            opsetImports: list(m.opset_import, m.n_opset_import).map(opset),
-            producerName: string(m.producer_name),
-            producerVersion: string(m.producer_version),
-            domain: string(m.domain),
+            opsetImports: try list(m.opset_import, m.n_opset_import).map(opset),
+            producerName: try text(m.producer_name, "ModelProto.producer_name"),
+            producerVersion: try text(m.producer_version, "ModelProto.producer_version"),
+            domain: try name(m.domain, "ModelProto.domain"),
             modelVersion: m.has_model_version != 0 ? m.model_version : nil,
-            docString: string(m.doc_string),
-            metadataEntries: list(m.metadata_props, m.n_metadata_props).map(entry),
-            graph: graph(graphPointer.pointee),
-            functions: list(m.functions, m.n_functions).map(function),
+            docString: try text(m.doc_string, "ModelProto.doc_string"),
+            metadataEntries: try list(m.metadata_props, m.n_metadata_props).map(entry),
+            graph: try graph(graphPointer.pointee),
+            functions: try list(m.functions, m.n_functions).map(function),
             trainingGraphs: trainingGraphs
         )
     }
 
-    func graph(_ g: Onnx__GraphProto) -> Graph {
+    func graph(_ g: Onnx__GraphProto) throws(DecodeFailure) -> Graph {
         Graph(
-            name: string(g.name),
-            nodes: list(g.node, g.n_node).map(node),
-            initializers: list(g.initializer, g.n_initializer).map(tensor),
-            sparseInitializers: list(g.sparse_initializer, g.n_sparse_initializer).map(sparse),
-            inputs: list(g.input, g.n_input).map(valueInfo),
-            outputs: list(g.output, g.n_output).map(valueInfo),
-            valueInfo: list(g.value_info, g.n_value_info).map(valueInfo),
-            docString: string(g.doc_string)
+            name: try name(g.name, "GraphProto.name"),
+            nodes: try list(g.node, g.n_node).map(node),
+            initializers: try list(g.initializer, g.n_initializer).map(tensor),
+            sparseInitializers: try list(g.sparse_initializer, g.n_sparse_initializer).map(sparse),
+            inputs: try list(g.input, g.n_input).map(valueInfo),
+            outputs: try list(g.output, g.n_output).map(valueInfo),
+            valueInfo: try list(g.value_info, g.n_value_info).map(valueInfo),
+            docString: try text(g.doc_string, "GraphProto.doc_string")
         )
     }
 
-    func node(_ n: Onnx__NodeProto) -> Node {
+    func node(_ n: Onnx__NodeProto) throws(DecodeFailure) -> Node {
         Node(
-            name: string(n.name),
-            opType: string(n.op_type),
-            domain: string(n.domain),
-            overload: string(n.overload),
-            inputs: strings(n.input, n.n_input),
-            outputs: strings(n.output, n.n_output),
-            attributes: list(n.attribute, n.n_attribute).map(attribute),
-            metadata: list(n.metadata_props, n.n_metadata_props).map(entry)
+            name: try name(n.name, "NodeProto.name"),
+            opType: try name(n.op_type, "NodeProto.op_type"),
+            domain: try name(n.domain, "NodeProto.domain"),
+            overload: try name(n.overload, "NodeProto.overload"),
+            inputs: try names(n.input, n.n_input, "NodeProto.input"),
+            outputs: try names(n.output, n.n_output, "NodeProto.output"),
+            attributes: try list(n.attribute, n.n_attribute).map(attribute),
+            metadata: try list(n.metadata_props, n.n_metadata_props).map(entry)
         )
     }
 
-    func function(_ f: Onnx__FunctionProto) -> Function {
+    func function(_ f: Onnx__FunctionProto) throws(DecodeFailure) -> Function {
         Function(
-            name: string(f.name),
-            domain: string(f.domain),
-            overload: string(f.overload),
-            inputs: strings(f.input, f.n_input),
-            outputs: strings(f.output, f.n_output),
-            attributeNames: strings(f.attribute, f.n_attribute),
-            attributeDefaults: list(f.attribute_proto, f.n_attribute_proto).map(attribute),
-            nodes: list(f.node, f.n_node).map(node),
-            opsetImports: list(f.opset_import, f.n_opset_import).map(opset)
+            name: try name(f.name, "FunctionProto.name"),
+            domain: try name(f.domain, "FunctionProto.domain"),
+            overload: try name(f.overload, "FunctionProto.overload"),
+            inputs: try names(f.input, f.n_input, "FunctionProto.input"),
+            outputs: try names(f.output, f.n_output, "FunctionProto.output"),
+            attributeNames: try names(f.attribute, f.n_attribute, "FunctionProto.attribute"),
+            attributeDefaults: try list(f.attribute_proto, f.n_attribute_proto).map(attribute),
+            nodes: try list(f.node, f.n_node).map(node),
+            opsetImports: try list(f.opset_import, f.n_opset_import).map(opset)
         )
     }
 
-    func attribute(_ a: Onnx__AttributeProto) -> Attribute {
-        let name = string(a.name)
+    func attribute(_ a: Onnx__AttributeProto) throws(DecodeFailure) -> Attribute {
+        let name = try name(a.name, "AttributeProto.name")
         if let reference = a.ref_attr_name {
-            return Attribute(name: name, value: .reference(String(cString: reference)))
+            return Attribute(name: name, value: .reference(try self.name(reference, "AttributeProto.ref_attr_name")))
         }
         let type: Int = a.has_type != 0 ? Int(a.type.rawValue) : inferredType(a)
         let value: AttributeValue
@@ -96,17 +103,17 @@ private struct Converter {
         case 1: value = .float(a.f)
         case 2: value = .int(a.i)
         case 3: value = .string(bytes(a.s))
-        case 4: value = a.t.map { .tensor(tensor($0.pointee)) } ?? .undefined
-        case 5: value = a.g.map { .graph(graph($0.pointee)) } ?? .undefined
+        case 4: value = try a.t.map { p throws(DecodeFailure) in .tensor(try tensor(p.pointee)) } ?? .undefined
+        case 5: value = try a.g.map { p throws(DecodeFailure) in .graph(try graph(p.pointee)) } ?? .undefined
         case 6: value = .floats(Array(UnsafeBufferPointer(start: a.floats, count: a.n_floats)))
         case 7: value = .ints(Array(UnsafeBufferPointer(start: a.ints, count: a.n_ints)))
         case 8: value = .strings(UnsafeBufferPointer(start: a.strings, count: a.n_strings).map(bytes))
-        case 9: value = .tensors(list(a.tensors, a.n_tensors).map(tensor))
-        case 10: value = .graphs(list(a.graphs, a.n_graphs).map(graph))
-        case 11: value = a.sparse_tensor.map { .sparseTensor(sparse($0.pointee)) } ?? .undefined
-        case 12: value = .sparseTensors(list(a.sparse_tensors, a.n_sparse_tensors).map(sparse))
-        case 13: value = a.tp.map { .type(typeInfo($0.pointee)) } ?? .undefined
-        case 14: value = .types(list(a.type_protos, a.n_type_protos).map(typeInfo))
+        case 9: value = .tensors(try list(a.tensors, a.n_tensors).map(tensor))
+        case 10: value = .graphs(try list(a.graphs, a.n_graphs).map(graph))
+        case 11: value = try a.sparse_tensor.map { p throws(DecodeFailure) in .sparseTensor(try sparse(p.pointee)) } ?? .undefined
+        case 12: value = .sparseTensors(try list(a.sparse_tensors, a.n_sparse_tensors).map(sparse))
+        case 13: value = try a.tp.map { p throws(DecodeFailure) in .type(try typeInfo(p.pointee)) } ?? .undefined
+        case 14: value = .types(try list(a.type_protos, a.n_type_protos).map(typeInfo))
         default: value = .undefined
         }
         return Attribute(name: name, value: value)
@@ -131,21 +138,23 @@ private struct Converter {
         return 0
     }
 
-    func tensor(_ t: Onnx__TensorProto) -> Tensor {
+    func tensor(_ t: Onnx__TensorProto) throws(DecodeFailure) -> Tensor {
+        let tensorName = try name(t.name, "TensorProto.name")
+        try checkRank(t.n_dims, "tensor '\(tensorName)'")
         let payload: TensorPayload
         if t.has_data_location != 0, t.data_location.rawValue == 1 {
-            payload = .external(external(list(t.external_data, t.n_external_data).map(entry)))
+            payload = .external(external(try list(t.external_data, t.n_external_data).map(entry)))
         } else if let token = payloadToken(t.base), let inline = payloads.payload(token: token) {
             payload = .inline(inline)
         } else {
             payload = .none
         }
         return Tensor(
-            name: string(t.name),
+            name: tensorName,
             dataType: DataType(code: t.has_data_type != 0 ? t.data_type : 0),
             dims: Array(UnsafeBufferPointer(start: t.dims, count: t.n_dims)),
             payload: payload,
-            docString: string(t.doc_string),
+            docString: try text(t.doc_string, "TensorProto.doc_string"),
             segment: t.segment.map {
                 Tensor.Segment(begin: $0.pointee.has_begin != 0 ? $0.pointee.begin : 0,
                                end: $0.pointee.has_end != 0 ? $0.pointee.end : 0)
@@ -153,18 +162,23 @@ private struct Converter {
         )
     }
 
-    func sparse(_ s: Onnx__SparseTensorProto) -> SparseTensor {
+    func sparse(_ s: Onnx__SparseTensorProto) throws(DecodeFailure) -> SparseTensor {
         let empty = Tensor(name: "", dataType: .undefined, dims: [], payload: .none)
+        try checkRank(s.n_dims, "sparse tensor")
         return SparseTensor(
-            values: s.values.map { tensor($0.pointee) } ?? empty,
-            indices: s.indices.map { tensor($0.pointee) } ?? empty,
+            values: try s.values.map { p throws(DecodeFailure) in try tensor(p.pointee) } ?? empty,
+            indices: try s.indices.map { p throws(DecodeFailure) in try tensor(p.pointee) } ?? empty,
             dims: Array(UnsafeBufferPointer(start: s.dims, count: s.n_dims))
         )
     }
 
     private func external(_ entries: [MetadataEntry]) -> ExternalDataReference {
         var reference = ExternalDataReference(location: nil, offset: nil, length: nil, checksum: nil, otherKeys: [])
+        var seen: Set<String> = []
         for e in entries {
+            if ["location", "offset", "length", "checksum"].contains(e.key), !seen.insert(e.key).inserted {
+                reference.repeatedKeys.append(e.key)
+            }
             switch e.key {
             case "location": reference.location = e.value
             case "offset": reference.offset = e.value
@@ -188,62 +202,86 @@ private struct Converter {
         return nil
     }
 
-    func valueInfo(_ v: Onnx__ValueInfoProto) -> ValueInfo {
-        ValueInfo(name: string(v.name), type: v.type.map { typeInfo($0.pointee) })
+    func valueInfo(_ v: Onnx__ValueInfoProto) throws(DecodeFailure) -> ValueInfo {
+        ValueInfo(name: try name(v.name, "ValueInfoProto.name"),
+                  type: try v.type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
     }
 
-    func typeInfo(_ t: Onnx__TypeProto) -> TypeInfo {
+    func typeInfo(_ t: Onnx__TypeProto) throws(DecodeFailure) -> TypeInfo {
         switch t.value_case.rawValue {
         case 1:
             guard let tt = t.tensor_type?.pointee else { return .unspecified }
             return .tensor(elementType: DataType(code: tt.has_elem_type != 0 ? tt.elem_type : 0),
-                           shape: tt.shape.map { shape($0.pointee) })
+                           shape: try tt.shape.map { p throws(DecodeFailure) in try shape(p.pointee) })
         case 8:
             guard let st = t.sparse_tensor_type?.pointee else { return .unspecified }
             return .sparseTensor(elementType: DataType(code: st.has_elem_type != 0 ? st.elem_type : 0),
-                                 shape: st.shape.map { shape($0.pointee) })
+                                 shape: try st.shape.map { p throws(DecodeFailure) in try shape(p.pointee) })
         case 4:
-            return .sequence(t.sequence_type?.pointee.elem_type.map { typeInfo($0.pointee) })
+            return .sequence(try t.sequence_type?.pointee.elem_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
         case 9:
-            return .optional(t.optional_type?.pointee.elem_type.map { typeInfo($0.pointee) })
+            return .optional(try t.optional_type?.pointee.elem_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
         case 5:
             guard let mt = t.map_type?.pointee else { return .unspecified }
             return .map(key: DataType(code: mt.has_key_type != 0 ? mt.key_type : 0),
-                        value: mt.value_type.map { typeInfo($0.pointee) })
+                        value: try mt.value_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
         case 7:
             guard let ot = t.opaque_type?.pointee else { return .unspecified }
-            return .opaque(domain: string(ot.domain), name: string(ot.name))
+            return .opaque(domain: try name(ot.domain, "TypeProto.Opaque.domain"), name: try name(ot.name, "TypeProto.Opaque.name"))
         default:
             return .unspecified
         }
     }
 
-    func shape(_ s: Onnx__TensorShapeProto) -> [Dimension] {
-        list(s.dim, s.n_dim).map { d in
+    func shape(_ s: Onnx__TensorShapeProto) throws(DecodeFailure) -> [Dimension] {
+        try checkRank(s.n_dim, "declared shape")
+        return try list(s.dim, s.n_dim).map { d throws(DecodeFailure) in
             switch d.value_case.rawValue {
-            case 1: .value(d.dim_value)
-            case 2: d.dim_param.map { .symbol(String(cString: $0)) } ?? .unknown
-            default: .unknown
+            case 1: return .value(d.dim_value)
+            case 2: return try d.dim_param.map { p throws(DecodeFailure) in .symbol(try name(p, "TensorShapeProto.Dimension.dim_param")) } ?? .unknown
+            default: return .unknown
             }
         }
     }
 
-    func opset(_ o: Onnx__OperatorSetIdProto) -> OperatorSetID {
-        OperatorSetID(domain: string(o.domain), version: o.has_version != 0 ? o.version : 0)
+    func opset(_ o: Onnx__OperatorSetIdProto) throws(DecodeFailure) -> OperatorSetID {
+        OperatorSetID(domain: try name(o.domain, "OperatorSetIdProto.domain"), version: o.has_version != 0 ? o.version : 0)
     }
 
-    func entry(_ e: Onnx__StringStringEntryProto) -> MetadataEntry {
-        MetadataEntry(key: string(e.key), value: string(e.value))
+    func entry(_ e: Onnx__StringStringEntryProto) throws(DecodeFailure) -> MetadataEntry {
+        MetadataEntry(key: try name(e.key, "StringStringEntryProto.key"), value: try text(e.value, "StringStringEntryProto.value"))
+    }
+
+    // MARK: limits
+
+    private func checkRank(_ rank: Int, _ what: String) throws(DecodeFailure) {
+        guard rank <= DecodingLimits.maxTensorRank else {
+            throw .rankTooHigh(what: what, rank: rank, limit: DecodingLimits.maxTensorRank)
+        }
     }
 
     // MARK: C helpers
 
-    private func string(_ p: UnsafeMutablePointer<CChar>?) -> String {
-        p.map { String(cString: $0) } ?? ""
+    /// A name (identifier-like string), at most ``DecodingLimits/maxNameBytes`` long.
+    private func name(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> String {
+        try string(p, field, limit: DecodingLimits.maxNameBytes)
     }
 
-    private func strings(_ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ n: Int) -> [String] {
-        UnsafeBufferPointer(start: p, count: n).map(string)
+    /// Other text, at most ``DecodingLimits/maxTextBytes`` long.
+    private func text(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> String {
+        try string(p, field, limit: DecodingLimits.maxTextBytes)
+    }
+
+    /// The C string as Swift text (invalid UTF-8 repaired with U+FFFD), or the limit error.
+    private func string(_ p: UnsafeMutablePointer<CChar>?, _ field: String, limit: Int) throws(DecodeFailure) -> String {
+        guard let p else { return "" }
+        let length = strnlen(p, limit + 1)
+        guard length <= limit else { throw .stringTooLong(field: field, bytes: strlen(p), limit: limit) }
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
+    }
+
+    private func names(_ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ n: Int, _ field: String) throws(DecodeFailure) -> [String] {
+        try UnsafeBufferPointer(start: p, count: n).map { s throws(DecodeFailure) in try name(s, field) }
     }
 
     private func bytes(_ b: ProtobufCBinaryData) -> [UInt8] {

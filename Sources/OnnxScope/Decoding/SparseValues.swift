@@ -3,7 +3,9 @@ extension ModelFile {
     /// scattered to their indices (1-D linearized, or 2-D `[nnz, rank]` coordinates).
     ///
     /// An index outside the dense shape, or an index list that does not fit the values,
-    /// is a ``PayloadError``. The result holds the dense numbers in memory.
+    /// is a ``PayloadError``, and so is a dense shape of more than
+    /// ``DecodingLimits/maxDenseSparseElements`` elements. The result holds the dense
+    /// numbers in memory.
     public func denseValues(of sparse: SparseTensor) throws(PayloadError) -> TensorValues {
         let values = try self.values(of: sparse.values)
         let indices = try self.values(of: sparse.indices)
@@ -14,7 +16,11 @@ extension ModelFile {
         guard case .success(let total) = TensorSize.elements(sparse.dims), let dense = Int(exactly: total) else {
             throw PayloadError(path: path, tensor: sparse.name, failure: .invalidDims(sparse.dims))
         }
-        let perElement = values.componentCount / Swift.max(values.count, 1)
+        let perElement = values.dataType == .complex64 || values.dataType == .complex128 ? 2 : 1
+        let (numberCount, overflow) = dense.multipliedReportingOverflow(by: perElement)
+        guard !overflow, numberCount <= DecodingLimits.maxDenseSparseElements else {
+            throw PayloadError(path: path, tensor: sparse.name, failure: .tooLarge(elements: total))
+        }
         let nonZero = values.doubles()
         let flat = indices.doubles()
         let rank = sparse.dims.count
@@ -22,7 +28,7 @@ extension ModelFile {
         guard flat.count == values.count * (coordinates ? rank : 1) else {
             throw fail("\(flat.count) indices for \(values.count) values")
         }
-        var numbers = [Double](repeating: 0, count: dense * perElement)
+        var numbers = [Double](repeating: 0, count: numberCount)
         for k in 0..<values.count {
             var at = 0
             if coordinates {

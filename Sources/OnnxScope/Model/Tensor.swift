@@ -143,14 +143,18 @@ public struct ExternalDataReference: Hashable, Sendable {
     public var checksum: String?
     /// Any other keys, in file order.
     public var otherKeys: [String]
+    /// Known keys that appear more than once (tools disagree on which one wins).
+    public var repeatedKeys: [String]
 
     /// Creates an external-data reference.
-    public init(location: String?, offset: String?, length: String?, checksum: String?, otherKeys: [String]) {
+    public init(location: String?, offset: String?, length: String?, checksum: String?, otherKeys: [String],
+                repeatedKeys: [String] = []) {
         self.location = location
         self.offset = offset
         self.length = length
         self.checksum = checksum
         self.otherKeys = otherKeys
+        self.repeatedKeys = repeatedKeys
     }
 }
 

@@ -37,7 +37,7 @@ public enum LayersRendering {
                 notes.append(e.explanation)
                 status += " [\(notes.count)]"
             }
-            table.add([String(repeating: "  ", count: depth) + F.safe(e.name, limit: 48), e.kind, hyperText(e),
+            table.add([String(repeating: "  ", count: depth) + F.safe(e.name, limit: 48), e.kind, F.safe(hyperText(e), limit: 80),
                        F.grouped(e.stored), F.grouped(e.predicted.textbook), status])
             rows(e.children, depth: depth + 1, into: &table, notes: &notes)
         }

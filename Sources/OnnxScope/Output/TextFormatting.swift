@@ -30,6 +30,20 @@ enum TextFormatting {
         "[" + dims.map(String.init).joined(separator: ", ") + "]"
     }
 
+    /// True for characters other than ordinary C0 controls that a terminal may act on:
+    /// DEL, C1 controls (U+0080–U+009F, e.g. the one-byte CSI U+009B), Unicode format
+    /// characters (bidi overrides, zero-width joiners) and line/paragraph separators.
+    static func isTerminalControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20..<0x7F: return false
+        case 0..<0x20: return false  // C0: escaped by the JSON encoder; `safe` handles them itself
+        case 0x7F...0x9F, 0x2028, 0x2029: return true
+        default:
+            let category = scalar.properties.generalCategory
+            return category == .format || category == .control
+        }
+    }
+
     /// Text from a model file made safe for a terminal: control characters and escape
     /// sequences are shown as `\u{1b}`-style escapes, and text longer than `limit`
     /// characters is shortened in the middle with `…`.
@@ -38,15 +52,10 @@ enum TextFormatting {
         if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x20..<0x7F, 0xA0...:
-                if scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .control {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            default:
+            if isTerminalControl(scalar) || scalar.value < 0x20 {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         guard out.count > limit, limit > 1 else { return out }

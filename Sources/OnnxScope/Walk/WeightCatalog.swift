@@ -242,6 +242,16 @@ public final class StoredWeight: Sendable {
         return nil
     }
 
+    /// The tensors that hold the weight's stored values, each with a prefix naming its
+    /// role (empty for a dense tensor; `values: ` and `indices: ` for a sparse one).
+    public var storedTensors: [(role: String, tensor: Tensor)] {
+        switch source {
+        case .tensor(let t): [("", t)]
+        case .sparse(let s): [("values: ", s.values), ("indices: ", s.indices)]
+        case .attributeValues: []
+        }
+    }
+
     /// Number of stored non-zero values, for sparse weights.
     public var sparseNonZero: [Int64]? {
         if case .sparse(let s) = source { return s.values.dims }
