@@ -11,11 +11,19 @@ extension ModelFile {
         return values.doubles()
     }
 
-    /// The elements of an integer tensor, e.g. a `Reshape` target shape.
+    /// The elements of an integer tensor, e.g. a `Reshape` target shape; nil when a value
+    /// does not fit in `Int64` (a hostile file can store any bits, NaN included).
     public func integerValues(of tensor: Tensor, limit: Int = 64) -> [Int64]? {
         switch tensor.dataType {
         case .int64, .int32, .int16, .int8, .uint8, .uint16, .uint32:
-            return numericValues(of: tensor, limit: limit)?.map { Int64($0) }
+            guard let numbers = numericValues(of: tensor, limit: limit) else { return nil }
+            var integers: [Int64] = []
+            integers.reserveCapacity(numbers.count)
+            for n in numbers {
+                guard let i = Int64(exactly: n) else { return nil }
+                integers.append(i)
+            }
+            return integers
         default:
             return nil
         }

@@ -80,8 +80,10 @@ enum RecurrentRecognizer {
     private static func recurrentBiasIsZero(
         _ graph: GraphIndex, _ b: StoredWeight, gates: Int64, hidden: Int64, directions: Int64
     ) -> Bool {
+        // Gates are 1 to 4 and directions 1 or 2; dims from a hostile file may be anything.
+        guard (1...4).contains(gates), (1...2).contains(directions), hidden > 0, hidden < 1 << 40 else { return false }
         let half = Int(gates * hidden)
-        guard let values = graph.numbers(b.name), values.count == Int(directions) * 2 * half, half > 0 else { return false }
+        guard let values = graph.numbers(b.name), values.count == Int(directions) * 2 * half else { return false }
         for d in 0..<Int(directions) {
             let start = d * 2 * half + half
             if values[start..<(start + half)].contains(where: { $0 != 0 }) { return false }

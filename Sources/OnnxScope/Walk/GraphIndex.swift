@@ -165,8 +165,8 @@ public final class GraphIndex: @unchecked Sendable {
             if sizes == nil {
                 let parts = Int64(node.outputs.count)
                 guard parts > 0 else { return nil }
-                let chunk = (dims[a] + parts - 1) / parts
-                sizes = (0..<parts).map { k in min(chunk, max(0, dims[a] - k * chunk)) }
+                let chunk = dims[a] / parts + (dims[a] % parts == 0 ? 0 : 1)
+                sizes = (0..<parts).map { k in min(chunk, max(0, Formulas.add(dims[a], -Formulas.mul(k, chunk)))) }
             }
             guard let sizes, output < sizes.count else { return nil }
             var result = dims
@@ -190,10 +190,10 @@ public final class GraphIndex: @unchecked Sendable {
         case "Reshape":
             guard node.inputs.count > 1, var target = integers(node.inputs[1]) else { return nil }
             for k in target.indices where target[k] == 0 && k < dims.count { target[k] = dims[k] }
-            let total = dims.reduce(1, *)
+            guard let total = GraphIndex.product(dims) else { return nil }
             if let unknown = target.firstIndex(of: -1) {
-                let known = target.enumerated().filter { $0.offset != unknown }.reduce(Int64(1)) { $0 * $1.element }
-                guard known > 0 else { return nil }
+                guard let known = GraphIndex.product(target.enumerated().filter { $0.offset != unknown }.map(\.element)),
+                      known > 0 else { return nil }
                 target[unknown] = total / known
             }
             return target
@@ -213,10 +213,22 @@ public final class GraphIndex: @unchecked Sendable {
             return result
         case "Flatten":
             guard let a = axis(node.intAttribute("axis") ?? 1) ?? (node.intAttribute("axis") == rank ? Int(rank) : nil) else { return nil }
-            return [dims[..<a].reduce(1, *), dims[a...].reduce(1, *)]
+            guard let outer = GraphIndex.product(dims[..<a]), let inner = GraphIndex.product(dims[a...]) else { return nil }
+            return [outer, inner]
         default:
             return nil
         }
+    }
+
+    /// The product of dims from a file, or nil when it overflows 64 bits.
+    static func product(_ dims: some Sequence<Int64>) -> Int64? {
+        var result: Int64 = 1
+        for d in dims {
+            let (next, overflow) = result.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            result = next
+        }
+        return result
     }
 
     /// True when `value` is a constant: a stored weight, or computed only from constants
