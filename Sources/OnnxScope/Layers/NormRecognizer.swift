@@ -82,7 +82,8 @@ enum NormRecognizer {
         var kind = LayerKind.rmsNorm
         var input = numerator
         // LayerNorm centres first: numerator = x - ReduceMean(x), and the square reads it.
-        if let sub = graph.producer(of: numerator), graph.nodes[sub].opType == "Sub", squared == numerator,
+        if let sub = graph.producer(of: numerator), graph.nodes[sub].opType == "Sub", graph.nodes[sub].inputs.count == 2,
+           squared == numerator,
            let centre = graph.producer(of: graph.nodes[sub].inputs[1]), graph.nodes[centre].opType == "ReduceMean" {
             kind = .layerNorm
             nodes += [sub, centre]

@@ -86,7 +86,7 @@ enum UnrolledRecurrenceRecognizer {
         for t in terms {
             if let w = graph.traceWeight(t) {
                 if w.weight.dims.count == 1 { biases.append(w.weight) } else { folded.append(w.weight) }
-            } else if let p = graph.producer(of: t), graph.nodes[p].opType == "MatMul",
+            } else if let p = graph.producer(of: t), graph.nodes[p].opType == "MatMul", graph.nodes[p].inputs.count == 2,
                       let w = graph.traceWeight(graph.nodes[p].inputs[1]), w.weight.dims.count == 2 {
                 if w.weight.dims[0] == w.weight.dims[1], recurrent == nil, isState(graph, graph.nodes[p].inputs[0]) {
                     recurrent = w
@@ -143,7 +143,8 @@ enum UnrolledRecurrenceRecognizer {
                 nodes.append(p)
                 matMul = m
             }
-            guard graph.nodes[matMul].opType == "MatMul", let w = graph.traceWeight(graph.nodes[matMul].inputs[1]),
+            guard graph.nodes[matMul].opType == "MatMul", graph.nodes[matMul].inputs.count == 2,
+                  let w = graph.traceWeight(graph.nodes[matMul].inputs[1]),
                   w.weight.dims.count == 2 else { return nil }
             return (w, nodes + [matMul] + w.via, bias, graph.nodes[matMul].inputs[0])
         }
