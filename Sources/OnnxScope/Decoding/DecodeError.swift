@@ -96,9 +96,9 @@ public enum DecodingLimits {
     /// a packed list counts one). protobuf-c allocates per field, so this bounds its memory.
     public static let maxFields = 16_000_000
     /// Most nodes, over all graphs, subgraphs and functions.
-    public static let maxNodes = 1_000_000
+    public static let maxNodes = 2_000_000
     /// Most tensors (`TensorProto` messages: initializers, attribute values, sparse parts).
-    public static let maxTensors = 1_000_000
+    public static let maxTensors = 2_000_000
     /// Most attributes, over all nodes and functions.
     public static let maxAttributes = 4_000_000
     /// Most dimensions of a tensor's `dims`, a sparse tensor's dense shape, or a declared shape.
