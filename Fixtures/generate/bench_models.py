@@ -29,23 +29,7 @@ import sys
 FLOAT, INT64 = 1, 7
 
 
-def varint(n):
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def field(number, payload):
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
-def vfield(number, value):
-    return varint(number << 3) + varint(value & 0xFFFFFFFFFFFFFFFF)
+from big_model import field, varint, vfield  # the same tiny protobuf writer
 
 
 def attr_int(name, value):

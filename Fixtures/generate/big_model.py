@@ -23,11 +23,14 @@ def varint(n):
 
 
 def field(number, payload):
+    if isinstance(payload, str):
+        payload = payload.encode()
     return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def vfield(number, value):
-    return varint(number << 3) + varint(value)
+    """A varint field; negative values are written as 64-bit two's complement."""
+    return varint(number << 3) + varint(value & 0xFFFFFFFFFFFFFFFF)
 
 
 def main():
