@@ -25,7 +25,7 @@ public enum AuditRendering {
     }
 
     static func markdown(_ r: AuditReport) -> String {
-        func cell(_ s: String) -> String { F.safe(s, limit: 120).replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { F.markdownCell(s, limit: 120) }
         var out = ["### Audit of `\(cell(r.file))`: \(r.passed ? "✅ passed" : "❌ failed")", "",
                    "| | check | expected | actual |", "|---|---|---|---|"]
         for c in r.checks {

@@ -133,7 +133,7 @@ public enum DiffRendering {
     // MARK: markdown
 
     static func markdown(_ r: DiffReport, summaryOnly: Bool) -> String {
-        func cell(_ s: String) -> String { F.safe(s, limit: 80).replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { F.markdownCell(s, limit: 80) }
         let s = r.summary
         var out: [String] = []
         out.append("### `\(cell(r.a))` → `\(cell(r.b))`: \(verdict(r))")

@@ -118,7 +118,7 @@ public enum InspectRendering {
 
     static func markdown(_ r: InspectReport) -> String {
         let w = r.weights
-        func cell(_ s: String) -> String { F.safe(s, limit: 80).replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { F.markdownCell(s, limit: 80) }
         var out: [String] = []
         out.append("### `\(cell(r.file))`")
         out.append("")

@@ -86,7 +86,7 @@ public enum LayersRendering {
     }
 
     static func markdown(_ r: LayersReport) -> String {
-        func cell(_ s: String) -> String { F.safe(s, limit: 120).replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { F.markdownCell(s, limit: 120) }
         var out = ["### Layers of `\(cell(r.file))`", "", "| layer | kind | hyper-parameters | stored | textbook | convention | status |",
                    "|---|---|---|---:|---:|---:|---|"]
         func add(_ entries: [LayersReport.Entry], depth: Int) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Number, size and text helpers shared by the text renderers.
 enum TextFormatting {
     /// `1234567` → `1,234,567`.
@@ -42,6 +44,12 @@ enum TextFormatting {
             let category = scalar.properties.generalCategory
             return category == .format || category == .control
         }
+    }
+
+    /// Text made safe for a Markdown table cell: escaped as for a terminal, shortened to
+    /// `limit` characters, with `|` escaped so it cannot end the cell.
+    static func markdownCell(_ text: String, limit: Int) -> String {
+        safe(text, limit: limit).replacingOccurrences(of: "|", with: "\\|")
     }
 
     /// Text from a model file made safe for a terminal: control characters and escape
