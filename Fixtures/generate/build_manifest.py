@@ -3,6 +3,9 @@
 Run with the plain onnx venv after the generators:
     /work/venv-onnx/bin/python Fixtures/generate/build_manifest.py
 
+Entries already in manifest.json whose file still exists and that no sidecar describes are kept
+(pass --fresh to require a sidecar for every file), so one generator can be re-run on its own.
+
 Inputs: Fixtures/generate/.work/*.json, written by pytorch_models.py, keras_models.py and
 handbuilt.py, each {"fixtures": [...], "exportFailures": [...]}; every fixture .onnx file under
 Fixtures/ must be described by exactly one sidecar entry. For each, "stored" is
@@ -43,6 +46,18 @@ def main():
     # diff/ and payload/ have their own answer files (diff_pairs.py, payload_values.py).
     on_disk = {os.path.relpath(p, FIX) for p in glob.glob(os.path.join(FIX, "**", "*.onnx"), recursive=True)
                if not os.path.relpath(p, FIX).startswith(("diff/", "payload/"))}
+    # Entries of the current manifest whose file is still there and that no sidecar describes
+    # are carried over, so a generator can be re-run alone (its venv only) and the rest kept.
+    path = os.path.join(FIX, "manifest.json")
+    if os.path.exists(path) and "--fresh" not in sys.argv:
+        previous = json.load(open(path))
+        for e in previous.get("fixtures", []):
+            if e["file"] in on_disk and e["file"] not in fixtures:
+                kept = dict(e)
+                kept.pop("stored", None)
+                fixtures[e["file"]] = kept
+        described = {f["model"] + "/" + f["exporter"] for f in failures}
+        failures.extend(f for f in previous.get("exportFailures", []) if f["model"] + "/" + f["exporter"] not in described)
     undescribed = sorted(on_disk - set(fixtures))
     gone = sorted(set(fixtures) - on_disk)
     if undescribed or gone:
@@ -55,7 +70,6 @@ def main():
         out.append(e)
     failures.sort(key=lambda f: (f["model"], f["exporter"]))
     manifest = {"schema": 1, "fixtures": out, "exportFailures": failures}
-    path = os.path.join(FIX, "manifest.json")
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
