@@ -68,13 +68,7 @@ public enum Formulas {
         add(add(mul(2, attention(width: x)), mul(3, layerNorm(width: x))), ffn)
     }
 
-    static func mul(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.multipliedReportingOverflow(by: b)
-        return o ? .max : r
-    }
+    static func mul(_ a: Int64, _ b: Int64) -> Int64 { Saturating.mul(a, b) }
 
-    static func add(_ a: Int64, _ b: Int64) -> Int64 {
-        let (r, o) = a.addingReportingOverflow(b)
-        return o ? .max : r
-    }
+    static func add(_ a: Int64, _ b: Int64) -> Int64 { Saturating.add(a, b) }
 }
