@@ -205,11 +205,20 @@ def lstm_peepholes():
            "stored": 4 * (h * i + h * h + 2 * h) + 3 * h}])
 
 
+def group_normalization_op():
+    c, g = 12, 3
+    nodes = [helper.make_node("GroupNormalization", ["x", "scale", "bias"], ["y"], num_groups=g, epsilon=1e-5)]
+    inits = [init("scale", rnd(c)), init("bias", rnd(c))]
+    graph = helper.make_graph(nodes, "groupnorm", [vi("x", T.FLOAT, [1, c, 4, 4])], [vi("y", T.FLOAT, [1, c, 4, 4])], inits)
+    save(graph, "group_normalization_op.onnx", "The opset-21 GroupNormalization op: 3 groups of 12 channels, per-channel scale and bias",
+         [{"kind": "GroupNorm", "hyper": {"groups": g, "width": c}, "stored": 2 * c}], opset=21)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(WORK, exist_ok=True)
     for fn in (decomposed_ln, decomposed_rms, batchnorm, quantized_dense, attention_op, ms_multihead, ms_attention, qlinear,
-               matmul_nbits, lstm_peepholes):
+               matmul_nbits, lstm_peepholes, group_normalization_op):
         fn()
     with open(os.path.join(WORK, "handbuilt_layers.json"), "w") as f:
         json.dump({"fixtures": entries, "exportFailures": []}, f, indent=2, sort_keys=True)

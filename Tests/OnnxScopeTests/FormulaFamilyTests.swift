@@ -50,10 +50,10 @@ struct FormulaFamilyTests {
 
     @Test func kerasLSTMFollowsTheSingleBiasConvention() throws {
         let report = LayersReport(file: try ModelFile.open(Fixtures.path("keras/lstm.onnx")))
-        let lstm = try #require(report.layers.first { $0.kind == "LSTM" })
+        let lstm = try #require(report.layers.first { $0.kind == .lstm })
         #expect(lstm.predicted.textbook == 1600)  // Keras count_params for LSTM(16) on 8 features
         #expect(lstm.predicted.textbook == (try #require(Fixtures.entry("keras/lstm.onnx")?.framework?.totalParameters)))
-        #expect(lstm.status == "explained")
+        #expect(lstm.status == .explained)
         #expect(lstm.explanation.contains("R-bias is all zero"))
         #expect(lstm.explanation.contains("Keras single-bias convention"))
     }
@@ -72,7 +72,7 @@ struct FormulaFamilyTests {
         let (l, a) = try layer("pytorch/mha.dynamo.onnx", named: "attn")
         #expect(a.textbook == 4 * (16 * 16 + 16))
         #expect(l.stored == (try torchCount("pytorch/mha.dynamo.onnx", "attn")))
-        #expect(l.hyper["heads"] == .int(4))
+        #expect(l.hyper[.heads] == .int(4))
     }
 
     @Test func encoder() throws {

@@ -27,7 +27,7 @@ struct HandbuiltLayerTests {
     @Test func peepholesAreInTheConvention() throws {
         let report = LayersReport(file: try ModelFile.open(Fixtures.path("layers/lstm_peepholes.onnx")))
         let lstm = try #require(report.layers.first)
-        #expect(lstm.status == "explained")
+        #expect(lstm.status == .explained)
         #expect(lstm.predicted.convention == lstm.stored)
         #expect(lstm.explanation.contains("peephole"))
     }
@@ -36,7 +36,7 @@ struct HandbuiltLayerTests {
         let report = LayersReport(file: try ModelFile.open(Fixtures.path("layers/conv_batchnorm.onnx")))
         #expect(report.totals.nonTrainable == 16)
         #expect(report.totals.trainable == 216 + 16)
-        #expect(report.layers[0].status == "explained")
+        #expect(report.layers[0].status == .explained)
         #expect(report.layers[0].explanation.contains("no bias"))
     }
 }
@@ -67,8 +67,8 @@ struct PositionTableTests {
     func foldedPositionTableIsExplained(file: String) throws {
         let report = LayersReport(file: try ModelFile.open(Fixtures.path(file)))
         let table = try #require(report.layers.first { $0.name.hasSuffix(".positions") })
-        #expect(table.kind == "Embedding")
-        #expect(table.hyper["vocabSize"] == .int(8))  // the example's length, not pos_emb's 16 rows
+        #expect(table.kind == .embedding)
+        #expect(table.hyper[.vocabSize] == .int(8))  // the example's length, not pos_emb's 16 rows
         #expect(table.explanation.contains("sliced to the example length"))
     }
 }

@@ -14,14 +14,14 @@ struct LayerDiffTests {
         let (r, e) = try report("lstm_resized")
         #expect(r.layers.count == 1)
         let l = try #require(r.layers.first)
-        #expect(l.kind == "LSTM" && l.change == "resized")
+        #expect(l.kind == .lstm && l.change == .resized)
         #expect(l.detail.contains("hiddenSize 16 → 24"))
         #expect(l.delta == e.parameters.delta)
     }
 
     @Test func addedAndRemovedLayersAccountForTheParameterDelta() throws {
         let (r, e) = try report("layer_added_removed")
-        #expect(r.layers.map(\.change).sorted() == ["added", "removed"])
+        #expect(r.layers.map(\.change.rawValue).sorted() == ["added", "removed"])
         #expect(r.layers.reduce(0) { $0 + $1.delta } == e.parameters.delta)
     }
 

@@ -63,7 +63,7 @@ struct Manifest: Decodable {
     /// A layer a hand-built fixture was made to contain.
     struct ExpectedLayer: Decodable, Sendable {
         var kind: String
-        var hyper: [String: HyperValue]
+        var hyper: Hyper
         var stored: Int64
         var nonTrainable: Int64?
     }
@@ -192,7 +192,12 @@ enum Golden {
     static func check(_ name: String, _ rendered: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = folder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["ONNXSCOPE_RECORD_GOLDEN"] == "1" {
+            // Recording is never a pass: the test fails after writing, so a run left with the
+            // variable set cannot go green without the goldens being looked at.
+            let previous = try? String(contentsOf: url, encoding: .utf8)
             try Data(rendered.utf8).write(to: url)
+            Issue.record("golden \(name) \(previous == rendered ? "re-recorded unchanged" : "recorded: review the diff"); unset ONNXSCOPE_RECORD_GOLDEN",
+                         sourceLocation: sourceLocation)
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)

@@ -28,28 +28,28 @@ struct TorchModuleLayerTests {
         }
         let h = module.hyper
         func int(_ key: String) -> Int64? { h[key]?.int }
-        var expected: [String: HyperValue] = [:]
+        var expected: Hyper = [:]
         switch kind {
         case .dense:
-            expected = ["inputSize": h["in_features"]!, "outputSize": h["out_features"]!]
+            expected = [.inputSize: h["in_features"]!, .outputSize: h["out_features"]!]
         case .conv, .convTranspose:
-            expected = ["inChannels": h["in_channels"]!, "outChannels": h["out_channels"]!, "kernel": h["kernel_size"]!,
-                        "groups": h["groups"]!]
+            expected = [.inChannels: h["in_channels"]!, .outChannels: h["out_channels"]!, .kernel: h["kernel_size"]!,
+                        .groups: h["groups"]!]
         case .rnn, .gru, .lstm:
-            expected = ["inputSize": h["input_size"]!, "hiddenSize": h["hidden_size"]!,
-                        "directions": .int(h["bidirectional"] == .bool(true) ? 2 : 1)]
-            if let layers = int("num_layers"), layers > 1 { expected["layers"] = .int(layers) }
+            expected = [.inputSize: h["input_size"]!, .hiddenSize: h["hidden_size"]!,
+                        .directions: .int(h["bidirectional"] == .bool(true) ? 2 : 1)]
+            if let layers = int("num_layers"), layers > 1 { expected[.layers] = .int(layers) }
         case .embedding:
-            expected = ["vocabSize": h["num_embeddings"]!, "width": h["embedding_dim"]!]
+            expected = [.vocabSize: h["num_embeddings"]!, .width: h["embedding_dim"]!]
         case .layerNorm:
-            if case .ints(let shape)? = h["normalized_shape"] { expected = ["width": .int(shape.reduce(1, *))] }
+            if case .ints(let shape)? = h["normalized_shape"] { expected = [.width: .int(shape.reduce(1, *))] }
         case .multiHeadAttention:
-            expected = ["width": h["embed_dim"]!, "heads": h["num_heads"]!]
-            if let k = int("kdim"), let e = int("embed_dim"), k != e { expected["kdim"] = .int(k) }
-            if let v = int("vdim"), let e = int("embed_dim"), v != e { expected["vdim"] = .int(v) }
+            expected = [.width: h["embed_dim"]!, .heads: h["num_heads"]!]
+            if let k = int("kdim"), let e = int("embed_dim"), k != e { expected[.kdim] = .int(k) }
+            if let v = int("vdim"), let e = int("embed_dim"), v != e { expected[.vdim] = .int(v) }
         case .transformerEncoderBlock, .transformerDecoderBlock:
-            expected = ["width": h["d_model"]!, "heads": h["nhead"]!, "ffnSize": h["dim_feedforward"]!]
-        case .batchNorm, .rmsNorm:
+            expected = [.width: h["d_model"]!, .heads: h["nhead"]!, .ffnSize: h["dim_feedforward"]!]
+        case .batchNorm, .rmsNorm, .groupNorm, .instanceNorm:
             break
         }
         for (key, value) in expected where layer.hyper[key] != value {

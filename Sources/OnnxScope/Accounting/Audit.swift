@@ -81,7 +81,7 @@ public struct AuditReport: Codable, Sendable, Equatable {
         if let counts = e.layerCounts {
             var actual: [String: Int] = [:]
             func count(_ entry: LayersReport.Entry) {
-                actual[entry.kind, default: 0] += 1
+                actual[entry.kind.rawValue, default: 0] += 1
                 entry.children.forEach(count)
             }
             layers.layers.forEach(count)
@@ -122,7 +122,7 @@ public struct AuditReport: Codable, Sendable, Equatable {
         if e.allowMismatch != true {
             var mismatched: [String] = []
             func visit(_ entry: LayersReport.Entry) {
-                if entry.status == LayerAudit.Status.mismatch.rawValue { mismatched.append(entry.name) }
+                if entry.status == .mismatch { mismatched.append(entry.name) }
                 entry.children.forEach(visit)
             }
             layers.layers.forEach(visit)

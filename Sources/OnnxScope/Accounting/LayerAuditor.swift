@@ -5,23 +5,23 @@ public enum LayerAuditor {
 
     /// The audit of `layer` (its children are audited separately).
     public static func audit(_ layer: Layer) -> LayerAudit {
-        switch layer.kind {
+        switch layer.kind.descriptor.formula {
         case .dense: dense(layer)
-        case .conv, .convTranspose: conv(layer)
-        case .rnn, .gru, .lstm: recurrent(layer)
+        case .conv: conv(layer)
+        case .recurrent(let gates): recurrent(layer, gates: gates)
         case .embedding: embedding(layer)
-        case .layerNorm: norm(layer, textbook: F.layerNorm(width: layer.int("width")))
-        case .rmsNorm: simple(layer, layer.int("width"), what: "x (γ only)")
+        case .affineNorm: norm(layer, textbook: F.layerNorm(width: layer.int(.width)))
+        case .scaleNorm: simple(layer, layer.int(.width), what: "x (γ only)")
         case .batchNorm: batchNorm(layer)
-        case .multiHeadAttention: attention(layer)
-        case .transformerEncoderBlock, .transformerDecoderBlock: block(layer)
+        case .attention: attention(layer)
+        case .block(let decoder): block(layer, decoder: decoder)
         }
     }
 
     private static func dense(_ layer: Layer) -> LayerAudit {
-        let i = layer.int("inputSize"), o = layer.int("outputSize")
+        let i = layer.int(.inputSize), o = layer.int(.outputSize)
         let textbook = F.dense(inputs: i, outputs: o)
-        let hasBias = layer.hyper["bias"] == .bool(true)
+        let hasBias = layer.hyper[.bias] == .bool(true)
         let convention = hasBias ? textbook : F.mul(i, o)
         var notes: [String] = []
         for observation in layer.observations {
@@ -37,7 +37,7 @@ public enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable:
+                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine:
                 break
             }
         }
@@ -48,12 +48,12 @@ public enum LayerAuditor {
     }
 
     private static func conv(_ layer: Layer) -> LayerAudit {
-        guard case .ints(let kernel) = layer.hyper["kernel"] else {
+        guard case .ints(let kernel) = layer.hyper[.kernel] else {
             return LayerAudit(textbook: 0, convention: 0, status: .mismatch, explanation: "kernel unknown")
         }
-        let i = layer.int("inChannels"), o = layer.int("outChannels"), g = max(1, layer.int("groups"))
+        let i = layer.int(.inChannels), o = layer.int(.outChannels), g = max(1, layer.int(.groups))
         let textbook = F.conv(kernel: kernel, inputs: i, outputs: o, groups: g)
-        let hasBias = layer.hyper["bias"] == .bool(true)
+        let hasBias = layer.hyper[.bias] == .bool(true)
         let convention = hasBias ? textbook : F.add(textbook, -o)
         var notes: [String] = []
         if !hasBias { notes.append("no bias stored (−\(o)): the layer has none, or it was dropped as zero") }
@@ -67,7 +67,7 @@ public enum LayerAuditor {
         return verdict(layer, textbook: textbook, convention: convention, notes: notes)
     }
 
-    private static func recurrent(_ layer: Layer) -> LayerAudit {
+    private static func recurrent(_ layer: Layer, gates n: Int64) -> LayerAudit {
         if !layer.children.isEmpty {
             let audits = layer.children.map(audit)
             let textbook = audits.reduce(0) { F.add($0, $1.textbook) }
@@ -76,8 +76,7 @@ public enum LayerAuditor {
             return verdict(layer, textbook: textbook, convention: convention,
                            notes: ["\(layer.children.count) stacked layers"] + reasons)
         }
-        let n: Int64 = layer.kind == .lstm ? 4 : layer.kind == .gru ? 3 : 1
-        let i = layer.int("inputSize"), h = layer.int("hiddenSize"), dirs = max(1, layer.int("directions"))
+        let i = layer.int(.inputSize), h = layer.int(.hiddenSize), dirs = max(1, layer.int(.directions))
         let textbook = F.mul(dirs, F.recurrentTextbook(gates: n, inputs: i, hidden: h))
         var convention = F.mul(dirs, F.recurrentTwoBias(gates: n, inputs: i, hidden: h))
         var notes: [String] = []
@@ -106,7 +105,11 @@ public enum LayerAuditor {
     }
 
     private static func norm(_ layer: Layer, textbook: Int64) -> LayerAudit {
-        let x = layer.int("width")
+        let x = layer.int(.width)
+        if layer.observations.contains(.constantAffine) {
+            return verdict(layer, textbook: textbook, convention: 0,
+                           notes: ["no affine parameters: scale and shift are stored constants of ones and zeros (\(layer.nonTrainable) non-trainable elements)"])
+        }
         if layer.observations.contains(.noBias) {
             return verdict(layer, textbook: textbook, convention: x, notes: ["no β stored (−\(x))"])
         }
@@ -114,14 +117,14 @@ public enum LayerAuditor {
     }
 
     private static func batchNorm(_ layer: Layer) -> LayerAudit {
-        let x = layer.int("width")
+        let x = layer.int(.width)
         let notes = layer.observations.contains(.runningStatistics)
             ? ["plus \(layer.nonTrainable) non-trainable running mean and variance"] : []
         return verdict(layer, textbook: F.mul(2, x), convention: F.mul(2, x), notes: notes)
     }
 
     private static func embedding(_ layer: Layer) -> LayerAudit {
-        let formula = F.mul(layer.int("vocabSize"), layer.int("width"))
+        let formula = F.mul(layer.int(.vocabSize), layer.int(.width))
         var notes: [String] = []
         for case .positionTable(let rows) in layer.observations {
             notes.append("a position table sliced to the example length: the exporter folded positions 0…\(rows - 1) into \(rows) stored rows; the model's own table may be longer")
@@ -134,27 +137,26 @@ public enum LayerAuditor {
     }
 
     private static func attention(_ layer: Layer) -> LayerAudit {
-        let x = layer.int("width")
+        let x = layer.int(.width)
         let textbook = F.attention(width: x)
         var convention = textbook
         var notes: [String] = []
-        if let kdim = layer.hyper["kdim"]?.int, let vdim = layer.hyper["vdim"]?.int {
+        if let kdim = layer.hyper[.kdim]?.int, let vdim = layer.hyper[.vdim]?.int {
             // Q and output projections are x·x + x; K and V read kdim and vdim inputs.
             convention = F.add(F.mul(2, F.add(F.mul(x, x), x)), F.add(F.add(F.mul(x, kdim), x), F.add(F.mul(x, vdim), x)))
             notes.append("K and V project from kdim \(kdim) and vdim \(vdim), not x: \(F.add(convention, -textbook) >= 0 ? "+" : "")\(F.add(convention, -textbook))")
         }
-        if layer.hyper["bias"] == .bool(false) {
+        if layer.hyper[.bias] == .bool(false) {
             convention = F.add(convention, -F.mul(4, x))
             notes.append("no projection biases stored (−\(F.mul(4, x)))")
         }
         if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
-        if layer.hyper["selfAttention"] == .bool(false) { notes.append("cross-attention") }
+        if layer.hyper[.selfAttention] == .bool(false) { notes.append("cross-attention") }
         return verdict(layer, textbook: textbook, convention: convention, notes: notes)
     }
 
-    private static func block(_ layer: Layer) -> LayerAudit {
-        let x = layer.int("width"), d = layer.int("ffnSize")
-        let decoder = layer.kind == .transformerDecoderBlock
+    private static func block(_ layer: Layer, decoder: Bool) -> LayerAudit {
+        let x = layer.int(.width), d = layer.int(.ffnSize)
         let real = F.feedForward(width: x, inner: d)
         let note = F.noteFeedForward(width: x)
         let textbook = decoder ? F.decoderBlock(width: x, ffn: note) : F.encoderBlock(width: x, ffn: note)

@@ -22,16 +22,16 @@ public struct LayersReport: Codable, Sendable, Equatable {
     /// One layer.
     public struct Entry: Codable, Sendable, Equatable {
         public var name: String
-        public var kind: String
+        public var kind: LayerKind
         public var nodes: [String]
         public var weights: [String]
-        public var hyper: [String: HyperValue]
+        public var hyper: Hyper
         /// Elements of its trainable parameters.
         public var stored: Int64
         /// Elements of attributed non-trainable state.
         public var nonTrainable: Int64
         public var predicted: Predicted
-        public var status: String
+        public var status: LayerAudit.Status
         public var explanation: String
         public var children: [Entry]
     }
@@ -97,7 +97,7 @@ extension LayersReport {
         var outerKind: [String: String] = [:]
         func visit(_ layer: Layer) {
             layerCount += 1
-            if layer.kind == .transformerEncoderBlock || layer.kind == .transformerDecoderBlock {
+            if layer.kind.descriptor.isBlock {
                 blocks[layer.kind.rawValue, default: 0] += 1
                 layer.children.forEach(visit)
                 return
@@ -153,15 +153,15 @@ extension LayersReport {
     private static func entry(_ layer: Layer) -> Entry {
         let audit = LayerAuditor.audit(layer)
         return Entry(
-            name: layer.name, kind: layer.kind.rawValue, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
+            name: layer.name, kind: layer.kind, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
-            status: audit.status.rawValue, explanation: audit.explanation, children: layer.children.map(entry))
+            status: audit.status, explanation: audit.explanation, children: layer.children.map(entry))
     }
 
     private static func mismatches(_ entry: Entry) -> [Finding] {
         var result: [Finding] = []
-        if entry.status == LayerAudit.Status.mismatch.rawValue {
+        if entry.status == .mismatch {
             result.append(Finding(severity: .warning, code: "formula-mismatch", message: entry.explanation, location: entry.name))
         }
         return result + entry.children.flatMap(mismatches)

@@ -1,6 +1,7 @@
-/// What `onnxscope diff A B` reports: one Codable value that every renderer in
-/// `Output/` draws from. Its JSON keys are a contract (see README).
-public struct DiffReport: Codable, Sendable, Equatable {
+/// What `onnxscope diff A B` reports: one Encodable value that every renderer in
+/// `Output/` draws from. It holds values; `Output/` words them. Its JSON keys are a
+/// contract (see README).
+public struct DiffReport: Encodable, Sendable, Equatable {
     /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public static let currentSchemaVersion = 1
 
@@ -33,8 +34,22 @@ public struct DiffReport: Codable, Sendable, Equatable {
     public var model: [FactChange]
     /// How many changes of each kind.
     public var summary: Summary
-    /// Sentences about the result, e.g. that only renames were found.
-    public var notes: [String]
+    /// What is notable about the result, e.g. that only renames were found (worded by
+    /// `Output/`, as `notes`).
+    public var noteFacts: [DiffNote]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, a, b, identical, parameters, bytes, tensors, ops, inputs, outputs, opsets, layers, model, summary
+        case noteFacts = "notes"
+    }
+
+    /// Something notable about an identical result.
+    public enum DiffNote: Sendable, Equatable {
+        /// Tensors were only renamed or moved to other storage (counts of each).
+        case onlyMoved(renamed: Int, storageMoved: Int)
+        /// Model facts differ (their count); they are no difference.
+        case modelFactsDiffer(Int)
+    }
 
     /// Before, after and after − before.
     public struct Totals: Codable, Sendable, Equatable {
@@ -95,18 +110,26 @@ public struct DiffReport: Codable, Sendable, Equatable {
 
     public struct StorageMove: Codable, Sendable, Equatable {
         public var name: String
-        /// `initializer`, `constant`, `sparseInitializer`, `external` or `function`.
-        public var before: String
-        public var after: String
+        public var before: WeightStorage
+        public var after: WeightStorage
+    }
+
+    /// Where a weight's values are stored, as the diff names it.
+    public enum WeightStorage: String, Codable, Sendable {
+        case initializer, constant, sparseInitializer, external, function
     }
 
     /// An input or output that was added, removed or changed.
     public struct InterfaceChange: Codable, Sendable, Equatable {
         public var name: String
-        /// `added`, `removed` or `changed`.
-        public var change: String
+        public var change: Change
         public var before: InspectReport.IOValue?
         public var after: InspectReport.IOValue?
+    }
+
+    /// How an input or output changed.
+    public enum Change: String, Codable, Sendable {
+        case added, removed, changed
     }
 
     /// Two versions of one thing; null where absent.
@@ -135,16 +158,41 @@ public struct DiffReport: Codable, Sendable, Equatable {
 }
 
 /// The parameter delta of one recognized layer that was added, removed or resized.
-public struct LayerDelta: Codable, Sendable, Equatable {
+public struct LayerDelta: Encodable, Sendable, Equatable {
     /// The layer's name or path.
     public var name: String
     /// The recognized kind, e.g. `LSTM`.
-    public var kind: String
-    /// `added`, `removed` or `resized`.
-    public var change: String
+    public var kind: LayerKind
+    /// Added, removed or resized.
+    public var change: Change
     public var parametersBefore: Int64
     public var parametersAfter: Int64
     public var delta: Int64
-    /// A human detail, e.g. `hidden 16 → 24`.
-    public var detail: String
+    /// What differs (worded by `Output/` as `detail`, e.g. `hiddenSize 16 → 24`).
+    public var details: Details
+
+    enum CodingKeys: String, CodingKey {
+        case name, kind, change, parametersBefore, parametersAfter, delta
+        case details = "detail"
+    }
+
+    /// How a layer changed.
+    public enum Change: String, Codable, Sendable {
+        case added, removed, resized
+    }
+
+    /// The facts behind a layer change.
+    public enum Details: Sendable, Equatable {
+        /// A matched layer's hyper-parameters that differ, by key (none: only its size changed).
+        case changed([HyperChange])
+        /// An added or removed layer's hyper-parameters.
+        case layer(Hyper)
+    }
+
+    /// One hyper-parameter before and after; nil where a side lacks it.
+    public struct HyperChange: Sendable, Equatable {
+        public var key: HyperKey
+        public var before: HyperValue?
+        public var after: HyperValue?
+    }
 }

@@ -3,13 +3,23 @@
 struct DiffSide {
     let file: ModelFile
     let weights: [StoredWeight]
-    let consumers: ConsumerIndex
+    /// The graph indexes (main tree and function bodies), by graph path.
+    private let indexes: [String: GraphIndex]
+    /// Sorted `opType:slot` signatures of each weight's consumers, in its namespace.
+    private let signatures: [[String]]
     private var hashes: [Int: UInt64] = [:]
 
     init(file: ModelFile, catalog: WeightCatalog) {
         self.file = file
         weights = catalog.weights
-        consumers = ConsumerIndex(model: file.model)
+        let all = catalog.graphIndexes(of: file.model, reader: nil, includingFunctions: true)
+        indexes = Dictionary(all.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let byNamespace = Dictionary(grouping: all, by: \.namespace)
+        signatures = catalog.weights.map { w in
+            (byNamespace[w.namespace] ?? []).flatMap { index in
+                index.uses(of: w.name).map { "\(index.nodes[$0.node].qualifiedOpType):\($0.slot)" }
+            }.sorted()
+        }
     }
 
     /// The values of weight `i`: tensors in place, sparse tensors made dense, `Constant`
@@ -22,7 +32,7 @@ struct DiffSide {
         case .sparse(let sparse):
             return try file.denseValues(of: sparse)
         case .attributeValues:
-            let numbers = consumers.constantNumbers[weight.name] ?? []
+            let numbers = indexes[weight.graphPath]?.constantAttributeNumbers(weight.name) ?? []
             return TensorValues(numbers: numbers, dataType: weight.dataType, dims: weight.dims)
         }
     }
@@ -37,15 +47,19 @@ struct DiffSide {
 
     /// How weight `i` is stored, as the diff names it: `function` for anything inside a
     /// model-local function, `external` for external data, else the storage kind.
-    func storage(_ i: Int) -> String {
+    func storage(_ i: Int) -> DiffReport.WeightStorage {
         let weight = weights[i]
-        if weight.placement == .function { return "function" }
-        if weight.external != nil { return "external" }
-        return weight.storage.rawValue
+        if weight.placement == .function { return .function }
+        if weight.external != nil { return .external }
+        return switch weight.storage {
+        case .initializer: .initializer
+        case .constant: .constant
+        case .sparseInitializer: .sparseInitializer
+        }
     }
 
     /// The consumer signature of weight `i`.
     func signature(_ i: Int) -> [String] {
-        consumers.signature(weights[i].name)
+        signatures[i]
     }
 }

@@ -25,20 +25,20 @@ enum LayerDiff {
         for (i, j) in pairs.sorted(by: { $0.0 < $1.0 }) where !same(before[i], after[j]) {
             let x = before[i], y = after[j]
             deltas.append(LayerDelta(
-                name: y.name, kind: y.kind.rawValue, change: "resized", parametersBefore: x.stored, parametersAfter: y.stored,
-                delta: Formulas.add(y.stored, -x.stored), detail: detail(x, y)))
+                name: y.name, kind: y.kind, change: .resized, parametersBefore: x.stored, parametersAfter: y.stored,
+                delta: Formulas.add(y.stored, -x.stored), details: .changed(changes(x, y))))
         }
         for i in unmatchedA {
             let x = before[i]
             deltas.append(LayerDelta(
-                name: x.name, kind: x.kind.rawValue, change: "removed", parametersBefore: x.stored, parametersAfter: 0,
-                delta: -x.stored, detail: hyperText(x)))
+                name: x.name, kind: x.kind, change: .removed, parametersBefore: x.stored, parametersAfter: 0,
+                delta: -x.stored, details: .layer(x.hyper)))
         }
         for j in unmatchedB {
             let y = after[j]
             deltas.append(LayerDelta(
-                name: y.name, kind: y.kind.rawValue, change: "added", parametersBefore: 0, parametersAfter: y.stored,
-                delta: y.stored, detail: hyperText(y)))
+                name: y.name, kind: y.kind, change: .added, parametersBefore: 0, parametersAfter: y.stored,
+                delta: y.stored, details: .layer(y.hyper)))
         }
         return deltas
     }
@@ -48,18 +48,10 @@ enum LayerDiff {
         a.kind == b.kind && a.hyper == b.hyper && a.stored == b.stored
     }
 
-    /// `hiddenSize 16 → 24` for each hyper-parameter that changed.
-    private static func detail(_ a: Layer, _ b: Layer) -> String {
-        let keys = Set(a.hyper.keys).union(b.hyper.keys).sorted()
-        let changes = keys.compactMap { key -> String? in
-            let x = a.hyper[key], y = b.hyper[key]
-            guard x != y else { return nil }
-            return "\(key) \(x?.text ?? "—") → \(y?.text ?? "—")"
+    /// Each hyper-parameter that differs, in key order.
+    private static func changes(_ a: Layer, _ b: Layer) -> [LayerDelta.HyperChange] {
+        Set(a.hyper.keys).union(b.hyper.keys).sorted().compactMap { key in
+            a.hyper[key] == b.hyper[key] ? nil : LayerDelta.HyperChange(key: key, before: a.hyper[key], after: b.hyper[key])
         }
-        return changes.isEmpty ? "size changed" : changes.joined(separator: ", ")
-    }
-
-    private static func hyperText(_ layer: Layer) -> String {
-        layer.hyper.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)" }.joined(separator: " ")
     }
 }

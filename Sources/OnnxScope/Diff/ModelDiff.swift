@@ -36,7 +36,7 @@ extension DiffReport {
         identical = t.added.isEmpty && t.removed.isEmpty && t.reshaped.isEmpty && t.retyped.isEmpty
             && t.valuesChanged.isEmpty && inputs.isEmpty && outputs.isEmpty && ops.isEmpty && opsets.isEmpty
             && layers.isEmpty && parameters.delta == 0 && bytes.delta == 0
-        notes = DiffReport.notes(identical: identical, summary: summary)
+        noteFacts = DiffReport.notes(identical: identical, summary: summary)
     }
 
     private static func tensorChanges(_ a: inout DiffSide, _ b: inout DiffSide) throws(PayloadError) -> TensorChanges {
@@ -99,15 +99,15 @@ extension DiffReport {
         for before in a {
             if let after = b.first(where: { $0.name == before.name }) {
                 if after != before {
-                    changes.append(InterfaceChange(name: before.name, change: "changed", before: before, after: after))
+                    changes.append(InterfaceChange(name: before.name, change: .changed, before: before, after: after))
                 }
             } else {
-                changes.append(InterfaceChange(name: before.name, change: "removed", before: before, after: nil))
+                changes.append(InterfaceChange(name: before.name, change: .removed, before: before, after: nil))
             }
         }
         let namesA = Set(a.map(\.name))
         for after in b where !namesA.contains(after.name) {
-            changes.append(InterfaceChange(name: after.name, change: "added", before: nil, after: after))
+            changes.append(InterfaceChange(name: after.name, change: .added, before: nil, after: after))
         }
         return changes
     }
@@ -132,18 +132,11 @@ extension DiffReport {
         return facts
     }
 
-    private static func notes(identical: Bool, summary s: Summary) -> [String] {
+    private static func notes(identical: Bool, summary s: Summary) -> [DiffNote] {
         guard identical else { return [] }
-        var moved: [String] = []
-        if s.renamed > 0 { moved.append("\(s.renamed) renamed") }
-        if s.storageMoved > 0 { moved.append("\(s.storageMoved) moved to other storage") }
-        var notes: [String] = []
-        if !moved.isEmpty {
-            notes.append("no difference: tensors were only \(moved.joined(separator: " and ")); renames and storage moves do not count")
-        }
-        if s.modelFacts > 0 {
-            notes.append("model facts differ (\(s.modelFacts)); they do not count as differences")
-        }
+        var notes: [DiffNote] = []
+        if s.renamed > 0 || s.storageMoved > 0 { notes.append(.onlyMoved(renamed: s.renamed, storageMoved: s.storageMoved)) }
+        if s.modelFacts > 0 { notes.append(.modelFactsDiffer(s.modelFacts)) }
         return notes
     }
 }

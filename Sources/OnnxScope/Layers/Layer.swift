@@ -1,19 +1,46 @@
-/// The kinds of layer OnnxScope recognizes.
-public enum LayerKind: String, Codable, Sendable, CaseIterable {
-    case dense = "Dense"
-    case conv = "Conv"
-    case convTranspose = "ConvTranspose"
-    case rnn = "RNN"
-    case gru = "GRU"
-    case lstm = "LSTM"
-    case embedding = "Embedding"
-    case layerNorm = "LayerNorm"
-    case batchNorm = "BatchNorm"
-    case rmsNorm = "RMSNorm"
-    case multiHeadAttention = "MultiHeadAttention"
-    case transformerEncoderBlock = "TransformerEncoderBlock"
-    case transformerDecoderBlock = "TransformerDecoderBlock"
+/// A hyper-parameter's name: the keys of `hyper` in JSON, as a closed set, so that no
+/// recognizer, renderer or audit can misspell one.
+public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable, Comparable {
+    case inputSize, outputSize, inChannels, outChannels, kernel, groups, hiddenSize, directions, layers
+    case vocabSize, width, heads, kdim, vdim, ffnSize, bias, bits, norms, preNorm, selfAttention
+    case linearBeforeReset, peepholes
+
+    /// The short label tables use (`i=16`), or the key itself.
+    public var label: String {
+        switch self {
+        case .inputSize: "i"
+        case .outputSize: "o"
+        case .inChannels: "in"
+        case .outChannels: "out"
+        case .kernel: "k"
+        case .groups: "g"
+        case .hiddenSize: "h"
+        case .directions: "dirs"
+        case .vocabSize: "vocab"
+        case .width: "x"
+        case .ffnSize: "d_ff"
+        case .layers, .heads, .kdim, .vdim, .bias, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes:
+            rawValue
+        }
+    }
+
+    /// True when `value` is this key's unremarkable default, which tables leave out
+    /// (one direction, one group, a bias present).
+    public func isQuiet(_ value: HyperValue) -> Bool {
+        switch self {
+        case .directions, .groups: value == .int(1)
+        case .bias: value != .bool(false)
+        case .inputSize, .outputSize, .inChannels, .outChannels, .kernel, .hiddenSize, .layers, .vocabSize, .width, .heads,
+             .kdim, .vdim, .ffnSize, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes:
+            false
+        }
+    }
+
+    public static func < (a: HyperKey, b: HyperKey) -> Bool { a.rawValue < b.rawValue }
 }
+
+/// Hyper-parameters of a layer, by typed key.
+public typealias Hyper = [HyperKey: HyperValue]
 
 /// A hyper-parameter value.
 public enum HyperValue: Hashable, Sendable, Codable {
@@ -95,6 +122,9 @@ public enum LayerObservation: Hashable, Sendable {
     case partOfPackedWeight(String)
     /// A position table folded for the example's length: the rows stored, not the model's.
     case positionTable(rows: Int64)
+    /// A norm without learnt affine parameters: its scale and shift are stored constants
+    /// of ones and zeros (non-trainable).
+    case constantAffine
 }
 
 /// One recognized layer.
@@ -108,7 +138,7 @@ public struct Layer: Sendable {
     /// The stored weights it owns (parameters and non-trainable state), by name.
     public var weights: [String]
     /// Inferred hyper-parameters, keyed as the JSON contract documents.
-    public var hyper: [String: HyperValue]
+    public var hyper: Hyper
     /// Elements of its trainable parameters (for composite layers: of its children).
     public var stored: Int64
     /// Elements of attributed non-trainable weights (initial states, running statistics).
@@ -122,7 +152,7 @@ public struct Layer: Sendable {
 
     /// Creates a layer.
     public init(
-        name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: [String: HyperValue],
+        name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper,
         stored: Int64, nonTrainable: Int64 = 0, observations: [LayerObservation] = [], children: [Layer] = []
     ) {
         self.name = name
@@ -137,7 +167,7 @@ public struct Layer: Sendable {
     }
 
     /// Integer hyper-parameter `key`, or 0.
-    public func int(_ key: String) -> Int64 { hyper[key]?.int ?? 0 }
+    public func int(_ key: HyperKey) -> Int64 { hyper[key]?.int ?? 0 }
 
     /// This layer and all its descendants, depth first.
     public var flattened: [Layer] { [self] + children.flatMap(\.flattened) }

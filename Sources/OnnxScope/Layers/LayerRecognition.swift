@@ -14,15 +14,8 @@ public struct LayerRecognition: Sendable {
         var context = RecognitionContext(indexes: indexes)
         var all: [LayerSpan] = []
         for graph in indexes {
-            let recurrent = RecurrentRecognizer.recognize(graph, &context)
-                + UnrolledRecurrenceRecognizer.recognize(graph, &context)
-            var spans = RecurrentRecognizer.stacks(recurrent, graph)
-            spans += ConvRecognizer.recognize(graph, &context)
-            spans += NormRecognizer.recognize(graph, &context)
-            spans += EmbeddingRecognizer.recognize(graph, &context)
-            spans += DenseRecognizer.recognize(graph, &context)
-            spans = AttentionRecognizer.group(spans, graph, &context)
-            spans = TransformerBlockRecognizer.group(spans, graph)
+            var spans: [LayerSpan] = []
+            for recognizer in LayerKind.recognizers { spans = recognizer.run(spans, graph, &context) }
             all += spans.sorted { $0.order < $1.order }
         }
         // Ownership: an embedding owns its table (a tied output head shares it); otherwise

@@ -87,7 +87,7 @@ public enum DiffRendering {
             out.append("")
             out.append(title)
             var t = TextTable([.left, .left, .left, .left, .left])
-            for c in changes { t.add([c.change, F.safe(c.name, limit: 48), ioText(c.before), "→", ioText(c.after)]) }
+            for c in changes { t.add([c.change.rawValue, F.safe(c.name, limit: 48), ioText(c.before), "→", ioText(c.after)]) }
             out.append(t.render())
         }
         let t = r.tensors
@@ -104,8 +104,12 @@ public enum DiffRendering {
             out.append("Layers")
             var table = TextTable([.left, .left, .left, .left, .right])
             for l in r.layers {
-                let marker = l.change == "added" ? "+" : l.change == "removed" ? "-" : "~"
-                table.add([marker, F.safe(l.name, limit: 48), l.kind, F.safe(l.detail, limit: 80), signed(l.delta)])
+                let marker = switch l.change {
+                case .added: "+"
+                case .removed: "-"
+                case .resized: "~"
+                }
+                table.add([marker, F.safe(l.name, limit: 48), l.kind.rawValue, F.safe(l.detail, limit: 80), signed(l.delta)])
             }
             out.append(table.render())
         }
@@ -126,7 +130,7 @@ public enum DiffRendering {
                          "\(F.grouped(c.changedElements)) elements changed, max |Δ| \(number(c.maxAbsDiff)), relative L2 \(number(c.relativeL2))"])
         }
         for c in t.renamed { rows.append(["=", F.safe(c.from, limit: 60), "renamed → \(F.safe(c.to, limit: 60))"]) }
-        for c in t.storageMoved { rows.append(["=", F.safe(c.name, limit: 60), "storage \(c.before) → \(c.after)"]) }
+        for c in t.storageMoved { rows.append(["=", F.safe(c.name, limit: 60), "storage \(c.before.rawValue) → \(c.after.rawValue)"]) }
         return rows
     }
 
@@ -156,7 +160,7 @@ public enum DiffRendering {
             out.append("| | name | change | before | after |")
             out.append("|---|---|---|---|---|")
             for (kind, c) in changes {
-                out.append("| \(kind) | `\(cell(c.name))` | \(c.change) | \(cell(ioText(c.before))) | \(cell(ioText(c.after))) |")
+                out.append("| \(kind) | `\(cell(c.name))` | \(c.change.rawValue) | \(cell(ioText(c.before))) | \(cell(ioText(c.after))) |")
             }
         }
         if !r.layers.isEmpty {
@@ -164,7 +168,7 @@ public enum DiffRendering {
             out.append("| layer | kind | change | detail | parameters |")
             out.append("|---|---|---|---|---:|")
             for l in r.layers {
-                out.append("| `\(cell(l.name))` | \(l.kind) | \(l.change) | \(cell(l.detail)) | \(signed(l.delta)) |")
+                out.append("| `\(cell(l.name))` | \(l.kind.rawValue) | \(l.change.rawValue) | \(cell(l.detail)) | \(signed(l.delta)) |")
             }
         }
         let rows = tensorLines(r.tensors)

@@ -14,30 +14,22 @@ public enum LayersRendering {
 
     private typealias F = TextFormatting
 
-    /// Hyper-parameters in a fixed, readable order.
+    /// The hyper-parameters the kind's descriptor shows, in its order: `i=16 o=32 no bias`.
     static func hyperText(_ entry: LayersReport.Entry) -> String {
-        let order = ["inputSize", "outputSize", "inChannels", "outChannels", "kernel", "groups", "hiddenSize", "directions",
-                     "layers", "vocabSize", "width", "heads", "kdim", "vdim", "ffnSize", "bias"]
-        let short = ["inputSize": "i", "outputSize": "o", "inChannels": "in", "outChannels": "out", "kernel": "k",
-                     "groups": "g", "hiddenSize": "h", "directions": "dirs", "vocabSize": "vocab", "width": "x",
-                     "ffnSize": "d_ff"]
-        return order.compactMap { key -> String? in
-            guard let v = entry.hyper[key] else { return nil }
-            if key == "bias" { return v == .bool(false) ? "no bias" : nil }
-            if key == "directions", v == .int(1) { return nil }
-            if key == "groups", v == .int(1) { return nil }
-            return "\(short[key] ?? key)=\(v.text)"
+        entry.kind.descriptor.columns.compactMap { key -> String? in
+            guard let v = entry.hyper[key], !key.isQuiet(v) else { return nil }
+            return key == .bias ? "no bias" : "\(key.label)=\(v.text)"
         }.joined(separator: " ")
     }
 
     private static func rows(_ entries: [LayersReport.Entry], depth: Int, into table: inout TextTable, notes: inout [String]) {
         for e in entries {
-            var status = e.status
+            var status = e.status.rawValue
             if !e.explanation.isEmpty {
                 notes.append(e.explanation)
                 status += " [\(notes.count)]"
             }
-            table.add([String(repeating: "  ", count: depth) + F.safe(e.name, limit: 48), e.kind, F.safe(hyperText(e), limit: 80),
+            table.add([String(repeating: "  ", count: depth) + F.safe(e.name, limit: 48), e.kind.rawValue, F.safe(hyperText(e), limit: 80),
                        F.grouped(e.stored), F.grouped(e.predicted.textbook), status])
             rows(e.children, depth: depth + 1, into: &table, notes: &notes)
         }
@@ -92,8 +84,8 @@ public enum LayersRendering {
         func add(_ entries: [LayersReport.Entry], depth: Int) {
             for e in entries {
                 let indent = String(repeating: "&nbsp;&nbsp;", count: depth)
-                let status = e.explanation.isEmpty ? e.status : "\(e.status): \(cell(e.explanation))"
-                out.append("| \(indent)`\(cell(e.name))` | \(e.kind) | \(cell(hyperText(e))) | \(F.grouped(e.stored)) | \(F.grouped(e.predicted.textbook)) | \(F.grouped(e.predicted.convention)) | \(status) |")
+                let status = e.explanation.isEmpty ? e.status.rawValue : "\(e.status.rawValue): \(cell(e.explanation))"
+                out.append("| \(indent)`\(cell(e.name))` | \(e.kind.rawValue) | \(cell(hyperText(e))) | \(F.grouped(e.stored)) | \(F.grouped(e.predicted.textbook)) | \(F.grouped(e.predicted.convention)) | \(status) |")
                 add(e.children, depth: depth + 1)
             }
         }

@@ -13,6 +13,8 @@ public final class GraphIndex: @unchecked Sendable {
     public let path: String
     /// The enclosing graph's index, for subgraphs.
     public let parent: GraphIndex?
+    /// The namespace the graph's value names live in (the main graph tree, or a function's).
+    public let namespace: Namespace
     private let producers: [String: Int]
     private let uses: [String: [Use]]
     private let weights: [String: StoredWeight]
@@ -22,10 +24,11 @@ public final class GraphIndex: @unchecked Sendable {
 
     /// Indexes `nodes`; `weights` are the stored weights defined in this graph.
     init(nodes: [Node], path: String, parent: GraphIndex?, weights: [StoredWeight], reader: ModelFile?,
-         bindings: [String: String] = [:]) {
+         bindings: [String: String] = [:], namespace: Namespace = .main) {
         self.nodes = nodes
         self.path = path
         self.parent = parent
+        self.namespace = namespace
         self.reader = reader
         self.bindings = bindings
         var producers: [String: Int] = [:]
@@ -80,6 +83,22 @@ public final class GraphIndex: @unchecked Sendable {
     public func sameValues(_ a: StoredWeight, _ b: StoredWeight) -> Bool {
         guard case .tensor(let ta) = a.source, case .tensor(let tb) = b.source else { return false }
         return reader?.sameStoredValues(ta, tb) ?? false
+    }
+
+    /// The numbers of the `Constant` node that produces `name` from a `value_float(s)` or
+    /// `value_int(s)` attribute, here or in an enclosing graph.
+    func constantAttributeNumbers(_ name: String) -> [Double]? {
+        guard let p = producer(of: name), nodes[p].opType == "Constant" else { return parent?.constantAttributeNumbers(name) }
+        for a in nodes[p].attributes {
+            switch (a.name, a.value) {
+            case ("value_float", .float(let v)): return [Double(v)]
+            case ("value_floats", .floats(let v)): return v.map(Double.init)
+            case ("value_int", .int(let v)): return [Double(v)]
+            case ("value_ints", .ints(let v)): return v.map(Double.init)
+            default: continue
+            }
+        }
+        return nil
     }
 
     private func constantAttributeInts(_ name: String) -> [Int64]? {
@@ -289,24 +308,31 @@ public struct WeightTrace: Sendable {
 
 extension WeightCatalog {
     /// Builds the index of every graph the catalog walked: the main graph first, then
-    /// each subgraph, keyed by path. Function bodies are not indexed.
-    public func graphIndexes(of model: Model, reader: ModelFile?) -> [GraphIndex] {
+    /// each subgraph, keyed by path; with `includingFunctions`, then each model-local
+    /// function body (path `function NAME`) and its subgraphs, in their own namespaces.
+    public func graphIndexes(of model: Model, reader: ModelFile?, includingFunctions: Bool = false) -> [GraphIndex] {
         var byPath: [String: [StoredWeight]] = [:]
         for w in weights { byPath[w.graphPath, default: []].append(w) }
         var result: [GraphIndex] = []
-        var work: [(Graph, String, GraphIndex?, [String: String])] = [(model.graph, "main", nil, [:])]
+        var work: [(nodes: [Node], path: String, parent: GraphIndex?, bindings: [String: String], namespace: Namespace)] =
+            [(model.graph.nodes, "main", nil, [:], .main)]
+        if includingFunctions {
+            for f in model.functions {
+                work.append((f.nodes, "function \(f.qualifiedName)", nil, [:], .function(f.qualifiedName)))
+            }
+        }
         var i = 0
         while i < work.count {
-            let (graph, path, parent, bindings) = work[i]
+            let visit = work[i]
             i += 1
-            let index = GraphIndex(nodes: graph.nodes, path: path, parent: parent, weights: byPath[path] ?? [],
-                                   reader: reader, bindings: bindings)
+            let index = GraphIndex(nodes: visit.nodes, path: visit.path, parent: visit.parent, weights: byPath[visit.path] ?? [],
+                                   reader: reader, bindings: visit.bindings, namespace: visit.namespace)
             result.append(index)
-            for (position, node) in graph.nodes.enumerated() {
+            for (position, node) in visit.nodes.enumerated() {
                 for attribute in node.attributes {
                     for sub in attribute.value.subgraphs {
-                        work.append((sub, WeightCatalog.subgraphPath(path, node, position, attribute.name), index,
-                                     GraphIndex.bindings(of: sub, in: node)))
+                        work.append((sub.nodes, WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), index,
+                                     GraphIndex.bindings(of: sub, in: node), visit.namespace))
                     }
                 }
             }

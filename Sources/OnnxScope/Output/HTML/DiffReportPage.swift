@@ -19,7 +19,7 @@ public enum DiffReportPage {
             + "</section>"
         for note in diff.notes { body += "<p class=\"facts\">\(H.escape(note))</p>" }
         var highlights: [String: String] = [:]
-        for l in diff.layers where l.change != "removed" { highlights[l.name] = l.change }
+        for l in diff.layers where l.change != .removed { highlights[l.name] = l.change.rawValue }
         body += ModelReportPage.treemapSection(after.layers, after.weightElements, highlights: highlights,
                                                title: "The new model (added and resized layers outlined)")
         body += layerChanges(diff)
@@ -34,7 +34,7 @@ public enum DiffReportPage {
         guard !diff.layers.isEmpty else { return "<section id=\"layer-changes\"><h2>Layer changes</h2><p>None.</p></section>" }
         var out = "<section id=\"layer-changes\"><h2>Layer changes</h2><div class=\"scroll\"><table><thead><tr><th>layer</th><th>kind</th><th>change</th><th>detail</th><th class=\"n\">before</th><th class=\"n\">after</th><th class=\"n\">delta</th></tr></thead><tbody>"
         for l in diff.layers {
-            out += "<tr data-layer=\"\(H.escape(l.name))\" data-delta=\"\(l.delta)\"><td class=\"name\"><code>\(H.escape(l.name))</code></td><td>\(H.escape(l.kind))</td><td class=\"ch-\(l.change)\">\(l.change)</td><td>\(H.escape(l.detail))</td><td class=\"n\">\(F.grouped(l.parametersBefore))</td><td class=\"n\">\(F.grouped(l.parametersAfter))</td><td class=\"n\">\(signed(l.delta))</td></tr>"
+            out += "<tr data-layer=\"\(H.escape(l.name))\" data-delta=\"\(l.delta)\"><td class=\"name\"><code>\(H.escape(l.name))</code></td><td>\(H.escape(l.kind.rawValue))</td><td class=\"ch-\(l.change.rawValue)\">\(l.change.rawValue)</td><td>\(H.escape(l.detail))</td><td class=\"n\">\(F.grouped(l.parametersBefore))</td><td class=\"n\">\(F.grouped(l.parametersAfter))</td><td class=\"n\">\(signed(l.delta))</td></tr>"
         }
         return out + "</tbody></table></div></section>"
     }
@@ -54,7 +54,7 @@ public enum DiffReportPage {
         guard !changes.isEmpty else { return "" }
         var out = "<section id=\"interface-changes\"><h2>Interface changes</h2><div class=\"scroll\"><table><thead><tr><th></th><th>name</th><th>change</th><th>before</th><th>after</th></tr></thead><tbody>"
         for (role, c) in changes {
-            out += "<tr><td>\(role)</td><td class=\"name\"><code>\(H.escape(c.name))</code></td><td>\(c.change)</td><td>\(H.escape(DiffRendering.ioText(c.before)))</td><td>\(H.escape(DiffRendering.ioText(c.after)))</td></tr>"
+            out += "<tr><td>\(role)</td><td class=\"name\"><code>\(H.escape(c.name))</code></td><td>\(c.change.rawValue)</td><td>\(H.escape(DiffRendering.ioText(c.before)))</td><td>\(H.escape(DiffRendering.ioText(c.after)))</td></tr>"
         }
         return out + "</tbody></table></div></section>"
     }

@@ -45,17 +45,14 @@ enum HTMLDocument {
         "k-" + kind.filter { $0.isLetter || $0.isNumber }
     }
 
-    static let kinds = ["Dense", "Conv", "ConvTranspose", "RNN", "GRU", "LSTM", "Embedding", "LayerNorm", "BatchNorm",
-                        "RMSNorm", "MultiHeadAttention", "TransformerEncoderBlock", "TransformerDecoderBlock", "Weight", "Unattributed"]
-
-    private static let light = ["#c6dbef", "#c7e9c0", "#a1d99b", "#fdd0a2", "#fdae6b", "#fd8d3c", "#dadaeb", "#fcbba1",
-                                "#fc9272", "#fee0d2", "#9ecae1", "#f3f3f3", "#ececec", "#ffffff", "#d9d9d9"]
-    private static let dark = ["#1f4e79", "#245c2e", "#2f6b2a", "#7a4a12", "#8a4f0e", "#8c3b0b", "#4b3f72", "#7f2a1d",
-                               "#6e1f14", "#5e2a20", "#174a6b", "#262626", "#303030", "#3a3a3a", "#444444"]
+    /// The colour classes: every layer kind, then weights and unattributed weights.
+    private static let swatches: [(name: String, light: String, dark: String)] =
+        LayerKind.allCases.map { ($0.rawValue, $0.descriptor.colour.light, $0.descriptor.colour.dark) }
+        + [("Weight", "#ffffff", "#3a3a3a"), ("Unattributed", "#d9d9d9", "#444444")]
 
     private static var kindRules: String {
-        let lightRules = zip(kinds, light).map { ".\(kindClass($0.0)){fill:\($0.1);--swatch:\($0.1)}" }.joined()
-        let darkRules = zip(kinds, dark).map { ".\(kindClass($0.0)){fill:\($0.1);--swatch:\($0.1)}" }.joined()
+        let lightRules = swatches.map { ".\(kindClass($0.name)){fill:\($0.light);--swatch:\($0.light)}" }.joined()
+        let darkRules = swatches.map { ".\(kindClass($0.name)){fill:\($0.dark);--swatch:\($0.dark)}" }.joined()
         return lightRules + "@media (prefers-color-scheme: dark){\(darkRules)}"
     }
 

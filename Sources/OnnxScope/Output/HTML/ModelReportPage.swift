@@ -38,7 +38,7 @@ public enum ModelReportPage {
         let items = ReportCharts.items(l, weightSizes: sizes, highlights: highlights)
         var kinds: [String] = []
         func collect(_ e: LayersReport.Entry) {
-            if !kinds.contains(e.kind) { kinds.append(e.kind) }
+            if !kinds.contains(e.kind.rawValue) { kinds.append(e.kind.rawValue) }
             e.children.forEach(collect)
         }
         l.layers.forEach(collect)
@@ -83,9 +83,9 @@ public enum ModelReportPage {
         for (e, depth) in rows {
             out += "<tr data-layer=\"\(H.escape(e.name))\" data-stored=\"\(e.stored)\" data-textbook=\"\(e.predicted.textbook)\">"
                 + "<td class=\"name\" style=\"padding-left:\(8 + depth * 18)px\"><code>\(H.escape(e.name))</code></td>"
-                + "<td>\(H.escape(e.kind))</td><td>\(H.escape(LayersRendering.hyperText(e)))</td>"
+                + "<td>\(H.escape(e.kind.rawValue))</td><td>\(H.escape(LayersRendering.hyperText(e)))</td>"
                 + "<td class=\"n\">\(F.grouped(e.stored))</td><td class=\"n\">\(F.grouped(e.predicted.textbook))</td><td class=\"n\">\(F.grouped(e.predicted.convention))</td>"
-                + "<td class=\"s-\(e.status)\">\(e.status)</td><td>\(H.escape(e.explanation))</td></tr>"
+                + "<td class=\"s-\(e.status.rawValue)\">\(e.status.rawValue)</td><td>\(H.escape(e.explanation))</td></tr>"
         }
         let t = l.totals
         out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable))</td><td class=\"n\" data-total=\"\(Formulas.add(t.trainable, t.nonTrainable))\">\(F.grouped(Formulas.add(t.trainable, t.nonTrainable)))</td><td colspan=\"4\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"

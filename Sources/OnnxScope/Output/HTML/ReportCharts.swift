@@ -40,12 +40,12 @@ enum ReportCharts {
         }
         let childSum = children.filter { !$0.classes.hasPrefix("weight") }.reduce(0.0) { $0 + $1.value }
         let value = max(Double(own), childSum)
-        var classes = "layer \(H.kindClass(e.kind))"
+        var classes = "layer \(H.kindClass(e.kind.rawValue))"
         if !e.children.isEmpty { classes += " group" }
         if let change = highlights[e.name] { classes += " hl-\(change)" }
-        let title = "\(e.name) · \(e.kind) · \(F.grouped(own)) elements" + (e.hyper.isEmpty ? "" : " · " + LayersRendering.hyperText(e))
+        let title = "\(e.name) · \(e.kind.rawValue) · \(F.grouped(own)) elements" + (e.hyper.isEmpty ? "" : " · " + LayersRendering.hyperText(e))
         return TreemapItem(label: e.name, title: title, classes: classes,
-                           attributes: [("data-layer", e.name), ("data-kind", e.kind), ("data-elements", String(own))],
+                           attributes: [("data-layer", e.name), ("data-kind", e.kind.rawValue), ("data-elements", String(own))],
                            value: value, children: children)
     }
 

@@ -5,7 +5,7 @@
 /// - tf2onnx puts a Keras `SimpleRNN` cell into a `Loop` body, whose state input is
 ///   multiplied by R and added to x_t·W.
 /// A step is an activation (`Tanh`, `Relu`, `Sigmoid`) of a sum holding R·h.
-enum UnrolledRecurrenceRecognizer {
+enum UnrolledRecurrenceRecognizer: LayerRecognizer {
     private static let activations: Set<String> = ["Tanh", "Relu", "Sigmoid"]
     private static let sliceOps: Set<String> = ["Slice", "Squeeze", "Unsqueeze", "Gather", "Split", "Reshape", "Identity"]
 
@@ -18,7 +18,7 @@ enum UnrolledRecurrenceRecognizer {
         var inputProjection: (weight: WeightTrace, nodes: [Int], bias: StoredWeight?, input: String)?
     }
 
-    static func recognize(_ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func run(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var steps: [Step] = []
         for (i, node) in graph.nodes.enumerated()
         where node.isDefaultDomain && activations.contains(node.opType) && !context.isClaimed(graph, i) {
@@ -52,7 +52,7 @@ enum UnrolledRecurrenceRecognizer {
             var layer = Layer(
                 name: LayerNaming.name(graph, nodes: nodes, weights: names), kind: .rnn,
                 nodes: nodes.map(graph.label), weights: names,
-                hyper: ["inputSize": .int(projection.weight.weight.dims[0]), "hiddenSize": .int(r.dims[0]), "directions": .int(1)],
+                hyper: [.inputSize: .int(projection.weight.weight.dims[0]), .hiddenSize: .int(r.dims[0]), .directions: .int(1)],
                 stored: trainable.reduce(0) { $0 + elements($1) }, nonTrainable: folded.reduce(0) { $0 + elements($1) },
                 observations: observations)
             layer.nonTrainableWeights = folded.map(\.name)
@@ -60,7 +60,7 @@ enum UnrolledRecurrenceRecognizer {
             spans.append(LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: projection.input,
                                    output: graph.nodes[group[group.count - 1].activation].outputs.first))
         }
-        return spans
+        return found + spans
     }
 
     /// The recurrence step ending in activation node `a`, if its input sums R·h with an input term.

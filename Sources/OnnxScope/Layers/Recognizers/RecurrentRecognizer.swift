@@ -1,21 +1,15 @@
 /// The ONNX recurrent ops `RNN`, `GRU` and `LSTM`. Consecutive nodes of one stack (each
 /// reading the previous one's output) are grouped under one layer, with a child per layer.
-enum RecurrentRecognizer {
-    static func recognize(_ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
-        var singles: [LayerSpan] = []
-        for (i, node) in graph.nodes.enumerated() where node.isDefaultDomain && !context.isClaimed(graph, i) {
-            let kind: LayerKind
-            switch node.opType {
-            case "RNN": kind = .rnn
-            case "GRU": kind = .gru
-            case "LSTM": kind = .lstm
-            default: continue
-            }
-            guard let span = layer(graph, i, kind: kind) else { continue }
-            context.claim(graph, nodes: span.nodeIndices)
-            singles.append(span)
+enum RecurrentRecognizer: NodeRecognizer {
+    static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
+        let node = graph.nodes[i]
+        guard node.isDefaultDomain else { return nil }
+        return switch node.opType {
+        case "RNN": layer(graph, i, kind: .rnn)
+        case "GRU": layer(graph, i, kind: .gru)
+        case "LSTM": layer(graph, i, kind: .lstm)
+        default: nil
         }
-        return singles
     }
 
     private static func layer(_ graph: GraphIndex, _ i: Int, kind: LayerKind) -> LayerSpan? {
@@ -50,11 +44,11 @@ enum RecurrentRecognizer {
         }
         let stateElements = states.reduce(0) { $0 + elements($1) }
         if !states.isEmpty { observations.append(.foldedInitialStates(stateElements)) }
-        var hyper: [String: HyperValue] = [
-            "inputSize": .int(w.weight.dims[2]), "hiddenSize": .int(hidden), "directions": .int(directions),
+        var hyper: Hyper = [
+            .inputSize: .int(w.weight.dims[2]), .hiddenSize: .int(hidden), .directions: .int(directions),
         ]
-        if kind == .gru { hyper["linearBeforeReset"] = .bool((node.intAttribute("linear_before_reset") ?? 0) != 0) }
-        if kind == .lstm { hyper["peepholes"] = .bool(observations.contains(.peepholes)) }
+        if kind == .gru { hyper[.linearBeforeReset] = .bool((node.intAttribute("linear_before_reset") ?? 0) != 0) }
+        if kind == .lstm { hyper[.peepholes] = .bool(observations.contains(.peepholes)) }
         let names = weights.map(\.name) + states.map(\.name)
         var layer = Layer(
             name: LayerNaming.name(graph, nodes: [i], weights: names), kind: kind,
@@ -89,58 +83,5 @@ enum RecurrentRecognizer {
             if values[start..<(start + half)].contains(where: { $0 != 0 }) { return false }
         }
         return true
-    }
-
-    /// Groups recurrent layers where each reads the previous one's output into stacks.
-    static func stacks(_ singles: [LayerSpan], _ graph: GraphIndex) -> [LayerSpan] {
-        var result: [LayerSpan] = []
-        var used = Set<Int>()
-        let sorted = singles.sorted { $0.order < $1.order }
-        for (k, first) in sorted.enumerated() where !used.contains(k) {
-            var chain = [first]
-            used.insert(k)
-            var last = first
-            while let next = sorted.indices.first(where: { j in
-                !used.contains(j) && sorted[j].layer.kind == first.layer.kind
-                    && feeds(graph, from: Set(last.nodeIndices), to: sorted[j].input)
-            }) {
-                used.insert(next)
-                chain.append(sorted[next])
-                last = sorted[next]
-            }
-            if chain.count == 1 {
-                result.append(first)
-                continue
-            }
-            let name = LayerNaming.commonPrefix(chain.map(\.layer.name)) ?? first.layer.name
-            var children = chain.map(\.layer)
-            for c in children.indices { children[c].name = "\(name).layer\(c)" }
-            var hyper = first.layer.hyper
-            hyper["layers"] = .int(Int64(chain.count))
-            let stack = Layer(
-                name: name, kind: first.layer.kind, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
-                stored: children.reduce(0) { $0 + $1.stored }, nonTrainable: children.reduce(0) { $0 + $1.nonTrainable },
-                children: children)
-            result.append(LayerSpan(
-                layer: stack, graph: graph, nodeIndices: chain.flatMap(\.nodeIndices), input: first.input, output: last.output))
-        }
-        return result
-    }
-
-    /// True when `value` is computed from outputs of the nodes `from` through shape-only ops
-    /// and concatenation (an unrolled layer's steps are concatenated into the next one's input).
-    private static func feeds(_ graph: GraphIndex, from: Set<Int>, to value: String?) -> Bool {
-        guard let value else { return false }
-        let shapeOnly: Set<String> = ["Transpose", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Cast", "Flatten", "Concat"]
-        var pending = [value]
-        var seen = Set<String>()
-        while let v = pending.popLast(), seen.count < 256 {
-            guard seen.insert(v).inserted, let p = graph.producer(of: v) else { continue }
-            if from.contains(p) { return true }
-            if shapeOnly.contains(graph.nodes[p].opType) {
-                pending += graph.nodes[p].inputs.filter { !$0.isEmpty && graph.weight($0) == nil }
-            }
-        }
-        return false
     }
 }

@@ -1,23 +1,17 @@
 /// Dense (fully connected) layers: `Gemm`; `MatMul` with a weight on either side and an
 /// optional bias `Add`; and the quantized forms `MatMulInteger`, `QLinearMatMul`,
 /// `DequantizeLinear`→`MatMul` (through the weight trace) and com.microsoft `MatMulNBits`.
-enum DenseRecognizer {
-    static func recognize(_ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
-        var spans: [LayerSpan] = []
-        for (i, node) in graph.nodes.enumerated() where !context.isClaimed(graph, i) {
-            let span: LayerSpan? = switch (node.domain, node.opType) {
-            case ("", "Gemm"), ("ai.onnx", "Gemm"): gemm(graph, i)
-            case ("", "MatMul"), ("ai.onnx", "MatMul"), ("", "MatMulInteger"), ("ai.onnx", "MatMulInteger"):
-                matMul(graph, i, weightSlots: [1, 0])
-            case ("", "QLinearMatMul"), ("ai.onnx", "QLinearMatMul"): matMul(graph, i, weightSlots: [3, 0])
-            case ("com.microsoft", "MatMulNBits"): matMulNBits(graph, i)
-            default: nil
-            }
-            guard let span else { continue }
-            context.claim(graph, nodes: span.nodeIndices)
-            spans.append(span)
+enum DenseRecognizer: NodeRecognizer {
+    static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
+        let node = graph.nodes[i]
+        return switch (node.domain, node.opType) {
+        case ("", "Gemm"), ("ai.onnx", "Gemm"): gemm(graph, i)
+        case ("", "MatMul"), ("ai.onnx", "MatMul"), ("", "MatMulInteger"), ("ai.onnx", "MatMulInteger"):
+            matMul(graph, i, weightSlots: [1, 0])
+        case ("", "QLinearMatMul"), ("ai.onnx", "QLinearMatMul"): matMul(graph, i, weightSlots: [3, 0])
+        case ("com.microsoft", "MatMulNBits"): matMulNBits(graph, i)
+        default: nil
         }
-        return spans
     }
 
     private static func gemm(_ graph: GraphIndex, _ i: Int) -> LayerSpan? {
@@ -101,8 +95,8 @@ enum DenseRecognizer {
         let bits = node.intAttribute("bits") ?? 4
         let layer = Layer(
             name: name, kind: .dense, nodes: [graph.label(i)], weights: weights,
-            hyper: ["inputSize": .int(k), "outputSize": .int(n), "bias": .bool(node.inputs.count > 5 && !node.inputs[5].isEmpty),
-                    "bits": .int(bits)],
+            hyper: [.inputSize: .int(k), .outputSize: .int(n), .bias: .bool(node.inputs.count > 5 && !node.inputs[5].isEmpty),
+                    .bits: .int(bits)],
             stored: elements(w.weight) + extras.reduce(0) { $0 + elements($1) },
             observations: [.quantized("weights packed \(bits) bits per element, with per-block scales")])
         return LayerSpan(layer: layer, graph: graph, nodeIndices: [i], input: node.inputs[0], output: node.outputs.first)
@@ -151,7 +145,7 @@ enum DenseRecognizer {
         let layer = Layer(
             name: LayerNaming.name(graph, nodes: nodes, weights: weights), kind: .dense,
             nodes: nodes.sorted().map(graph.label), weights: weights,
-            hyper: ["inputSize": .int(inSize), "outputSize": .int(outSize), "bias": .bool(bias != nil)],
+            hyper: [.inputSize: .int(inSize), .outputSize: .int(outSize), .bias: .bool(bias != nil)],
             stored: weight.elements + (bias?.elements ?? 0), observations: observations)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: input, output: output)
     }

@@ -2,29 +2,23 @@
 /// (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul γ, Add β), `BatchNormalization`,
 /// and RMS norm (com.microsoft `SimplifiedLayerNormalization`, or decomposed:
 /// Pow, ReduceMean, Add, Sqrt, Div or Reciprocal·Mul, Mul γ).
-enum NormRecognizer {
-    static func recognize(_ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
-        var spans: [LayerSpan] = []
-        for (i, node) in graph.nodes.enumerated() where !context.isClaimed(graph, i) {
-            let span: LayerSpan? = switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
-            case ("", "LayerNormalization"), ("com.microsoft", "LayerNormalization"), ("com.microsoft", "SkipLayerNormalization"):
-                fused(graph, i, kind: .layerNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
-            case ("com.microsoft", "SimplifiedLayerNormalization"), ("com.microsoft", "SkipSimplifiedLayerNormalization"):
-                fused(graph, i, kind: .rmsNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
-            case ("", "RMSNormalization"):
-                fused(graph, i, kind: .rmsNorm, scaleSlot: 1)
-            case ("", "BatchNormalization"):
-                batchNorm(graph, i)
-            case ("", "Div"), ("", "Mul"):
-                decomposed(graph, i, context)
-            default:
-                nil
-            }
-            guard let span else { continue }
-            context.claim(graph, nodes: span.nodeIndices)
-            spans.append(span)
+enum NormRecognizer: NodeRecognizer {
+    static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
+        let node = graph.nodes[i]
+        return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
+        case ("", "LayerNormalization"), ("com.microsoft", "LayerNormalization"), ("com.microsoft", "SkipLayerNormalization"):
+            fused(graph, i, kind: .layerNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
+        case ("com.microsoft", "SimplifiedLayerNormalization"), ("com.microsoft", "SkipSimplifiedLayerNormalization"):
+            fused(graph, i, kind: .rmsNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
+        case ("", "RMSNormalization"):
+            fused(graph, i, kind: .rmsNorm, scaleSlot: 1)
+        case ("", "BatchNormalization"):
+            batchNorm(graph, i)
+        case ("", "Div"), ("", "Mul"):
+            decomposed(graph, i, context)
+        default:
+            nil
         }
-        return spans
     }
 
     private static func fused(_ graph: GraphIndex, _ i: Int, kind: LayerKind, scaleSlot: Int) -> LayerSpan? {
@@ -130,7 +124,7 @@ enum NormRecognizer {
         if kind != .rmsNorm, weights.count < 2 { observations.append(.noBias) }
         let layer = Layer(
             name: LayerNaming.name(graph, nodes: nodes, weights: names), kind: kind,
-            nodes: nodes.sorted().map(graph.label), weights: names, hyper: ["width": .int(width)],
+            nodes: nodes.sorted().map(graph.label), weights: names, hyper: [.width: .int(width)],
             stored: weights.reduce(0) { $0 + elements($1) }, observations: observations)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: input, output: output)
     }

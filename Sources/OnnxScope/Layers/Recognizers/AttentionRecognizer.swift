@@ -2,7 +2,7 @@
 /// attention core. Cores: the decomposed form (scores `MatMul` → `Softmax` → `MatMul` with
 /// V), the ONNX opset-23 `Attention` op, and com.microsoft `MultiHeadAttention`;
 /// com.microsoft `Attention` also carries the packed QKV weight itself.
-enum AttentionRecognizer {
+enum AttentionRecognizer: LayerRecognizer {
     /// Ops between a projection and the attention core that change no weight count.
     private static let pathOps: Set<String> = [
         "Reshape", "Transpose", "Mul", "Div", "Gather", "Split", "Slice", "Squeeze", "Unsqueeze", "Cast",
@@ -20,7 +20,7 @@ enum AttentionRecognizer {
         var scales: [String]
     }
 
-    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var spans = spans
         var byOutput: [String: Int] = [:]
         var byInput: [String: [Int]] = [:]
@@ -47,7 +47,7 @@ enum AttentionRecognizer {
             let v = source(graph, core.value, byOutput, &extraWeights, &ignored, &visited)
             guard let q, let k, let v, let out = outputProjection(graph, core.output, byInput, spans),
                   ![q, k, v, out].contains(where: grouped.contains) else { continue }
-            let width = spans[out].layer.int("outputSize")
+            let width = spans[out].layer.int(.outputSize)
             let projections = Array(Set([q, k, v])).sorted()
             let packed = projections.count == 1
             var heads = core.heads ?? headsFromReshapes(graph, reshapes, width: width)
@@ -66,15 +66,15 @@ enum AttentionRecognizer {
             for c in children.indices where children[c].name == name || !children[c].name.hasPrefix(name) {
                 children[c].name = "\(name).\(c < roles.count ? roles[c] : "out_proj")"
             }
-            var hyper: [String: HyperValue] = ["width": .int(width), "bias": .bool(!children.contains { $0.observations.contains(.noBias) } || !extraWeights.isEmpty)]
-            if let heads { hyper["heads"] = .int(heads) }
-            let kdim = spans[k].layer.int("inputSize"), vdim = spans[v].layer.int("inputSize")
+            var hyper: Hyper = [.width: .int(width), .bias: .bool(!children.contains { $0.observations.contains(.noBias) } || !extraWeights.isEmpty)]
+            if let heads { hyper[.heads] = .int(heads) }
+            let kdim = spans[k].layer.int(.inputSize), vdim = spans[v].layer.int(.inputSize)
             if !packed, kdim != width || vdim != width {
-                hyper["kdim"] = .int(kdim)
-                hyper["vdim"] = .int(vdim)
+                hyper[.kdim] = .int(kdim)
+                hyper[.vdim] = .int(vdim)
             }
             let selfAttention = spans[q].input == spans[k].input
-            hyper["selfAttention"] = .bool(selfAttention)
+            hyper[.selfAttention] = .bool(selfAttention)
             var observations: [LayerObservation] = packed ? [.packedQKV] : []
             if children.contains(where: { $0.observations.contains(.transposedWeight) }) { observations.append(.transposedWeight) }
             let extraNames = Array(Set(extraWeights.map(\.name))).sorted()
@@ -108,7 +108,7 @@ enum AttentionRecognizer {
         var inProj = Layer(
             name: "\(name).in_proj", kind: .dense, nodes: [graph.label(i)],
             weights: [w.weight.name] + (bias.map { [$0.weight.name] } ?? []),
-            hyper: ["inputSize": .int(width), "outputSize": .int(w.dims[1]), "bias": .bool(bias != nil)],
+            hyper: [.inputSize: .int(width), .outputSize: .int(w.dims[1]), .bias: .bool(bias != nil)],
             stored: w.elements + (bias?.elements ?? 0))
         if bias == nil { inProj.observations.append(.noBias) }
         var children = [inProj]
@@ -120,8 +120,8 @@ enum AttentionRecognizer {
             children.append(projection)
             nodeIndices += spans[out].nodeIndices
         }
-        var hyper: [String: HyperValue] = ["width": .int(width), "bias": .bool(bias != nil), "selfAttention": .bool(true)]
-        if let heads = node.intAttribute("num_heads") { hyper["heads"] = .int(heads) }
+        var hyper: Hyper = [.width: .int(width), .bias: .bool(bias != nil), .selfAttention: .bool(true)]
+        if let heads = node.intAttribute("num_heads") { hyper[.heads] = .int(heads) }
         let layer = Layer(
             name: name, kind: .multiHeadAttention, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
             stored: children.reduce(0) { $0 + $1.stored }, observations: [.packedQKV], children: children)

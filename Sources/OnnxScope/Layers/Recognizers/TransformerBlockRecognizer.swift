@@ -2,20 +2,20 @@
 /// a two-layer feed-forward network and the norms around them, grouped in graph order.
 /// Handles post-norm blocks (attention, add, norm, FFN, add, norm) and pre-norm blocks
 /// (norm, attention, add, norm, FFN, add).
-enum TransformerBlockRecognizer {
-    static func group(_ spans: [LayerSpan], _ graph: GraphIndex) -> [LayerSpan] {
+enum TransformerBlockRecognizer: LayerRecognizer {
+    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         let ordered = spans.enumerated().filter { $0.element.graph === graph }.sorted { $0.element.order < $1.element.order }
         var used = Set<Int>()
         var blocks: [LayerSpan] = []
         var position = 0
         while position < ordered.count {
             let (index, span) = ordered[position]
-            guard span.layer.kind == .multiHeadAttention, span.layer.hyper["selfAttention"] == .bool(true),
+            guard span.layer.kind == .multiHeadAttention, span.layer.hyper[.selfAttention] == .bool(true),
                   !used.contains(index) else {
                 position += 1
                 continue
             }
-            let width = span.layer.int("width")
+            let width = span.layer.int(.width)
             var members = [index]
             var preNorm = false
             if position > 0, isNorm(ordered[position - 1].element), !used.contains(ordered[position - 1].offset),
@@ -28,15 +28,15 @@ enum TransformerBlockRecognizer {
             var j = position + 1
             while j < ordered.count, ffn == nil {
                 let (k, candidate) = ordered[j]
-                if isNorm(candidate), candidate.layer.int("width") == width {
+                if isNorm(candidate), candidate.layer.int(.width) == width {
                     members.append(k)
-                } else if candidate.layer.kind == .multiHeadAttention, candidate.layer.hyper["selfAttention"] == .bool(false), !cross {
+                } else if candidate.layer.kind == .multiHeadAttention, candidate.layer.hyper[.selfAttention] == .bool(false), !cross {
                     members.append(k)
                     cross = true
-                } else if candidate.layer.kind == .dense, candidate.layer.int("inputSize") == width, j + 1 < ordered.count,
+                } else if candidate.layer.kind == .dense, candidate.layer.int(.inputSize) == width, j + 1 < ordered.count,
                           ordered[j + 1].element.layer.kind == .dense,
-                          ordered[j + 1].element.layer.int("inputSize") == candidate.layer.int("outputSize"),
-                          ordered[j + 1].element.layer.int("outputSize") == width {
+                          ordered[j + 1].element.layer.int(.inputSize) == candidate.layer.int(.outputSize),
+                          ordered[j + 1].element.layer.int(.outputSize) == width {
                     ffn = (k, ordered[j + 1].offset)
                     members += [k, ordered[j + 1].offset]
                     j += 1
@@ -49,16 +49,16 @@ enum TransformerBlockRecognizer {
                 position += 1
                 continue
             }
-            if !preNorm, j < ordered.count, isNorm(ordered[j].element), ordered[j].element.layer.int("width") == width {
+            if !preNorm, j < ordered.count, isNorm(ordered[j].element), ordered[j].element.layer.int(.width) == width {
                 members.append(ordered[j].offset)
                 j += 1
             }
             let children = members.map { spans[$0].layer }
             let norms = children.filter { $0.kind == .layerNorm || $0.kind == .rmsNorm }.count
             let name = LayerNaming.commonPrefix(children.map(\.name)) ?? "\(span.layer.name).block"
-            var hyper: [String: HyperValue] = ["width": .int(width), "ffnSize": .int(spans[up].layer.int("outputSize")),
-                                               "norms": .int(Int64(norms)), "preNorm": .bool(preNorm)]
-            hyper["heads"] = span.layer.hyper["heads"]
+            var hyper: Hyper = [.width: .int(width), .ffnSize: .int(spans[up].layer.int(.outputSize)),
+                                               .norms: .int(Int64(norms)), .preNorm: .bool(preNorm)]
+            hyper[.heads] = span.layer.hyper[.heads]
             let block = Layer(
                 name: name, kind: cross ? .transformerDecoderBlock : .transformerEncoderBlock,
                 nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,

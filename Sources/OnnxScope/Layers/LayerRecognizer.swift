@@ -1,0 +1,32 @@
+/// One step of layer recognition over one graph: it is given the layers found so far and
+/// returns them with its own added, or grouped into composite layers. The steps run in
+/// the order ``LayerKind/recognizers`` lists.
+protocol LayerRecognizer: Sendable {
+    /// The layers after this step, from those found so far in `graph`.
+    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
+}
+
+/// A recognizer that tries every node no earlier match has claimed, in graph order, as
+/// the anchor of one layer. The loop is written once, here: a match claims its nodes at
+/// once, so they anchor nothing else.
+protocol NodeRecognizer: LayerRecognizer {
+    /// The layer anchored at node `i`, if it is one.
+    static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan?
+
+    /// Layers that follow from the matches (a position table after an embedding); none by default.
+    static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
+}
+
+extension NodeRecognizer {
+    static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] { [] }
+
+    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        var found: [LayerSpan] = []
+        for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+            guard let span = match(graph, i, context) else { continue }
+            context.claim(graph, nodes: span.nodeIndices)
+            found.append(span)
+        }
+        return spans + found + follow(found, graph, &context)
+    }
+}
