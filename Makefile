@@ -80,20 +80,23 @@ FUZZ_DIR    := .build-fuzz
 FUZZ_BIN    := $(FUZZ_DIR)/onnxscope-fuzz
 SECONDS     ?= 60
 LIB_SOURCES := $(shell find Sources/OnnxScope -name '*.swift' | sort)
+# The read path the fuzzer drives is test support: it lives with the tests, and joins the
+# library's module only in this build.
+FUZZ_SUPPORT := Tests/OnnxScopeTests/ReadPath/ReadPathExercise.swift
 FUZZ_CC     := -Xcc -fmodule-map-file=$(FUZZ_DIR)/COnnx.modulemap -Xcc -I$(GEN_DIR)/include \
                -Xcc -fmodule-map-file=Sources/CProtobufC/module.modulemap \
                -Xcc -fmodule-map-file=Sources/CXXHash/module.modulemap
 
 fuzz-build: setup $(FUZZ_BIN)
 
-$(FUZZ_BIN): $(LIB_SOURCES) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
+$(FUZZ_BIN): $(LIB_SOURCES) $(FUZZ_SUPPORT) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
 	@mkdir -p $(FUZZ_DIR)
 	printf 'module COnnx {\n  header "%s"\n  export *\n}\n' "$(CURDIR)/$(GEN_H)" > $(FUZZ_DIR)/COnnx.modulemap
 	clang -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	  -I$(GEN_DIR)/include -c $(GEN_C) -o $(FUZZ_DIR)/onnx.pb-c.o
 	swiftc -O -g -wmo -sanitize=fuzzer,address -enable-testing -parse-as-library -module-name OnnxScope \
 	  -emit-module -emit-module-path $(FUZZ_DIR)/OnnxScope.swiftmodule -emit-object -o $(FUZZ_DIR)/OnnxScope.o \
-	  $(FUZZ_CC) $(LIB_SOURCES)
+	  -D ONNXSCOPE_FUZZ_MODULE $(FUZZ_CC) $(LIB_SOURCES) $(FUZZ_SUPPORT)
 	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OnnxScopeFuzz -I $(FUZZ_DIR) $(FUZZ_CC) \
 	  Tests/Fuzz/FuzzTarget.swift $(FUZZ_DIR)/OnnxScope.o $(FUZZ_DIR)/onnx.pb-c.o -lprotobuf-c -lxxhash \
 	  -Xclang-linker -fsanitize=undefined -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true

@@ -41,9 +41,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Golden files and fail cases are read (and golden files re-recorded) in place in the
+        // source tree through #filePath, so they are excluded from the target, not bundled.
         .testTarget(
             name: "OnnxScopeTests",
-            dependencies: ["OnnxScope"]
+            dependencies: ["OnnxScope"],
+            exclude: ["Golden", "FailCases"]
         ),
         .testTarget(
             name: "CLITests",

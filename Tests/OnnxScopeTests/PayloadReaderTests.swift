@@ -140,8 +140,9 @@ struct PayloadReaderTests {
             t.field(9, bytes: [UInt8](repeating: 0, count: 12))
         }
         let (file, t, _) = try Self.open(tensor: tensor)
+        let offset = try #require(Self.rawOffset(t))
         #expect(throws: PayloadError(path: file.path, tensor: "w", failure: .sizeMismatch(expected: 16, found: 12, unit: "bytes"),
-                                     offset: try #require(Self.rawOffset(t)))) {
+                                     offset: offset)) {
             try file.values(of: t)
         }
     }

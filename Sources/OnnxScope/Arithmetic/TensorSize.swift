@@ -1,5 +1,6 @@
 /// Element and byte counts of stored tensors, with checked arithmetic: sizes come from
-/// the file, so a product of dims can be negative or overflow 64 bits.
+/// the file, so a product of dims can be negative or overflow 64 bits. (The byte size of
+/// a typed tensor is in Model/DataTypeSize.swift, beside the types it knows.)
 public enum TensorSize {
     /// Why a size could not be computed.
     public enum Problem: Error, Hashable, Sendable {
@@ -21,11 +22,8 @@ public enum TensorSize {
         return .success(product)
     }
 
-    /// Bytes of `elements` elements of `type`: sub-byte types packed and rounded up per
-    /// tensor; STRING uses the stored string lengths. Nil when the type has no known size.
-    public static func bytes(elements: Int64, type: DataType, stringBytes: Int?) -> Result<Int64, Problem>? {
-        if type == .string { return .success(Int64(stringBytes ?? 0)) }
-        guard let bits = type.bitsPerElement else { return nil }
+    /// Bytes of `elements` elements of `bits` bits each, packed and rounded up to a whole byte.
+    public static func bytes(elements: Int64, bitsPerElement bits: Int) -> Result<Int64, Problem> {
         // ceil(n * bits / 8) without forming n * bits.
         let (whole, overflow) = (elements / 8).multipliedReportingOverflow(by: Int64(bits))
         if overflow { return .failure(.overflow) }

@@ -26,7 +26,7 @@ enum LayerDiff {
             let x = before[i], y = after[j]
             deltas.append(LayerDelta(
                 name: y.name, kind: y.kind, change: .resized, parametersBefore: x.stored, parametersAfter: y.stored,
-                delta: Formulas.add(y.stored, -x.stored), details: .changed(changes(x, y))))
+                delta: Saturating.add(y.stored, -x.stored), details: .changed(changes(x, y))))
         }
         for i in unmatchedA {
             let x = before[i]

@@ -60,10 +60,6 @@ struct RecognitionContext {
     func owner(of weight: String) -> String? { owners[weight] }
 }
 
-/// Elements of a stored weight (0 when its size is not computable; that is a finding elsewhere).
-func elements(_ weight: StoredWeight) -> Int64 {
-    (try? TensorSize.elements(weight.dims).get()) ?? 0
-}
 
 /// Names layers after the source module when the exporter kept it: the PyTorch dynamo
 /// exporter's `pkg.torch.onnx.name_scopes`, the TorchScript exporter's `/scope/Op` node

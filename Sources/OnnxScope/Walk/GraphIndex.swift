@@ -185,7 +185,7 @@ public final class GraphIndex: @unchecked Sendable {
                 let parts = Int64(node.outputs.count)
                 guard parts > 0 else { return nil }
                 let chunk = dims[a] / parts + (dims[a] % parts == 0 ? 0 : 1)
-                sizes = (0..<parts).map { k in min(chunk, max(0, Formulas.add(dims[a], -Formulas.mul(k, chunk)))) }
+                sizes = (0..<parts).map { k in min(chunk, max(0, Saturating.add(dims[a], -Saturating.mul(k, chunk)))) }
             }
             guard let sizes, output < sizes.count else { return nil }
             var result = dims

@@ -273,3 +273,8 @@ public final class StoredWeight: Sendable {
         }
     }
 }
+
+/// Elements of a stored weight (0 when its size is not computable; that is a finding elsewhere).
+func elements(_ weight: StoredWeight) -> Int64 {
+    (try? TensorSize.elements(weight.dims).get()) ?? 0
+}

@@ -17,8 +17,8 @@ enum ConvRecognizer: NodeRecognizer {
         }
         let groups = node.intAttribute("group") ?? 1
         let transposed = node.opType == "ConvTranspose"
-        let inChannels = transposed ? w.weight.dims[0] : Formulas.mul(w.weight.dims[1], groups)
-        let outChannels = transposed ? Formulas.mul(w.weight.dims[1], groups) : w.weight.dims[0]
+        let inChannels = transposed ? w.weight.dims[0] : Saturating.mul(w.weight.dims[1], groups)
+        let outChannels = transposed ? Saturating.mul(w.weight.dims[1], groups) : w.weight.dims[0]
         var bias: StoredWeight?
         if let b = slots.1, node.inputs.count > b, !node.inputs[b].isEmpty {
             bias = graph.traceWeight(node.inputs[b])?.weight

@@ -1,3 +1,10 @@
+// Test support, not product: the test target compiles this file against the library,
+// and `make fuzz-build` compiles it into the fuzzer's own build of the library module
+// (with ONNXSCOPE_FUZZ_MODULE defined), so both share one read path.
+#if !ONNXSCOPE_FUZZ_MODULE
+@testable import OnnxScope
+#endif
+
 /// Drives one input through everything OnnxScope does with a file: the pre-pass,
 /// protobuf-c, the value model, `inspect` and `layers` (every renderer), every weight's
 /// values, and `diff` from a reference model to it.
