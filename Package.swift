@@ -48,6 +48,11 @@ let package = Package(
             dependencies: ["OnnxScope"],
             exclude: ["Golden", "FailCases"]
         ),
+        // Uses only the public API (`import OnnxScope`, never `@testable`).
+        .testTarget(
+            name: "PublicAPITests",
+            dependencies: ["OnnxScope"]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["onnxscope"]

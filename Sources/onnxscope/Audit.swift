@@ -62,7 +62,7 @@ struct Audit: ParsableCommand {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
-        let report = AuditReport(file: opened, expectations: expectations)
+        let report = ModelAnalysis(file: opened).audit(expectations)
         Output.write(AuditRendering.render(report, as: format))
         if !report.passed { throw ExitCode(ExitStatus.differences.rawValue) }
     }

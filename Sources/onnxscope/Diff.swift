@@ -26,7 +26,7 @@ struct Diff: ParsableCommand {
     func run() throws {
         let report: DiffReport
         do {
-            report = try DiffReport(a: try ModelFile.open(a), b: try ModelFile.open(b))
+            report = try ModelAnalysis(path: a).diff(to: ModelAnalysis(path: b))
         } catch {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)

@@ -27,10 +27,10 @@ struct Report: ParsableCommand {
         let html: String
         do {
             if files.count == 1 {
-                html = ModelReportPage.render(ModelSummary(file: try ModelFile.open(files[0])))
+                html = ModelReportPage.render(try ModelAnalysis(path: files[0]).summary)
             } else {
-                let a = try ModelFile.open(files[0]), b = try ModelFile.open(files[1])
-                html = DiffReportPage.render(try DiffReport(a: a, b: b), after: ModelSummary(file: b))
+                let a = try ModelAnalysis(path: files[0]), b = try ModelAnalysis(path: files[1])
+                html = DiffReportPage.render(try a.diff(to: b), after: b.summary)
             }
         } catch {
             Output.error(ErrorRendering.line(error))

@@ -64,8 +64,14 @@ public struct AuditReport: Codable, Sendable, Equatable {
 
     /// Audits an opened model against `expectations`.
     public init(file: ModelFile, expectations e: AuditExpectations) {
-        let inspect = InspectReport(file: file)
-        let layers = LayersReport(file: file)
+        let catalog = WeightCatalog(model: file.model)
+        self.init(file: file, catalog: catalog, inspect: InspectReport(file: file, catalog: catalog),
+                  layers: LayersReport(file: file, catalog: catalog, recognition: LayerRecognition(file: file, catalog: catalog)),
+                  expectations: e)
+    }
+
+    /// The audit from reports already made from `catalog` (see ``ModelAnalysis``).
+    init(file: ModelFile, catalog: WeightCatalog, inspect: InspectReport, layers: LayersReport, expectations e: AuditExpectations) {
         var checks: [Check] = []
         func check(_ name: String, _ passed: Bool, expected: String, actual: String) {
             checks.append(Check(name: name, passed: passed, expected: expected, actual: actual))
@@ -99,7 +105,7 @@ public struct AuditReport: Codable, Sendable, Equatable {
             // Parameter weights: those layers own, and any floating-point one; integer
             // constants no layer uses (shapes, axes) are not parameters.
             let loose = Set(layers.unattributed.filter { !DataTypeName.isFloating($0.type) }.map(\.name))
-            let used = Set(WeightCatalog(model: file.model).weights.filter { !loose.contains($0.name) }.map(\.dataType.name)).sorted()
+            let used = Set(catalog.weights.filter { !loose.contains($0.name) }.map(\.dataType.name)).sorted()
             let extra = used.filter { !allowed.contains($0) }
             check("allowedDataTypes", extra.isEmpty, expected: allowed.joined(separator: ","),
                   actual: extra.isEmpty ? used.joined(separator: ",") : "also " + extra.joined(separator: ","))

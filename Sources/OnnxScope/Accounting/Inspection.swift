@@ -6,8 +6,12 @@ extension InspectReport {
     /// counts each unique stored weight once, and checks external-data references on
     /// disk (sizes only; no data file is opened).
     public init(file: ModelFile) {
+        self.init(file: file, catalog: WeightCatalog(model: file.model))
+    }
+
+    /// The report from a catalog already walked (see ``ModelAnalysis``).
+    init(file: ModelFile, catalog: WeightCatalog) {
         let model = file.model
-        let catalog = WeightCatalog(model: model)
         var findings: [Finding] = []
         let initializerNames = Set(model.graph.initializers.map(\.name))
 

@@ -1,6 +1,6 @@
 /// Applies the formulas to a recognized layer and explains any difference from what
 /// is stored, from what the recognizer observed.
-public enum LayerAuditor {
+enum LayerAuditor {
     private typealias F = Formulas
 
     /// The audit of `layer` (its children are audited separately).

@@ -80,7 +80,11 @@ extension LayersReport {
     /// Recognizes and audits the layers of an opened model.
     public init(file: ModelFile) {
         let catalog = WeightCatalog(model: file.model)
-        let recognition = LayerRecognition(file: file, catalog: catalog)
+        self.init(file: file, catalog: catalog, recognition: LayerRecognition(file: file, catalog: catalog))
+    }
+
+    /// The report from a walk and a recognition already made (see ``ModelAnalysis``).
+    init(file: ModelFile, catalog: WeightCatalog, recognition: LayerRecognition) {
         self.file = file.path
         layers = recognition.layers.map(LayersReport.entry)
 

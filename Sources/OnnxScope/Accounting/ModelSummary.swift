@@ -15,10 +15,18 @@ public struct ModelSummary: Sendable {
 
     /// Builds the summary of an opened model.
     public init(file: ModelFile) {
-        inspect = InspectReport(file: file)
-        layers = LayersReport(file: file)
+        let catalog = WeightCatalog(model: file.model)
+        self.init(inspect: InspectReport(file: file, catalog: catalog),
+                  layers: LayersReport(file: file, catalog: catalog, recognition: LayerRecognition(file: file, catalog: catalog)),
+                  catalog: catalog)
+    }
+
+    /// The summary from reports made from `catalog` (see ``ModelAnalysis``).
+    init(inspect: InspectReport, layers: LayersReport, catalog: WeightCatalog) {
+        self.inspect = inspect
+        self.layers = layers
         var sizes: [String: Int64] = [:]
-        for w in WeightCatalog(model: file.model).weights where sizes[w.name] == nil {
+        for w in catalog.weights where sizes[w.name] == nil {
             sizes[w.name] = (try? TensorSize.elements(w.dims).get()) ?? 0
         }
         weightElements = sizes

@@ -23,7 +23,7 @@ public enum ExternalDataStatus: Hashable, Sendable {
 
 /// Resolves external-data locations against the model's folder, without opening any
 /// data file: it only resolves paths and reads file sizes.
-public struct ExternalDataLocator: Sendable {
+struct ExternalDataLocator: Sendable {
     private let folder: String
     private let realFolder: String?
 

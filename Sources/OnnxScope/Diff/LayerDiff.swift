@@ -3,9 +3,7 @@
 /// Matched layers whose size or hyper-parameters differ are `resized`; the rest are
 /// `added` or `removed`. Layers that only changed name are no difference.
 enum LayerDiff {
-    static func deltas(_ a: ModelFile, _ b: ModelFile) -> [LayerDelta] {
-        let before = LayerRecognition(file: a, catalog: WeightCatalog(model: a.model)).layers
-        let after = LayerRecognition(file: b, catalog: WeightCatalog(model: b.model)).layers
+    static func deltas(_ before: [Layer], _ after: [Layer]) -> [LayerDelta] {
         var unmatchedB = Array(after.indices)
         var pairs: [(Int, Int)] = []
         var unmatchedA: [Int] = []

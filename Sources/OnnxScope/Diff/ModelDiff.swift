@@ -7,9 +7,15 @@ extension DiffReport {
     /// Throws when a weight's stored values cannot be read (missing external data, a
     /// payload whose size does not match its dims).
     public init(a fileA: ModelFile, b fileB: ModelFile) throws(PayloadError) {
-        let reportA = InspectReport(file: fileA), reportB = InspectReport(file: fileB)
-        var sideA = DiffSide(file: fileA, catalog: WeightCatalog(model: fileA.model))
-        var sideB = DiffSide(file: fileB, catalog: WeightCatalog(model: fileB.model))
+        try self.init(a: ModelAnalysis(file: fileA), b: ModelAnalysis(file: fileB))
+    }
+
+    /// The diff of two models, each walked, inspected and recognized once.
+    init(a analysisA: ModelAnalysis, b analysisB: ModelAnalysis) throws(PayloadError) {
+        let fileA = analysisA.file, fileB = analysisB.file
+        let reportA = analysisA.inspect, reportB = analysisB.inspect
+        var sideA = DiffSide(file: fileA, catalog: analysisA.catalog)
+        var sideB = DiffSide(file: fileB, catalog: analysisB.catalog)
 
         a = fileA.path
         b = fileB.path
@@ -23,7 +29,7 @@ extension DiffReport {
             opsets[domain] = VersionChange(before: reportA.opsets[domain], after: reportB.opsets[domain])
         }
         model = DiffReport.facts(fileA.model, fileB.model)
-        layers = LayerDiff.deltas(fileA, fileB)
+        layers = LayerDiff.deltas(analysisA.recognition.layers, analysisB.recognition.layers)
         tensors = try DiffReport.tensorChanges(&sideA, &sideB)
 
         let t = tensors

@@ -91,7 +91,7 @@ public enum HyperValue: Hashable, Sendable, Codable {
 
 /// Something a recognizer noticed about how a layer is stored, which the formula audit
 /// uses to explain a difference instead of flagging it.
-public enum LayerObservation: Hashable, Sendable {
+enum LayerObservation: Hashable, Sendable {
     /// Q, K and V projections packed into one weight.
     case packedQKV
     /// A weight stored transposed relative to the op's natural layout.
@@ -128,7 +128,7 @@ public enum LayerObservation: Hashable, Sendable {
 }
 
 /// One recognized layer.
-public struct Layer: Sendable {
+struct Layer: Sendable {
     /// A readable name: the source module's scope when the exporter kept it, else the node's.
     public var name: String
     /// What kind of layer it is.

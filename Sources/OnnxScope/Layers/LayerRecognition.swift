@@ -1,6 +1,6 @@
 /// Runs every recognizer over every graph of a model and returns the layers found, in
 /// graph order, with each stored weight owned by one layer at most.
-public struct LayerRecognition: Sendable {
+struct LayerRecognition: Sendable {
     /// Top-level layers in graph order (main graph first, then subgraphs).
     public private(set) var layers: [Layer] = []
     /// Weight name → name of the layer that owns it.

@@ -6,7 +6,7 @@ import Foundation
 /// sequences), Unicode format characters (bidi overrides) and line separators are written
 /// as `\uXXXX` escapes too, so printing the JSON on a terminal cannot drive it. Invalid
 /// UTF-8 from the file was already replaced with U+FFFD when it was decoded.
-public enum JSONRendering {
+enum JSONRendering {
     /// The report as JSON text, without a trailing newline.
     public static func render<T: Encodable>(_ report: T, pretty: Bool = false) -> String {
         let encoder = JSONEncoder()

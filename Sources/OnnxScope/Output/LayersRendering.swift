@@ -62,7 +62,7 @@ public enum LayersRendering {
             out.append("Notes")
             for (i, n) in notes.enumerated() { out.append("  [\(i + 1)] \(F.safe(n, limit: 400))") }
         }
-        let floats = r.unattributed.filter { ["FLOAT", "FLOAT16", "BFLOAT16", "DOUBLE"].contains($0.type) }
+        let floats = r.unattributed.filter { DataTypeName.isFloating($0.type) }
         if !r.unattributed.isEmpty {
             out.append("")
             out.append("Unattributed weights: \(r.unattributed.count) (\(floats.count) floating-point)")

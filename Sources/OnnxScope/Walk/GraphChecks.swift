@@ -6,7 +6,7 @@
 /// climb a chain of scopes (a subgraph sees its enclosing graphs' values), so the checks
 /// terminate on any model and never recurse. Each kind of finding is reported for at most
 /// ``GraphChecks/perKindLimit`` places, then summed up in one more finding.
-public enum GraphChecks {
+enum GraphChecks {
     /// Findings of one kind reported individually before the rest are summarized.
     public static let perKindLimit = 50
 

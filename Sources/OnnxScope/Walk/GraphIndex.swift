@@ -1,6 +1,6 @@
 /// Producers, consumers and weights of one graph, with lookups that fall back to the
 /// enclosing graph (a subgraph may read the outer graph's values).
-public final class GraphIndex: @unchecked Sendable {
+final class GraphIndex: @unchecked Sendable {
     /// One use of a value: node `node` reads it as input `slot`.
     public struct Use: Hashable, Sendable {
         public var node: Int
@@ -288,7 +288,7 @@ extension GraphIndex {
 }
 
 /// A weight reached from a value through pass-through ops.
-public struct WeightTrace: Sendable {
+struct WeightTrace: Sendable {
     /// The stored weight.
     public var weight: StoredWeight
     /// The pass-through nodes between the weight and the value, nearest first.

@@ -6,7 +6,7 @@
 /// deeply graphs nest. Names are unique per namespace: the main graph with all its
 /// subgraphs share one, each function (with its subgraphs) has its own; a weight is
 /// listed once per name in its namespace.
-public struct WeightCatalog: Sendable {
+struct WeightCatalog: Sendable {
     /// Unique stored weights in walk order.
     public private(set) var weights: [StoredWeight] = []
     /// Op histogram over all graphs, subgraphs and function bodies, keyed by
@@ -156,13 +156,13 @@ private struct GraphVisit {
 }
 
 /// A value namespace: the main graph tree, or one function's body.
-public enum Namespace: Hashable, Sendable {
+enum Namespace: Hashable, Sendable {
     case main
     case function(String)
 }
 
 /// A value name within its namespace.
-public struct ScopedName: Hashable, Sendable {
+struct ScopedName: Hashable, Sendable {
     /// The namespace.
     public var namespace: Namespace
     /// The name.
@@ -170,7 +170,7 @@ public struct ScopedName: Hashable, Sendable {
 }
 
 /// Where a weight sits in the model's structure.
-public enum Placement: String, Hashable, Sendable {
+enum Placement: String, Hashable, Sendable {
     /// In the main graph.
     case mainGraph
     /// In a nested subgraph of the main graph.
@@ -180,7 +180,7 @@ public enum Placement: String, Hashable, Sendable {
 }
 
 /// How a weight is stored.
-public enum StorageKind: String, Hashable, Sendable, CaseIterable {
+enum StorageKind: String, Hashable, Sendable, CaseIterable {
     /// A graph initializer.
     case initializer
     /// The value of a `Constant` node.
@@ -193,7 +193,7 @@ public enum StorageKind: String, Hashable, Sendable, CaseIterable {
 ///
 /// A reference type: weights are looked up and passed around a great deal by the
 /// recognizers, and sharing one immutable object costs a single reference count.
-public final class StoredWeight: Sendable {
+final class StoredWeight: Sendable {
     /// Its name (a `Constant`'s output name).
     public let name: String
     /// Element type.
