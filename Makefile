@@ -9,7 +9,7 @@ GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup browser build release test demo proto proto-check bench fuzz fuzz-build strace-check clean
+.PHONY: setup browser build release test demo lint docs proto proto-check bench fuzz fuzz-build strace-check clean
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -37,6 +37,16 @@ release: setup
 test: setup
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The checks that hold the house's lines (Tests/Scripts/lint.sh): swift-format's rules from
+# .swift-format, no folder cycles, C only in Decoding/, printing only in Output/.
+lint:
+	bash Tests/Scripts/lint.sh
+
+# Builds the DocC catalog (Sources/OnnxScope/OnnxScope.docc) with swift-docc-plugin;
+# warnings, such as a broken symbol link, fail it.
+docs: setup
+	$(SWIFT) package generate-documentation --target OnnxScope --warnings-as-errors
 
 demo: setup
 	$(SWIFT) build -c release --product onnxscope

@@ -53,6 +53,10 @@ public final class ModelAnalysis {
 
     /// What changed from this model to `other`, as `onnxscope diff` reports it.
     public func diff(to other: ModelAnalysis) throws(PayloadError) -> DiffReport {
-        try DiffReport(a: self, b: other)
+        try DiffReport(a: diffInput, b: other.diffInput)
+    }
+
+    private var diffInput: DiffReport.Input {
+        DiffReport.Input(file: file, catalog: catalog, inspect: inspect, layers: recognition.layers)
     }
 }

@@ -19,6 +19,7 @@ public struct AuditExpectations: Codable, Sendable, Equatable {
     public var allowedOps: [String]?
     /// Lowest and highest allowed default-domain opset.
     public var opsetMin: Int64?
+    /// The highest allowed `ai.onnx` opset.
     public var opsetMax: Int64?
     /// When true, layers whose stored count matches neither formula do not fail the audit.
     public var allowMismatch: Bool?
@@ -45,10 +46,13 @@ public struct AuditExpectations: Codable, Sendable, Equatable {
 
 /// The result of auditing one model: every check with what was expected and found.
 public struct AuditReport: Codable, Sendable, Equatable {
+    /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public var schemaVersion: Int = 1
+    /// The file as named on the command line.
     public var file: String
     /// True when every check passed.
     public var passed: Bool
+    /// Every check made, in a fixed order.
     public var checks: [Check]
     /// The model's findings (from `inspect` and `layers`); error-severity ones fail the audit.
     public var findings: [Finding]
@@ -57,8 +61,11 @@ public struct AuditReport: Codable, Sendable, Equatable {
     public struct Check: Codable, Sendable, Equatable {
         /// A stable name, e.g. `parameters`, `layerCount.LSTM`, `allowedOps`.
         public var name: String
+        /// True when the check holds.
         public var passed: Bool
+        /// What was expected, as text.
         public var expected: String
+        /// What was found, as text.
         public var actual: String
     }
 

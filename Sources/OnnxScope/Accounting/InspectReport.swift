@@ -4,6 +4,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public static let currentSchemaVersion = 1
 
+    /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public var schemaVersion: Int = InspectReport.currentSchemaVersion
     /// The file as named on the command line.
     public var file: String
@@ -19,7 +20,9 @@ public struct InspectReport: Codable, Sendable, Equatable {
     public var producer: Producer
     /// The model's `domain`, `model_version` and `metadata_props`.
     public var modelDomain: String
+    /// The model's own version number, when it states one.
     public var modelVersion: Int64?
+    /// Metadata properties, by key.
     public var metadata: [String: String]
     /// Graph inputs that are not initializers.
     public var inputs: [IOValue]
@@ -40,12 +43,15 @@ public struct InspectReport: Codable, Sendable, Equatable {
 
     /// `producer_name` / `producer_version`.
     public struct Producer: Codable, Sendable, Equatable {
+        /// The producing tool, e.g. `pytorch`.
         public var name: String
+        /// Its version.
         public var version: String
     }
 
     /// A graph input or output.
     public struct IOValue: Codable, Sendable, Equatable {
+        /// The value's name.
         public var name: String
         /// Element type name for tensors (`FLOAT`), else a description (`sequence(FLOAT)`).
         public var type: String
@@ -59,6 +65,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
         case symbol(String)
         case unknown
 
+        /// Writes the value with absent fields as they are documented.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
@@ -68,6 +75,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
             }
         }
 
+        /// Reads a value written by ``encode(to:)``.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if container.decodeNil() {
@@ -110,7 +118,9 @@ public struct InspectReport: Codable, Sendable, Equatable {
 
     /// External-data totals.
     public struct External: Codable, Sendable, Equatable {
+        /// Tensors stored in external files.
         public var tensors: Int = 0
+        /// Bytes they hold there.
         public var bytes: Int64 = 0
         /// The distinct data files referenced, in first-use order.
         public var files: [String] = []
@@ -118,26 +128,39 @@ public struct InspectReport: Codable, Sendable, Equatable {
 
     /// Sparse totals.
     public struct Sparse: Codable, Sendable, Equatable {
+        /// Sparse tensors.
         public var tensors: Int = 0
+        /// Stored non-zero values in them.
         public var nonZero: Int64 = 0
     }
 
     /// One weight in a listing.
     public struct WeightEntry: Codable, Sendable, Equatable {
+        /// The weight's name.
         public var name: String
+        /// Its element type, e.g. `FLOAT`.
         public var type: String
+        /// Its dims.
         public var shape: [Int64]
+        /// Its element count.
         public var elements: Int64
+        /// Its stored bytes.
         public var bytes: Int64
+        /// How it is stored: `initializer`, `constant` or `sparseInitializer`.
         public var storage: String
+        /// The path of the graph that holds it.
         public var graph: String
+        /// True when its values live in an external file.
         public var external: Bool
     }
 
     /// A weight read by several nodes.
     public struct SharedWeight: Codable, Sendable, Equatable {
+        /// The shared weight's name.
         public var name: String
+        /// Its element count.
         public var elements: Int64
+        /// The nodes that read it.
         public var consumers: [String]
     }
 }

@@ -2,6 +2,7 @@
 /// formula audit, totals by kind, coverage, and the weights no layer claimed. Its JSON
 /// keys are a contract (see README).
 public struct LayersReport: Codable, Sendable, Equatable {
+    /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public var schemaVersion: Int = 1
     /// The file as named on the command line.
     public var file: String
@@ -21,24 +22,35 @@ public struct LayersReport: Codable, Sendable, Equatable {
 
     /// One layer.
     public struct Entry: Codable, Sendable, Equatable {
+        /// A readable name: the source module's path when the exporter kept it.
         public var name: String
+        /// What kind of layer it is.
         public var kind: LayerKind
+        /// The nodes it spans, as labels.
         public var nodes: [String]
+        /// The stored weights it owns, by name.
         public var weights: [String]
+        /// The inferred hyper-parameters.
         public var hyper: Hyper
         /// Elements of its trainable parameters.
         public var stored: Int64
         /// Elements of attributed non-trainable state.
         public var nonTrainable: Int64
+        /// What the formulas predict.
         public var predicted: Predicted
+        /// How the stored count relates to the predictions.
         public var status: LayerAudit.Status
+        /// One line saying why stored differs from textbook, or what is notable; empty for a plain match.
         public var explanation: String
+        /// Its parts (attention projections, block parts, stacked layers).
         public var children: [Entry]
     }
 
     /// Formula predictions.
     public struct Predicted: Codable, Sendable, Equatable {
+        /// The note's formula.
         public var textbook: Int64
+        /// What the exporting framework's storage convention predicts.
         public var convention: Int64
     }
 
@@ -68,10 +80,15 @@ public struct LayersReport: Codable, Sendable, Equatable {
 
     /// A weight no layer claimed.
     public struct Unattributed: Codable, Sendable, Equatable {
+        /// The weight's name.
         public var name: String
+        /// Its element type.
         public var type: String
+        /// Its dims.
         public var shape: [Int64]
+        /// Its element count.
         public var elements: Int64
+        /// The nodes that read it.
         public var consumers: [String]
     }
 }

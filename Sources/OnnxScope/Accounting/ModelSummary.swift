@@ -1,7 +1,9 @@
 /// Everything the HTML report shows about one model: the inspect account, the layers
 /// report, and the element count of every stored weight by name.
 public struct ModelSummary: Sendable {
+    /// The stored-weight account, as `inspect` reports it.
     public var inspect: InspectReport
+    /// The recognized layers and their audit, as `layers` reports it.
     public var layers: LayersReport
     /// Elements of each stored weight, by name (first definition wins, as in counting).
     public var weightElements: [String: Int64]

@@ -85,7 +85,7 @@ public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Hard limits the decoder enforces: nesting and counts in the pre-pass, before protobuf-c
 /// allocates anything; ranks and string lengths while converting to Swift values. A file
 /// past any of them is refused with a ``DecodeFailure`` (exit code 3), never truncated.
-enum DecodingLimits {
+public enum DecodingLimits {
     /// Deepest allowed nesting of protobuf messages. The model is level 1; each
     /// `If`/`Loop`/`Scan` subgraph adds three levels (node, attribute, graph), so this
     /// allows about 30 levels of nested subgraphs. protobuf-c recurses per level.

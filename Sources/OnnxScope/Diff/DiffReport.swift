@@ -5,9 +5,11 @@ public struct DiffReport: Encodable, Sendable, Equatable {
     /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public static let currentSchemaVersion = 1
 
+    /// Version of this JSON layout; bumped only when a key is renamed or removed.
     public var schemaVersion: Int = DiffReport.currentSchemaVersion
     /// The files as named on the command line.
     public var a: String
+    /// The second file, as named on the command line.
     public var b: String
     /// True when interface, ops, opsets, parameters and values are all the same
     /// (renames, storage moves and model facts such as doc strings do not count).
@@ -53,8 +55,11 @@ public struct DiffReport: Encodable, Sendable, Equatable {
 
     /// Before, after and after − before.
     public struct Totals: Codable, Sendable, Equatable {
+        /// The value in A.
         public var before: Int64
+        /// The value in B.
         public var after: Int64
+        /// B − A.
         public var delta: Int64
     }
 
@@ -78,27 +83,40 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         public var unchanged: Int = 0
     }
 
+    /// A weight paired by its stored values under a new name.
     public struct Rename: Codable, Sendable, Equatable {
+        /// Its name in A.
         public var from: String
+        /// Its name in B.
         public var to: String
     }
 
+    /// A paired weight whose dims differ.
     public struct Reshape: Codable, Sendable, Equatable {
+        /// Its name in B.
         public var name: String
+        /// Its dims in A.
         public var before: [Int64]
+        /// Its dims in B.
         public var after: [Int64]
     }
 
+    /// A paired weight whose element type differs.
     public struct Retype: Codable, Sendable, Equatable {
+        /// Its name in B.
         public var name: String
+        /// Its type in A.
         public var before: String
+        /// Its type in B.
         public var after: String
         /// Largest |a − b| after converting both to double; null when the shapes differ
         /// or a difference is not finite.
         public var maxAbsDiff: Double?
     }
 
+    /// A paired weight of the same type and shape whose values differ.
     public struct ValueChange: Codable, Sendable, Equatable {
+        /// Its name in B.
         public var name: String
         /// Elements that differ (NaN equals NaN; for complex types, components).
         public var changedElements: Int64
@@ -108,9 +126,13 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         public var relativeL2: Double?
     }
 
+    /// A paired weight stored another way (no difference).
     public struct StorageMove: Codable, Sendable, Equatable {
+        /// Its name in B.
         public var name: String
+        /// Its storage in A.
         public var before: WeightStorage
+        /// Its storage in B.
         public var after: WeightStorage
     }
 
@@ -121,9 +143,13 @@ public struct DiffReport: Encodable, Sendable, Equatable {
 
     /// An input or output that was added, removed or changed.
     public struct InterfaceChange: Codable, Sendable, Equatable {
+        /// The input's or output's name.
         public var name: String
+        /// Added, removed or changed.
         public var change: Change
+        /// It in A, when A has it.
         public var before: InspectReport.IOValue?
+        /// It in B, when B has it.
         public var after: InspectReport.IOValue?
     }
 
@@ -134,7 +160,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
 
     /// Two versions of one thing; null where absent.
     public struct VersionChange: Codable, Sendable, Equatable {
+        /// The version in A; nil when A does not import the domain.
         public var before: Int64?
+        /// The version in B; nil when B does not import the domain.
         public var after: Int64?
     }
 
@@ -143,7 +171,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         /// `irVersion`, `producerName`, `producerVersion`, `domain`, `modelVersion`,
         /// `docString` or `metadata.KEY`.
         public var fact: String
+        /// The fact in A.
         public var before: String?
+        /// The fact in B.
         public var after: String?
     }
 
@@ -165,8 +195,11 @@ public struct LayerDelta: Encodable, Sendable, Equatable {
     public var kind: LayerKind
     /// Added, removed or resized.
     public var change: Change
+    /// Its parameters in A (0 when added).
     public var parametersBefore: Int64
+    /// Its parameters in B (0 when removed).
     public var parametersAfter: Int64
+    /// B − A.
     public var delta: Int64
     /// What differs (worded by `Output/` as `detail`, e.g. `hiddenSize 16 → 24`).
     public var details: Details
@@ -191,8 +224,11 @@ public struct LayerDelta: Encodable, Sendable, Equatable {
 
     /// One hyper-parameter before and after; nil where a side lacks it.
     public struct HyperChange: Sendable, Equatable {
+        /// The hyper-parameter.
         public var key: HyperKey
+        /// Its value in A.
         public var before: HyperValue?
+        /// Its value in B.
         public var after: HyperValue?
     }
 }

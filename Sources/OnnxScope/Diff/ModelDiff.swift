@@ -7,15 +7,36 @@ extension DiffReport {
     /// Throws when a weight's stored values cannot be read (missing external data, a
     /// payload whose size does not match its dims).
     public init(a fileA: ModelFile, b fileB: ModelFile) throws(PayloadError) {
-        try self.init(a: ModelAnalysis(file: fileA), b: ModelAnalysis(file: fileB))
+        try self.init(a: Input(fileA), b: Input(fileB))
+    }
+
+    /// What the diff reads of one model, each part made once (``ModelAnalysis`` passes its own).
+    struct Input {
+        var file: ModelFile
+        var catalog: WeightCatalog
+        var inspect: InspectReport
+        var layers: [Layer]
+
+        init(file: ModelFile, catalog: WeightCatalog, inspect: InspectReport, layers: [Layer]) {
+            self.file = file
+            self.catalog = catalog
+            self.inspect = inspect
+            self.layers = layers
+        }
+
+        init(_ file: ModelFile) {
+            let catalog = WeightCatalog(model: file.model)
+            self.init(file: file, catalog: catalog, inspect: InspectReport(file: file, catalog: catalog),
+                      layers: LayerRecognition(file: file, catalog: catalog).layers)
+        }
     }
 
     /// The diff of two models, each walked, inspected and recognized once.
-    init(a analysisA: ModelAnalysis, b analysisB: ModelAnalysis) throws(PayloadError) {
-        let fileA = analysisA.file, fileB = analysisB.file
-        let reportA = analysisA.inspect, reportB = analysisB.inspect
-        var sideA = DiffSide(file: fileA, catalog: analysisA.catalog)
-        var sideB = DiffSide(file: fileB, catalog: analysisB.catalog)
+    init(a inputA: Input, b inputB: Input) throws(PayloadError) {
+        let fileA = inputA.file, fileB = inputB.file
+        let reportA = inputA.inspect, reportB = inputB.inspect
+        var sideA = DiffSide(file: fileA, catalog: inputA.catalog)
+        var sideB = DiffSide(file: fileB, catalog: inputB.catalog)
 
         a = fileA.path
         b = fileB.path
@@ -29,7 +50,7 @@ extension DiffReport {
             opsets[domain] = VersionChange(before: reportA.opsets[domain], after: reportB.opsets[domain])
         }
         model = DiffReport.facts(fileA.model, fileB.model)
-        layers = LayerDiff.deltas(analysisA.recognition.layers, analysisB.recognition.layers)
+        layers = LayerDiff.deltas(inputA.layers, inputB.layers)
         tensors = try DiffReport.tensorChanges(&sideA, &sideB)
 
         let t = tensors

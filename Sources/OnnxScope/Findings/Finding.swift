@@ -13,6 +13,7 @@ public struct Finding: Hashable, Sendable, Codable {
             }
         }
 
+        /// Orders severities from info to error.
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
 

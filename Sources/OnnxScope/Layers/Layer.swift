@@ -36,6 +36,7 @@ public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIte
         }
     }
 
+    /// Orders keys by their JSON name.
     public static func < (a: HyperKey, b: HyperKey) -> Bool { a.rawValue < b.rawValue }
 }
 
@@ -49,6 +50,7 @@ public enum HyperValue: Hashable, Sendable, Codable {
     case ints([Int64])
     case text(String)
 
+    /// Writes the bare value: a number, a boolean, a list of numbers or text.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -59,6 +61,7 @@ public enum HyperValue: Hashable, Sendable, Codable {
         }
     }
 
+    /// Reads a value written by ``encode(to:)``.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let v = try? c.decode(Bool.self) {

@@ -19,6 +19,7 @@ extension DiffReport.DiffNote: Encodable {
         }
     }
 
+    /// Writes the note as its sentence.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(text)
@@ -42,6 +43,7 @@ extension LayerDelta.Details: Encodable {
         }
     }
 
+    /// Writes the detail as its line.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(text)

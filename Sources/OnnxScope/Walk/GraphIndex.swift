@@ -3,7 +3,9 @@
 final class GraphIndex: @unchecked Sendable {
     /// One use of a value: node `node` reads it as input `slot`.
     public struct Use: Hashable, Sendable {
+        /// Index of the reading node in the graph.
         public var node: Int
+        /// The input position it reads the value at.
         public var slot: Int
     }
 
