@@ -328,24 +328,27 @@ def make_self_contained(path):
     return before
 
 
-def export(model, args, path, exporter, in_names, out_names, dynamic=None):
+def export(model, args, path, exporter, in_names, out_names, dynamic=None, kwargs=None, **options):
+    """Export with one exporter; `kwargs` are the model's keyword inputs, `options` go to the
+    TorchScript exporter only (e.g. export_modules_as_functions)."""
     if os.path.exists(path):
         os.remove(path)
     if exporter == "torchscript":
-        torch.onnx.export(model, args, path, dynamo=False, opset_version=TS_OPSET,
+        torch.onnx.export(model, args, path, kwargs=kwargs, dynamo=False, opset_version=TS_OPSET,
                           input_names=in_names, output_names=out_names, do_constant_folding=True,
-                          dynamic_axes=(dynamic or {}).get("torchscript"))
+                          dynamic_axes=(dynamic or {}).get("torchscript"), **options)
     else:
         dyn = (dynamic or {}).get("dynamo")
-        torch.onnx.export(model, args, path, dynamo=True, input_names=in_names,
+        torch.onnx.export(model, args, path, kwargs=kwargs, dynamo=True, input_names=in_names,
                           output_names=out_names, external_data=False,
                           dynamic_shapes=dyn() if dyn else None)
     make_self_contained(path)
     m = onnx.load(path)
     onnx.checker.check_model(m)
-    for f in os.listdir(OUT):  # no stray external-data files
+    out = os.path.dirname(path)
+    for f in os.listdir(out):  # no stray external-data files
         if f.endswith(".data"):
-            os.remove(os.path.join(OUT, f))
+            os.remove(os.path.join(out, f))
 
 
 def main():
