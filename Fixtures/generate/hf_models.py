@@ -13,7 +13,6 @@ export_modules_as_functions (an option the dynamo exporter does not have).
 """
 
 import inspect
-import json
 import os
 import sys
 import warnings
@@ -27,11 +26,11 @@ sys.path.insert(0, HERE)
 import transformers as T  # noqa: E402
 
 from module_truth import framework_numbers  # noqa: E402
-from pytorch_models import export, first_line, randomize  # noqa: E402
+import sidecar  # noqa: E402
+from pytorch_models import randomize, try_export  # noqa: E402
 
 FIX = os.path.dirname(HERE)
 OUT = os.path.join(FIX, "hf")
-WORK = os.path.join(HERE, ".work")
 GEN = "generate/hf_models.py"
 SOURCE = "transformers"
 VOCAB = 128
@@ -225,18 +224,9 @@ def narrow_forward(model, names):
 
 def export_one(name, model, fw, kw, exporter, desc, entries, failures, **options):
     rel = "hf/%s.%s.onnx" % (name, exporter)
-    path = os.path.join(FIX, rel)
-    try:
-        with torch.no_grad():
-            export(model, tuple(kw.values()), path, exporter, list(kw), None, dynamic_for(kw), **options)
-    except Exception as e:
-        msg = first_line(e)
-        print("FAILED %s %s: %s" % (name, exporter, msg), flush=True)
-        failures.append({"model": name, "exporter": exporter, "error": msg[:300]})
-        if os.path.exists(path):
-            os.remove(path)
+    if not try_export(model, tuple(kw.values()), rel, exporter, list(kw), None, dynamic_for(kw), name, failures,
+                      **options):
         return None
-    print("wrote %s (%d bytes)" % (rel, os.path.getsize(path)), flush=True)
     entry = {"file": rel, "source": SOURCE, "exporter": exporter, "generator": GEN, "model": name,
              "description": desc, "framework": fw, "dynamicAxes": dynamic_for(kw) is not None}
     entries.append(entry)
@@ -246,7 +236,6 @@ def export_one(name, model, fw, kw, exporter, desc, entries, failures, **options
 def main():
     only = set(sys.argv[1:])
     os.makedirs(OUT, exist_ok=True)
-    os.makedirs(WORK, exist_ok=True)
     entries, failures = [], []
     for name, (desc, cls, cfg, kw, ctx) in specs().items():
         if only and name not in only and not (name == "gpt2" and "gpt2_functions" in only):
@@ -266,13 +255,7 @@ def main():
             if e is not None:
                 e["functionClasses"] = sorted(c.__name__ for c in blocks)
                 e["functions"] = functions_of(os.path.join(FIX, e["file"]))
-    side = os.path.join(WORK, "hf.json")
-    if only and os.path.exists(side):  # partial run: merge with the previous sidecar
-        old = json.load(open(side))
-        entries = [e for e in old["fixtures"] if e["model"] not in only] + entries
-        failures = [f for f in old["exportFailures"] if f["model"] not in only] + failures
-    with open(side, "w") as f:
-        json.dump({"fixtures": entries, "exportFailures": failures}, f, indent=2, sort_keys=True)
+    sidecar.write("hf.json", entries, failures, only)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ Fixtures/generate/.work/onnx_cells.json:
 Every file is run with onnx's reference evaluator and compared with torch before it is written.
 """
 
-import json
 import os
 import sys
 
@@ -31,11 +30,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from module_truth import framework_numbers  # noqa: E402
+import sidecar  # noqa: E402
 from pytorch_models import randomize  # noqa: E402
 
 FIX = os.path.dirname(HERE)
 OUT = os.path.join(FIX, "pytorch")
-WORK = os.path.join(HERE, ".work")
 GEN = "generate/onnx_cells.py"
 SOURCE = "torch-issue13"
 I, H, T, B = 8, 16, 5, 2
@@ -241,7 +240,6 @@ def loop_cell(kind, form):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    os.makedirs(WORK, exist_ok=True)
     built = [if_lstm_gru()]
     for kind, form in (("LSTM", "concat"), ("LSTM", "separate"), ("GRU", "separate"), ("RNN", "concat"),
                        ("RNN", "separate")):
@@ -253,8 +251,7 @@ def main():
         print("wrote %s (%d bytes)" % (rel, os.path.getsize(os.path.join(FIX, rel))))
         entries.append({"file": rel, "source": SOURCE, "exporter": "onnx.helper", "generator": GEN, "model": name,
                         "description": desc, "framework": fw})
-    with open(os.path.join(WORK, "onnx_cells.json"), "w") as f:
-        json.dump({"fixtures": entries, "exportFailures": []}, f, indent=2, sort_keys=True)
+    sidecar.write("onnx_cells.json", entries, [])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ module_truth.py. Sources: "torchvision" for torchvision's classes, "torch-issue1
 (both are kept out of the tests of the "pytorch" source until their recognizers exist).
 """
 
-import json
 import os
 import sys
 import warnings
@@ -20,12 +19,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from module_truth import framework_numbers  # noqa: E402
-from pytorch_models import Block, CausalSelfAttention, TinyGPT, export, first_line, randomize  # noqa: E402
+import sidecar  # noqa: E402
+from pytorch_models import Block, CausalSelfAttention, TinyGPT, randomize, try_export  # noqa: E402
 from torchvision.models.resnet import BasicBlock, ResNet  # noqa: E402
 from torchvision.models.swin_transformer import SwinTransformer  # noqa: E402
 
 FIX = os.path.dirname(HERE)
-WORK = os.path.join(HERE, ".work")
 GEN = "generate/torch_layer_models.py"
 
 warnings.filterwarnings("ignore")
@@ -177,7 +176,6 @@ STACKS = {
 
 def main():
     only = set(sys.argv[1:])
-    os.makedirs(WORK, exist_ok=True)
     entries, failures = [], []
     for name, (source, desc, ctor, args, in_names, ctx, options) in specs().items():
         if only and name not in only:
@@ -189,18 +187,10 @@ def main():
         exporters = ["torchscript"] if options else ["torchscript", "dynamo"]
         for exporter in exporters:
             rel = "pytorch/%s.%s.onnx" % (name, exporter)
-            path = os.path.join(FIX, rel)
-            try:
-                with torch.no_grad():
-                    export(model, args, path, exporter, in_names, None, DYNAMIC.get(name), **options)
-            except Exception as e:
-                msg = first_line(e)
-                print("FAILED %s %s: %s" % (name, exporter, msg), flush=True)
-                failures.append({"model": name, "exporter": exporter, "error": msg[:300]})
-                if os.path.exists(path):
-                    os.remove(path)
+            if not try_export(model, args, rel, exporter, in_names, None, DYNAMIC.get(name), name, failures,
+                              **options):
                 continue
-            print("wrote %s (%d bytes)" % (rel, os.path.getsize(path)), flush=True)
+            path = os.path.join(FIX, rel)
             entry = {"file": rel, "source": source, "exporter": exporter, "generator": GEN, "model": name,
                      "description": desc, "framework": fw}
             if options:
@@ -209,13 +199,7 @@ def main():
                 m = onnx.load(path, load_external_data=False)
                 entry["functions"] = sorted({f.domain + "." + f.name for f in m.functions})
             entries.append(entry)
-    side = os.path.join(WORK, "torch_layers.json")
-    if only and os.path.exists(side):  # partial run: merge with the previous sidecar
-        old = json.load(open(side))
-        entries = [e for e in old["fixtures"] if e["model"] not in only] + entries
-        failures = [f for f in old["exportFailures"] if f["model"] not in only] + failures
-    with open(side, "w") as f:
-        json.dump({"fixtures": entries, "exportFailures": failures}, f, indent=2, sort_keys=True)
+    sidecar.write("torch_layers.json", entries, failures, only)
 
 
 if __name__ == "__main__":
