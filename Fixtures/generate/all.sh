@@ -16,15 +16,22 @@ if [[ "${1:-}" == "--setup" ]]; then
   # or via --extra-index-url https://download.pytorch.org/whl/cpu.
   [[ -x "$VENV_TORCH/bin/python" ]] || "$PY311" -m venv "$VENV_TORCH"
   "$VENV_TORCH/bin/pip" install -r "$HERE/requirements-torch.txt"
+  # PyPI's torchvision wheel is built for the CUDA torch: no deps, and a shim that skips the
+  # registration of its C ops (README.md, "The torch venv").
+  "$VENV_TORCH/bin/pip" install --no-deps torchvision==0.28.0
+  cp "$HERE/torchvision_cpu_shim.pth" "$("$VENV_TORCH/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/"
   [[ -x "$VENV_TF/bin/python" ]] || "$PY311" -m venv "$VENV_TF"
   "$VENV_TF/bin/pip" install -r "$HERE/requirements-tf.txt"
   [[ -x "$VENV_ONNX/bin/python" ]] || "$PY311" -m venv "$VENV_ONNX"
   "$VENV_ONNX/bin/pip" install -r "$HERE/requirements-onnx.txt"
 fi
 
-rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt"
+rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf"
 "$VENV_ONNX/bin/python" "$HERE/handbuilt.py"
 "$VENV_TORCH/bin/python" "$HERE/pytorch_models.py"
+"$VENV_TORCH/bin/python" "$HERE/hf_models.py"
+"$VENV_TORCH/bin/python" "$HERE/torch_layer_models.py"
+"$VENV_TORCH/bin/python" "$HERE/onnx_cells.py"
 "$VENV_TF/bin/python" "$HERE/keras_models.py"
 "$VENV_ONNX/bin/python" "$HERE/payload_values.py"   # needs handbuilt/dtypes.onnx
 "$VENV_ONNX/bin/python" "$HERE/diff_pairs.py"       # needs pytorch/{mlp,lstm}.*.onnx

@@ -7,7 +7,6 @@ Keras's own parameter numbers for build_manifest.py. Weights are replaced with r
 """
 
 import importlib.metadata
-import json
 import os
 import sys
 
@@ -21,10 +20,12 @@ import tf2onnx  # noqa: E402
 from tensorflow import keras  # noqa: E402
 from tensorflow.keras import layers  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sidecar  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.dirname(HERE)
 OUT = os.path.join(FIX, "keras")
-WORK = os.path.join(HERE, ".work")
 GEN = "generate/keras_models.py"
 OPSET = 15
 
@@ -138,7 +139,6 @@ def first_line(e):
 def main():
     only = set(sys.argv[1:])
     os.makedirs(OUT, exist_ok=True)
-    os.makedirs(WORK, exist_ok=True)
     entries, failures = [], []
     for i, (name, desc, build) in enumerate(SPECS):
         if only and name not in only:
@@ -164,13 +164,7 @@ def main():
         print("wrote %s (%d bytes)" % (rel, os.path.getsize(path)), flush=True)
         entries.append({"file": rel, "source": "keras", "exporter": "tf2onnx", "generator": GEN,
                         "model": name, "description": desc, "framework": fw})
-    side = os.path.join(WORK, "keras.json")
-    if only and os.path.exists(side):
-        old = json.load(open(side))
-        entries = [e for e in old["fixtures"] if e["model"] not in only] + entries
-        failures = [f for f in old["exportFailures"] if f["model"] not in only] + failures
-    with open(side, "w") as f:
-        json.dump({"fixtures": entries, "exportFailures": failures}, f, indent=2, sort_keys=True)
+    sidecar.write("keras.json", entries, failures, only)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Every parameter and buffer is randomized (fixed seed) before export so that no t
 identical: exporters merge identical tensors, which would make the stored counts meaningless.
 """
 
-import json
 import math
 import os
 import sys
@@ -20,10 +19,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sidecar  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.dirname(HERE)
 OUT = os.path.join(FIX, "pytorch")
-WORK = os.path.join(HERE, ".work")
 GEN = "generate/pytorch_models.py"
 TS_OPSET = 17
 
@@ -328,30 +329,49 @@ def make_self_contained(path):
     return before
 
 
-def export(model, args, path, exporter, in_names, out_names, dynamic=None):
+def export(model, args, path, exporter, in_names, out_names, dynamic=None, kwargs=None, **options):
+    """Export with one exporter; `kwargs` are the model's keyword inputs, `options` go to the
+    TorchScript exporter only (e.g. export_modules_as_functions)."""
     if os.path.exists(path):
         os.remove(path)
     if exporter == "torchscript":
-        torch.onnx.export(model, args, path, dynamo=False, opset_version=TS_OPSET,
+        torch.onnx.export(model, args, path, kwargs=kwargs, dynamo=False, opset_version=TS_OPSET,
                           input_names=in_names, output_names=out_names, do_constant_folding=True,
-                          dynamic_axes=(dynamic or {}).get("torchscript"))
+                          dynamic_axes=(dynamic or {}).get("torchscript"), **options)
     else:
         dyn = (dynamic or {}).get("dynamo")
-        torch.onnx.export(model, args, path, dynamo=True, input_names=in_names,
+        torch.onnx.export(model, args, path, kwargs=kwargs, dynamo=True, input_names=in_names,
                           output_names=out_names, external_data=False,
                           dynamic_shapes=dyn() if dyn else None)
     make_self_contained(path)
     m = onnx.load(path)
     onnx.checker.check_model(m)
-    for f in os.listdir(OUT):  # no stray external-data files
+    out = os.path.dirname(path)
+    for f in os.listdir(out):  # no stray external-data files
         if f.endswith(".data"):
-            os.remove(os.path.join(OUT, f))
+            os.remove(os.path.join(out, f))
+
+
+def try_export(model, args, rel, exporter, in_names, out_names, dynamic, name, failures, **options):
+    """Export to Fixtures/`rel`; on failure record it in `failures`, leave no file, return False."""
+    path = os.path.join(FIX, rel)
+    try:
+        with torch.no_grad():
+            export(model, args, path, exporter, in_names, out_names, dynamic, **options)
+    except Exception as e:
+        msg = first_line(e)
+        print("FAILED %s %s: %s" % (name, exporter, msg), flush=True)
+        failures.append({"model": name, "exporter": exporter, "error": msg[:300]})
+        if os.path.exists(path):
+            os.remove(path)
+        return False
+    print("wrote %s (%d bytes)" % (rel, os.path.getsize(path)), flush=True)
+    return True
 
 
 def main():
     only = set(sys.argv[1:])
     os.makedirs(OUT, exist_ok=True)
-    os.makedirs(WORK, exist_ok=True)
     entries, failures = [], []
     for name, desc, ctor, args, in_names, out_names in specs():
         if only and name not in only:
@@ -362,27 +382,11 @@ def main():
         fw = framework_numbers(model)
         for exporter in ("torchscript", "dynamo"):
             rel = "pytorch/%s.%s.onnx" % (name, exporter)
-            path = os.path.join(FIX, rel)
-            try:
-                with torch.no_grad():
-                    export(model, args, path, exporter, in_names, out_names, DYNAMIC.get(name))
-            except Exception as e:
-                msg = first_line(e)
-                print("FAILED %s %s: %s" % (name, exporter, msg), flush=True)
-                failures.append({"model": name, "exporter": exporter, "error": msg[:300]})
-                if os.path.exists(path):
-                    os.remove(path)
+            if not try_export(model, args, rel, exporter, in_names, out_names, DYNAMIC.get(name), name, failures):
                 continue
-            print("wrote %s (%d bytes)" % (rel, os.path.getsize(path)), flush=True)
             entries.append({"file": rel, "source": "pytorch", "exporter": exporter, "generator": GEN,
                             "model": name, "description": desc, "framework": fw})
-    side = os.path.join(WORK, "pytorch.json")
-    if only and os.path.exists(side):  # partial run: merge with the previous sidecar
-        old = json.load(open(side))
-        entries = [e for e in old["fixtures"] if e["model"] not in only] + entries
-        failures = [f for f in old["exportFailures"] if f["model"] not in only] + failures
-    with open(side, "w") as f:
-        json.dump({"fixtures": entries, "exportFailures": failures}, f, indent=2, sort_keys=True)
+    sidecar.write("pytorch.json", entries, failures, only)
 
 
 if __name__ == "__main__":

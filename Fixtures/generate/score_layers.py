@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Score `onnxscope layers` against the framework truth in Fixtures/manifest.json (stdlib only).
+
+    python3 Fixtures/generate/score_layers.py .build/release/onnxscope \\
+        [--sources transformers,torchvision,torch-issue13] [--markdown] [--no-diffs]
+
+Runs `BINARY layers -f json` once on every manifest fixture of the chosen sources and prints,
+per fixture and in total: the truth modules of a scored type that were found as a layer of the
+right kind (recall by module type), those found with exactly the framework's hyper-parameters,
+every hyper-parameter that differs (or is missing) with both values, the share of found layers
+named exactly as the module path, `coverage.ratio`, and `totals.trainable` against the
+framework's parameter count.
+
+A module is matched to a layer of an accepted kind (KINDS) by, in this order: the same name;
+a layer whose weights (with its children's) all start with the module path + "."; a layer
+named below the module path (`encoder.layer.0.attention.self` for `encoder.layer.0.attention`);
+else the first unmatched layer of that kind with exactly the expected hyper-parameters. Types without an entry in KINDS
+(AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections import OrderedDict
+
+FIX = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_SOURCES = "transformers,torchvision,torch-issue13"
+
+
+def directions(h):
+    return 2 if h.get("bidirectional") else 1
+
+
+# Expected onnxscope hyper-parameters of a truth module, from its framework hyper-parameters.
+def dense(h):
+    return {"inputSize": h["in_features"], "outputSize": h["out_features"], "bias": h["bias"]}
+
+
+def conv(h):
+    return {"inChannels": h["in_channels"], "outChannels": h["out_channels"], "kernel": h["kernel_size"],
+            "groups": h["groups"]}
+
+
+def recurrent(h):
+    e = {"inputSize": h["input_size"], "hiddenSize": h["hidden_size"], "directions": directions(h)}
+    if h.get("num_layers", 1) > 1:
+        e["layers"] = h["num_layers"]
+    return e
+
+
+def cell(h):
+    return {"inputSize": h["input_size"], "hiddenSize": h["hidden_size"]}
+
+
+def mha(h):
+    e = {"width": h["embed_dim"], "heads": h["num_heads"]}
+    if h["kdim"] != h["embed_dim"]:
+        e["kdim"] = h["kdim"]
+    if h["vdim"] != h["embed_dim"]:
+        e["vdim"] = h["vdim"]
+    return e
+
+
+def attention(h):
+    return {"width": h["width"], "heads": h["heads"], "kvHeads": h["kvHeads"], "headDim": h["headDim"],
+            "selfAttention": not h["crossAttention"], "causal": h["causal"]}
+
+
+def block(h):
+    return {"width": h["width"], "heads": h["heads"], "kvHeads": h["kvHeads"], "ffnSize": h["ffnSize"],
+            "gated": h["gated"], "causal": h["causal"], "preNorm": h["preNorm"], "norms": h["norms"]}
+
+
+def mlp(h):
+    return {"width": h["width"], "ffnSize": h["ffnSize"], "gated": h["gated"]}
+
+
+# truth type -> (accepted onnxscope kinds, expected hyper-parameters)
+KINDS = OrderedDict([
+    ("Linear", (["Dense"], dense)),
+    ("Conv1d", (["Conv"], conv)), ("Conv2d", (["Conv"], conv)), ("Conv3d", (["Conv"], conv)),
+    ("ConvTranspose1d", (["ConvTranspose"], conv)), ("ConvTranspose2d", (["ConvTranspose"], conv)),
+    ("ConvTranspose3d", (["ConvTranspose"], conv)),
+    ("Embedding", (["Embedding"], lambda h: {"vocabSize": h["num_embeddings"], "width": h["embedding_dim"]})),
+    ("LayerNorm", (["LayerNorm"], lambda h: {"width": h["width"]})),
+    ("RMSNorm", (["RMSNorm"], lambda h: {"width": h["width"]})),
+    ("BatchNorm1d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
+    ("BatchNorm2d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
+    ("BatchNorm3d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
+    ("RNN", (["RNN"], recurrent)), ("GRU", (["GRU"], recurrent)), ("LSTM", (["LSTM"], recurrent)),
+    ("RNNCell", (["RNN"], cell)), ("GRUCell", (["GRU"], cell)), ("LSTMCell", (["LSTM"], cell)),
+    ("MultiheadAttention", (["MultiHeadAttention"], mha)),
+    ("Attention", (["MultiHeadAttention"], attention)),
+    ("MLP", (["MLP"], mlp)),
+    ("EncoderLayer", (["TransformerEncoderBlock"], block)),
+    ("DecoderLayer", (["TransformerDecoderBlock"], block)),
+    ("DecoderOnlyLayer", (["TransformerDecoderOnlyBlock", "TransformerDecoderBlock", "TransformerEncoderBlock"],
+                          block)),
+])
+
+
+def all_weights(layer):
+    """The layer's weights and those of all its descendants (composite layers list none themselves)."""
+    out = list(layer.get("weights", []))
+    for child in layer.get("children", []):
+        out += all_weights(child)
+    return out
+
+
+def flatten(layers):
+    for layer in layers:
+        layer["allWeights"] = all_weights(layer)
+        yield layer
+        yield from flatten(layer.get("children", []))
+
+
+def run_layers(binary, files):
+    """One `layers -f json` run over all files: {file: report or {"error": ...}}."""
+    proc = subprocess.run([binary, "layers", "-f", "json", "-q"] + files, cwd=FIX, capture_output=True,
+                          text=True, timeout=600)
+    out = {}
+    for line in proc.stdout.splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            out[obj["file"]] = obj
+    return out
+
+
+def match(module, layers, used):
+    kinds, expect = KINDS[module["type"]]
+    want = expect(module["hyper"])
+    candidates = [(i, l) for i, l in enumerate(layers) if l["kind"] in kinds and i not in used]
+    prefix = module["name"] + "."
+    for rule in ("name", "weights", "subpath", "hyper"):
+        for i, l in candidates:
+            if rule == "name" and l["name"] == module["name"]:
+                return i, l, want, rule
+            if rule == "subpath" and l["name"].startswith(prefix):
+                return i, l, want, rule
+            if rule == "weights" and l["allWeights"] and all(w.startswith(prefix) for w in l["allWeights"]):
+                return i, l, want, rule
+            if rule == "hyper" and all(l["hyper"].get(k) == v for k, v in want.items()):
+                return i, l, want, rule
+    return None, None, want, None
+
+
+def score(entry, report):
+    layers = list(flatten(report.get("layers", [])))
+    used, rows = set(), []
+    for module in entry["framework"]["modules"]:
+        if module["type"] not in KINDS:
+            continue
+        i, layer, want, rule = match(module, layers, used)
+        row = {"module": module, "found": layer is not None, "named": rule == "name", "diffs": []}
+        if layer is not None:
+            used.add(i)
+            for k, v in want.items():
+                got = layer["hyper"].get(k)
+                if got != v:
+                    row["diffs"].append((k, v, got))
+        row["exact"] = layer is not None and not row["diffs"]
+        rows.append(row)
+    return rows
+
+
+def pct(a, b):
+    return "%.0f%%" % (100.0 * a / b) if b else "-"
+
+
+def table(header, rows, markdown):
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    fmt = "  ".join("%%-%ds" % w for w in widths)
+    return "\n".join(fmt % tuple(str(c) for c in r) for r in [header] + rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("binary")
+    ap.add_argument("--sources", default=DEFAULT_SOURCES)
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--no-diffs", action="store_true", help="do not list every differing hyper-parameter")
+    args = ap.parse_args()
+    binary = os.path.abspath(args.binary)
+    sources = set(args.sources.split(","))
+    manifest = json.load(open(os.path.join(FIX, "manifest.json")))
+    entries = [e for e in manifest["fixtures"] if e["source"] in sources and e.get("framework")]
+    if not entries:
+        raise SystemExit("no fixtures of sources %s in the manifest" % sorted(sources))
+    reports = run_layers(binary, [e["file"] for e in entries])
+
+    per_file, by_type, diffs = [], OrderedDict((t, [0, 0, 0, 0]) for t in KINDS), []
+    all_rows = []
+    for e in entries:
+        rep = reports.get(e["file"], {"error": "no output"})
+        if "error" in rep:
+            per_file.append([e["file"], "error: " + rep["error"], "", "", "", "", "", ""])
+            continue
+        rows = score(e, rep)
+        all_rows += rows
+        for r in rows:
+            t = by_type[r["module"]["type"]]
+            t[0] += 1
+            t[1] += r["found"]
+            t[2] += r["exact"]
+            t[3] += r["named"]
+            for k, want, got in r["diffs"]:
+                diffs.append("%s: %s (%s): %s is %s, framework %s" % (
+                    e["file"], r["module"]["name"], r["module"]["type"], k,
+                    "missing" if got is None else json.dumps(got), json.dumps(want)))
+        found = sum(r["found"] for r in rows)
+        trainable = rep["totals"]["trainable"]
+        fw_total = e["framework"]["totalParameters"]
+        per_file.append([e["file"], len(rows), "%d (%s)" % (found, pct(found, len(rows))),
+                         "%d (%s)" % (sum(r["exact"] for r in rows), pct(sum(r["exact"] for r in rows), len(rows))),
+                         pct(sum(r["named"] for r in rows), found), "%.3f" % rep["coverage"]["ratio"],
+                         "%d / %d" % (trainable, fw_total), "%.3f" % (trainable / fw_total if fw_total else 0)])
+    print(table(["fixture", "modules", "found", "exact", "named as path", "coverage", "trainable / framework",
+                 "ratio"], per_file, args.markdown))
+    print()
+    type_rows = [[t, v[0], "%d (%s)" % (v[1], pct(v[1], v[0])), "%d (%s)" % (v[2], pct(v[2], v[0])),
+                  pct(v[3], v[1])] for t, v in by_type.items() if v[0]]
+    n, f = len(all_rows), sum(r["found"] for r in all_rows)
+    x, nm = sum(r["exact"] for r in all_rows), sum(r["named"] for r in all_rows)
+    type_rows.append(["total", n, "%d (%s)" % (f, pct(f, n)), "%d (%s)" % (x, pct(x, n)), pct(nm, f)])
+    print(table(["module type", "modules", "found (kind)", "exact (hyper)", "named as path"], type_rows,
+                args.markdown))
+    if not args.no_diffs:
+        print()
+        print("hyper-parameters that differ from the framework's (%d):" % len(diffs))
+        for d in diffs:
+            print("  " + d)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
