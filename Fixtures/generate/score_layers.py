@@ -63,14 +63,26 @@ def mha(h):
     return e
 
 
+def with_kv(e, h):
+    # kvHeads is reported only where it differs from heads (grouped- and multi-query attention).
+    if h["kvHeads"] != h["heads"]:
+        e["kvHeads"] = h["kvHeads"]
+    return e
+
+
 def attention(h):
-    return {"width": h["width"], "heads": h["heads"], "kvHeads": h["kvHeads"], "headDim": h["headDim"],
-            "selfAttention": not h["crossAttention"], "causal": h["causal"]}
+    return with_kv({"width": h["width"], "heads": h["heads"], "headDim": h["headDim"],
+                    "selfAttention": not h["crossAttention"], "causal": h["causal"]}, h)
 
 
 def block(h):
-    return {"width": h["width"], "heads": h["heads"], "kvHeads": h["kvHeads"], "ffnSize": h["ffnSize"],
-            "gated": h["gated"], "causal": h["causal"], "preNorm": h["preNorm"], "norms": h["norms"]}
+    return with_kv({"width": h["width"], "heads": h["heads"], "ffnSize": h["ffnSize"],
+                    "gated": h["gated"], "causal": h["causal"], "preNorm": h["preNorm"], "norms": h["norms"]}, h)
+
+
+# Keys a layer states only where the graph shows them: when absent they are not counted as wrong
+# (a stated value that differs from the framework's always is).
+OPTIONAL = {"causal"}
 
 
 def mlp(h):
@@ -158,6 +170,8 @@ def score(entry, report):
             used.add(i)
             for k, v in want.items():
                 got = layer["hyper"].get(k)
+                if got is None and k in OPTIONAL:
+                    continue
                 if got != v:
                     row["diffs"].append((k, v, got))
         row["exact"] = layer is not None and not row["diffs"]

@@ -4,6 +4,7 @@ public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIte
     case inputSize, outputSize, inChannels, outChannels, kernel, groups, hiddenSize, directions, layers
     case vocabSize, width, heads, kdim, vdim, ffnSize, bias, bits, norms, preNorm, selfAttention
     case linearBeforeReset, peepholes
+    case kvHeads, headDim, rotary, causal, crossAttention, gated
 
     /// The short label tables use (`i=16`), or the key itself.
     public var label: String {
@@ -19,7 +20,8 @@ public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIte
         case .vocabSize: "vocab"
         case .width: "x"
         case .ffnSize: "d_ff"
-        case .layers, .heads, .kdim, .vdim, .bias, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes:
+        case .layers, .heads, .kdim, .vdim, .bias, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes,
+             .kvHeads, .headDim, .rotary, .causal, .crossAttention, .gated:
             rawValue
         }
     }
@@ -31,8 +33,10 @@ public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIte
         case .directions, .groups: value == .int(1)
         case .bias: value != .bool(false)
         case .inputSize, .outputSize, .inChannels, .outChannels, .kernel, .hiddenSize, .layers, .vocabSize, .width, .heads,
-             .kdim, .vdim, .ffnSize, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes:
+             .kdim, .vdim, .ffnSize, .bits, .norms, .preNorm, .selfAttention, .linearBeforeReset, .peepholes,
+             .kvHeads, .headDim, .causal, .crossAttention:
             false
+        case .rotary, .gated: value != .bool(true)
         }
     }
 

@@ -97,12 +97,27 @@ enum LayerNaming {
         let name = node.name
         if name.hasPrefix("/") {
             let parts = name.split(separator: "/").dropLast()
-            if !parts.isEmpty { return parts.joined(separator: ".") }
+            if !parts.isEmpty { return collapsed(parts.map(String.init)) }
         } else if name.contains("/") {
             let parts = name.split(separator: "/").dropLast()
             if !parts.isEmpty { return parts.joined(separator: "/") }
         }
         return nil
+    }
+
+    /// A TorchScript scope path as the module path: `/features/features.1/features.1.1/attn`
+    /// names each component with its full path when modules nest in a Sequential, so a
+    /// component that extends the one before it replaces it (`features.1.1.attn`).
+    static func collapsed(_ parts: [String]) -> String {
+        var result: [String] = []
+        for part in parts {
+            if let last = result.last, part.hasPrefix(last + ".") {
+                result[result.count - 1] = part
+            } else {
+                result.append(part)
+            }
+        }
+        return result.joined(separator: ".")
     }
 
     /// The longest dotted prefix all names share, or nil.

@@ -6,7 +6,7 @@ enum AttentionRecognizer: LayerRecognizer {
     /// Ops between a projection and the attention core that change no weight count.
     private static let pathOps: Set<String> = [
         "Reshape", "Transpose", "Mul", "Div", "Gather", "Split", "Slice", "Squeeze", "Unsqueeze", "Cast",
-        "Identity", "Add", "Expand", "Concat",
+        "Identity", "Add", "Expand", "Concat", "Neg", "Tile", "RotaryEmbedding",
     ]
     private static let scoreOps: Set<String> = ["Add", "Mul", "Div", "Where", "Cast", "Sub", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Transpose"]
 
@@ -42,19 +42,23 @@ enum AttentionRecognizer: LayerRecognizer {
             var reshapes: [Int] = []
             var visited: [Int] = []
             let q = source(graph, core.query, byOutput, &extraWeights, &reshapes, &visited)
+            var keyReshapes: [Int] = []
+            let k = source(graph, core.key, byOutput, &extraWeights, &keyReshapes, &visited)
             var ignored: [Int] = []
-            let k = source(graph, core.key, byOutput, &extraWeights, &ignored, &visited)
             let v = source(graph, core.value, byOutput, &extraWeights, &ignored, &visited)
             guard let q, let k, let v, let out = outputProjection(graph, core.output, byInput, spans),
                   ![q, k, v, out].contains(where: grouped.contains) else { continue }
             let width = spans[out].layer.int(.outputSize)
             let projections = Array(Set([q, k, v])).sorted()
             let packed = projections.count == 1
-            var heads = core.heads ?? headsFromReshapes(graph, reshapes, width: width)
-            if heads == nil {
-                let scales = core.scales + visited.filter { ["Mul", "Div"].contains(graph.nodes[$0].opType) }.flatMap { graph.nodes[$0].inputs }
-                heads = headsFromScales(graph, scales, width: width)
-            }
+            // Q's width as the output projection reads it: heads · headDim.
+            let inner = spans[out].layer.int(.inputSize)
+            let scales = core.scales + visited.filter { ["Mul", "Div"].contains(graph.nodes[$0].opType) }.flatMap { graph.nodes[$0].inputs }
+            let shape = AttentionShape.infer(
+                graph, headsAttribute: core.heads, queryReshapes: reshapes, keyReshapes: keyReshapes, scales: scales,
+                inner: inner, query: spans[q].layer, key: spans[k].layer, value: spans[v].layer, packedQKV: packed,
+                packedKV: k == v && k != q)
+            let heads = shape?.heads
             let nodeIndices = core.nodes + visited
             let name = LayerNaming.name(graph, nodes: core.nodes)
             var children = projections.map { spans[$0].layer } + [spans[out].layer]
@@ -67,7 +71,13 @@ enum AttentionRecognizer: LayerRecognizer {
                 children[c].name = "\(name).\(c < roles.count ? roles[c] : "out_proj")"
             }
             var hyper: Hyper = [.width: .int(width), .bias: .bool(!children.contains { $0.observations.contains(.noBias) } || !extraWeights.isEmpty)]
-            if let heads { hyper[.heads] = .int(heads) }
+            if let shape {
+                hyper[.heads] = .int(shape.heads)
+                hyper[.headDim] = .int(shape.headDim)
+                if let kv = shape.kvHeads, kv != shape.heads { hyper[.kvHeads] = .int(kv) }
+            }
+            if visited.contains(where: { ["Neg", "RotaryEmbedding"].contains(graph.nodes[$0].opType) }) { hyper[.rotary] = .bool(true) }
+            if AttentionShape.isCausal(graph, scorePath: core.nodes) { hyper[.causal] = .bool(true) }
             let kdim = spans[k].layer.int(.inputSize), vdim = spans[v].layer.int(.inputSize)
             if !packed, kdim != width || vdim != width {
                 hyper[.kdim] = .int(kdim)
@@ -177,8 +187,10 @@ enum AttentionRecognizer: LayerRecognizer {
         for _ in 0..<6 {
             let uses = graph.uses(of: current)
             if let m = uses.first(where: { graph.nodes[$0.node].opType == "MatMul" && $0.slot == 0 }) { return m.node }
+            // Where(IsNaN(p), 0, p): the guard scaled_dot_product_attention puts on fully masked rows.
             guard let pass = uses.first(where: {
                 ["Cast", "Dropout", "Identity", "Unsqueeze", "Squeeze", "Transpose", "Reshape"].contains(graph.nodes[$0.node].opType)
+                    || (graph.nodes[$0.node].opType == "Where" && $0.slot > 0)
             }),
                   let out = graph.nodes[pass.node].outputs.first else { return nil }
             current = out
@@ -228,34 +240,4 @@ enum AttentionRecognizer: LayerRecognizer {
         return nil
     }
 
-    /// Heads from a head-splitting reshape: its target's last dimension is the head size.
-    private static func headsFromReshapes(_ graph: GraphIndex, _ reshapes: [Int], width: Int64) -> Int64? {
-        for r in reshapes {
-            let node = graph.nodes[r]
-            guard node.inputs.count == 2 else { continue }
-            var last: Int64?
-            if let shape = graph.integers(node.inputs[1]) {
-                last = shape.last
-            } else if let p = graph.producer(of: node.inputs[1]), graph.nodes[p].opType == "Concat",
-                      let tail = graph.nodes[p].inputs.last, let values = graph.integers(tail) {
-                last = values.last
-            }
-            if let d = last, d > 1, d < width, width % d == 0 { return width / d }
-        }
-        return nil
-    }
-
-    /// Heads from the score scaling: 1/√d on the scores, or d^(-1/4) on Q and K.
-    private static func headsFromScales(_ graph: GraphIndex, _ values: [String], width: Int64) -> Int64? {
-        for v in values {
-            guard let s = graph.numbers(v, limit: 1)?.first, s > 0 else { continue }
-            for candidate in [1 / (s * s), s * s, pow4(1 / s)] {
-                let d = candidate.rounded()
-                if abs(candidate - d) < 1e-3, d >= 1, Int64(d) < width, width % Int64(d) == 0 { return width / Int64(d) }
-            }
-        }
-        return nil
-    }
-
-    private static func pow4(_ x: Double) -> Double { x * x * x * x }
 }

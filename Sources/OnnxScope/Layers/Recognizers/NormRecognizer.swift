@@ -58,11 +58,14 @@ enum NormRecognizer: NodeRecognizer {
         var numerator = node.inputs[0]
         var nodes = [i]
         if node.opType == "Mul" {
-            let pick = [0, 1].first { graph.producer(of: node.inputs[$0]).map { graph.nodes[$0].opType == "Reciprocal" } ?? false }
+            // x · Reciprocal(s), or x · (1 / s) as TorchScript writes torch.rsqrt.
+            let pick = [0, 1].first { graph.producer(of: node.inputs[$0]).map { isReciprocal(graph, $0) } ?? false }
             guard let r = pick, let rec = graph.producer(of: node.inputs[r]) else { return nil }
             nodes.append(rec)
-            denominator = graph.nodes[rec].inputs.first ?? ""
+            denominator = graph.nodes[rec].inputs.last ?? ""
             numerator = node.inputs[1 - r]
+        } else if graph.nodes[i].inputs.count == 2, graph.integers(node.inputs[0]) != nil || graph.numbers(node.inputs[0], limit: 1) != nil {
+            return nil  // 1 / s itself is the reciprocal, not the norm's division
         }
         guard let sqrt = graph.producer(of: denominator), graph.nodes[sqrt].opType == "Sqrt",
               let add = graph.producer(of: graph.nodes[sqrt].inputs.first ?? ""), graph.nodes[add].opType == "Add",
@@ -107,9 +110,23 @@ enum NormRecognizer: NodeRecognizer {
         return result
     }
 
-    /// The single `op` consumer of `value` whose other operand is a weight.
+    /// `Reciprocal(s)`, or `Div(1, s)`.
+    private static func isReciprocal(_ graph: GraphIndex, _ n: Int) -> Bool {
+        let node = graph.nodes[n]
+        if node.opType == "Reciprocal" { return true }
+        guard node.opType == "Div", node.inputs.count == 2, let one = graph.numbers(node.inputs[0], limit: 1) else { return false }
+        return one == [1]
+    }
+
+    /// The single `op` consumer of `value` (through `Cast`s back to the model's type) whose
+    /// other operand is a weight.
     private static func affine(_ graph: GraphIndex, after value: String, op: String) -> (Int, WeightTrace)? {
-        let uses = graph.uses(of: value)
+        var current = value
+        var uses = graph.uses(of: current)
+        while uses.count == 1, graph.nodes[uses[0].node].opType == "Cast", let out = graph.nodes[uses[0].node].outputs.first {
+            current = out
+            uses = graph.uses(of: current)
+        }
         guard uses.count == 1, graph.nodes[uses[0].node].opType == op, graph.nodes[uses[0].node].inputs.count == 2,
               let w = graph.traceWeight(graph.nodes[uses[0].node].inputs[1 - uses[0].slot]), elements(w.weight) > 1
         else { return nil }
