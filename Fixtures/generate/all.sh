@@ -9,6 +9,7 @@ FIX="$(dirname "$HERE")"
 VENV_TORCH="${VENV_TORCH:-/work/venv-torch}"
 VENV_TF="${VENV_TF:-/work/venv-tf}"
 VENV_ONNX="${VENV_ONNX:-/work/venv-onnx}"
+VENV_ORT="${VENV_ORT:-/work/venv-ort}"
 PY311="${PY311:-python3.11}"
 
 if [[ "${1:-}" == "--setup" ]]; then
@@ -24,9 +25,11 @@ if [[ "${1:-}" == "--setup" ]]; then
   "$VENV_TF/bin/pip" install -r "$HERE/requirements-tf.txt"
   [[ -x "$VENV_ONNX/bin/python" ]] || "$PY311" -m venv "$VENV_ONNX"
   "$VENV_ONNX/bin/pip" install -r "$HERE/requirements-onnx.txt"
+  [[ -x "$VENV_ORT/bin/python" ]] || "$PY311" -m venv "$VENV_ORT"
+  "$VENV_ORT/bin/pip" install -r "$HERE/requirements-ort.txt"
 fi
 
-rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf"
+rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FIX/deploy"
 "$VENV_ONNX/bin/python" "$HERE/handbuilt.py"
 "$VENV_TORCH/bin/python" "$HERE/pytorch_models.py"
 "$VENV_TORCH/bin/python" "$HERE/hf_models.py"
@@ -35,5 +38,7 @@ rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf"
 "$VENV_TF/bin/python" "$HERE/keras_models.py"
 "$VENV_ONNX/bin/python" "$HERE/payload_values.py"   # needs handbuilt/dtypes.onnx
 "$VENV_ONNX/bin/python" "$HERE/diff_pairs.py"       # needs pytorch/{mlp,lstm}.*.onnx
+"$VENV_ONNX/bin/python" "$HERE/build_manifest.py"   # deploy_models.py reads the float entries
+"$VENV_ORT/bin/python" "$HERE/deploy_models.py"
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"
 du -sh "$FIX"

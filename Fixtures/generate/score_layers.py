@@ -15,7 +15,8 @@ A module is matched to a layer of an accepted kind (KINDS) by, in this order: th
 a layer whose weights (with its children's) all start with the module path + "."; a layer
 named below the module path (`encoder.layer.0.attention.self` for `encoder.layer.0.attention`);
 else the first unmatched layer of that kind with exactly the expected hyper-parameters. Types without an entry in KINDS
-(AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored.
+(AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored, nor are Keras entries (their
+truth uses Keras class names and keys).
 """
 
 import argparse
@@ -31,6 +32,13 @@ DEFAULT_SOURCES = "transformers,torchvision,torch-issue13"
 
 def directions(h):
     return 2 if h.get("bidirectional") else 1
+
+
+def product(dims):
+    n = 1
+    for d in dims:
+        n *= d
+    return n
 
 
 # Expected onnxscope hyper-parameters of a truth module, from its framework hyper-parameters.
@@ -85,6 +93,10 @@ def block(h):
 OPTIONAL = {"causal"}
 
 
+def torch_block(h):  # the older `pytorch`-source vocabulary (pytorch_models.py)
+    return {"width": h["d_model"], "heads": h["nhead"], "ffnSize": h["dim_feedforward"]}
+
+
 def mlp(h):
     return {"width": h["width"], "ffnSize": h["ffnSize"], "gated": h["gated"]}
 
@@ -96,7 +108,7 @@ KINDS = OrderedDict([
     ("ConvTranspose1d", (["ConvTranspose"], conv)), ("ConvTranspose2d", (["ConvTranspose"], conv)),
     ("ConvTranspose3d", (["ConvTranspose"], conv)),
     ("Embedding", (["Embedding"], lambda h: {"vocabSize": h["num_embeddings"], "width": h["embedding_dim"]})),
-    ("LayerNorm", (["LayerNorm"], lambda h: {"width": h["width"]})),
+    ("LayerNorm", (["LayerNorm"], lambda h: {"width": product(h["normalized_shape"])})),
     ("RMSNorm", (["RMSNorm"], lambda h: {"width": h["width"]})),
     ("BatchNorm1d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
     ("BatchNorm2d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
@@ -110,7 +122,10 @@ KINDS = OrderedDict([
     ("DecoderLayer", (["TransformerDecoderBlock"], block)),
     ("DecoderOnlyLayer", (["TransformerDecoderOnlyBlock", "TransformerDecoderBlock", "TransformerEncoderBlock"],
                           block)),
+    ("TransformerEncoderLayer", (["TransformerEncoderBlock"], torch_block)),
+    ("TransformerDecoderLayer", (["TransformerDecoderBlock"], torch_block)),
 ])
+TORCH_TRUTH = ("torch", "onnx.helper")  # Keras entries use Keras class names and keys: not scored
 
 
 def all_weights(layer):
@@ -203,7 +218,8 @@ def main():
     binary = os.path.abspath(args.binary)
     sources = set(args.sources.split(","))
     manifest = json.load(open(os.path.join(FIX, "manifest.json")))
-    entries = [e for e in manifest["fixtures"] if e["source"] in sources and e.get("framework")]
+    entries = [e for e in manifest["fixtures"] if e["source"] in sources and e.get("framework")
+               and e["framework"]["name"] in TORCH_TRUTH]
     if not entries:
         raise SystemExit("no fixtures of sources %s in the manifest" % sorted(sources))
     reports = run_layers(binary, [e["file"] for e in entries])

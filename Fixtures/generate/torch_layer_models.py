@@ -143,10 +143,15 @@ def specs():
                                "{Block, CausalSelfAttention}; dynamic sequence axis", TinyGPT,
                                (torch.randint(0, 64, (1, 8), generator=g),), ["idx"], {"causal": True},
                                {"export_modules_as_functions": {Block, CausalSelfAttention}}),
+        "tiny_gpt_functions_all": ("torch-issue13", "the same tiny GPT exported with export_modules_as_functions="
+                                   "True: every module class a function, the main graph one call of TinyGPT",
+                                   TinyGPT, (torch.randint(0, 64, (1, 8), generator=g),), ["idx"], {"causal": True},
+                                   {"export_modules_as_functions": True}),
     }
 
 
-DYNAMIC = {"tiny_gpt_functions": {"torchscript": {"idx": {1: "seq"}}}}
+DYNAMIC = {"tiny_gpt_functions": {"torchscript": {"idx": {1: "seq"}}},
+           "tiny_gpt_functions_all": {"torchscript": {"idx": {1: "seq"}}}}
 
 # The stack numbers of the models that have a stack, read from the built modules.
 STACKS = {
@@ -162,6 +167,7 @@ STACKS = {
         "windowSize": list(m.features[1][0].attn.window_size),
         "ffnSizes": [m.features[i][0].mlp[0].out_features for i in (1, 3)],
         "layers": len(m.features[1]) + len(m.features[3]), "layerTypes": ["EncoderLayer"]},
+    "tiny_gpt_functions_all": lambda m: STACKS["tiny_gpt_functions"](m),
     "tiny_gpt_functions": lambda m: {
         "width": m.tok_emb.embedding_dim, "heads": m.blocks[0].attn.heads, "layers": len(m.blocks),
         "ffnSize": m.blocks[0].fc.out_features, "vocabSize": m.tok_emb.num_embeddings,
@@ -194,10 +200,13 @@ def main():
             entry = {"file": rel, "source": source, "exporter": exporter, "generator": GEN, "model": name,
                      "description": desc, "framework": fw}
             if options:
-                classes = options["export_modules_as_functions"]
-                entry["functionClasses"] = sorted(c.__name__ for c in classes)
                 m = onnx.load(path, load_external_data=False)
                 entry["functions"] = sorted({f.domain + "." + f.name for f in m.functions})
+                classes = options["export_modules_as_functions"]
+                if classes is True:  # every class: read them from the functions (Linear.1: an overload)
+                    entry["functionClasses"] = sorted({f.name.split(".")[0] for f in m.functions})
+                else:
+                    entry["functionClasses"] = sorted(c.__name__ for c in classes)
             entries.append(entry)
     sidecar.write("torch_layers.json", entries, failures, only)
 
