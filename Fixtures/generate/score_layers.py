@@ -117,7 +117,7 @@ KINDS = OrderedDict([
     ("RNNCell", (["RNN"], cell)), ("GRUCell", (["GRU"], cell)), ("LSTMCell", (["LSTM"], cell)),
     ("MultiheadAttention", (["MultiHeadAttention"], mha)),
     ("Attention", (["MultiHeadAttention"], attention)),
-    ("MLP", (["MLP"], mlp)),
+    ("MLP", (["FeedForward"], mlp)),
     ("EncoderLayer", (["TransformerEncoderBlock"], block)),
     ("DecoderLayer", (["TransformerDecoderBlock"], block)),
     ("DecoderOnlyLayer", (["TransformerDecoderOnlyBlock", "TransformerDecoderBlock", "TransformerEncoderBlock"],

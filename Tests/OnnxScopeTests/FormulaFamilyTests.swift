@@ -100,8 +100,12 @@ struct FormulaFamilyTests {
     @Test func stacksAreCounted() throws {
         let report = LayersReport(file: try ModelFile.open(Fixtures.path("pytorch/transformer_decoder.torchscript.onnx")))
         #expect(report.totals.blocks["TransformerDecoderBlock"] == 2)
+        // The GPT's blocks are decoder-only (causal self-attention, no cross-attention): decoder
+        // blocks with crossAttention false, never encoder blocks (issue #12).
         let gpt = LayersReport(file: try ModelFile.open(Fixtures.path("pytorch/tiny_gpt.dynamo.onnx")))
-        #expect(gpt.totals.blocks["TransformerEncoderBlock"] == 2)
+        #expect(gpt.totals.blocks["TransformerDecoderBlock"] == 2)
+        #expect(gpt.totals.blocks["TransformerEncoderBlock"] == nil)
+        #expect(gpt.layers.filter { $0.kind == .transformerDecoderBlock }.allSatisfy { $0.hyper[.crossAttention] == .bool(false) })
     }
 
     @Test func tiedHeadIsExplained() throws {

@@ -49,7 +49,7 @@ struct TorchModuleLayerTests {
             if let v = int("vdim"), let e = int("embed_dim"), v != e { expected[.vdim] = .int(v) }
         case .transformerEncoderBlock, .transformerDecoderBlock:
             expected = [.width: h["d_model"]!, .heads: h["nhead"]!, .ffnSize: h["dim_feedforward"]!]
-        case .batchNorm, .rmsNorm, .groupNorm, .instanceNorm:
+        case .batchNorm, .rmsNorm, .groupNorm, .instanceNorm, .feedForward:
             break
         }
         for (key, value) in expected where layer.hyper[key] != value {

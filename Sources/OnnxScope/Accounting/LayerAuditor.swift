@@ -14,6 +14,7 @@ enum LayerAuditor {
         case .scaleNorm: simple(layer, layer.int(.width), what: "x (γ only)")
         case .batchNorm: batchNorm(layer)
         case .attention: attention(layer)
+        case .feedForward: feedForward(layer)
         case .block(let decoder): block(layer, decoder: decoder)
         }
     }
@@ -136,45 +137,9 @@ enum LayerAuditor {
         verdict(layer, textbook: formula, convention: formula, notes: [])
     }
 
-    private static func attention(_ layer: Layer) -> LayerAudit {
-        let x = layer.int(.width)
-        let textbook = F.attention(width: x)
-        var convention = textbook
-        var notes: [String] = []
-        if let kdim = layer.hyper[.kdim]?.int, let vdim = layer.hyper[.vdim]?.int {
-            // Q and output projections are x·x + x; K and V read kdim and vdim inputs.
-            convention = F.add(F.mul(2, F.add(F.mul(x, x), x)), F.add(F.add(F.mul(x, kdim), x), F.add(F.mul(x, vdim), x)))
-            notes.append("K and V project from kdim \(kdim) and vdim \(vdim), not x: \(F.add(convention, -textbook) >= 0 ? "+" : "")\(F.add(convention, -textbook))")
-        }
-        if layer.hyper[.bias] == .bool(false) {
-            convention = F.add(convention, -F.mul(4, x))
-            notes.append("no projection biases stored (−\(F.mul(4, x)))")
-        }
-        if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
-        if layer.hyper[.selfAttention] == .bool(false) { notes.append("cross-attention") }
-        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
-    }
-
-    private static func block(_ layer: Layer, decoder: Bool) -> LayerAudit {
-        let x = layer.int(.width), d = layer.int(.ffnSize)
-        let real = F.feedForward(width: x, inner: d)
-        let note = F.noteFeedForward(width: x)
-        let textbook = decoder ? F.decoderBlock(width: x, ffn: note) : F.encoderBlock(width: x, ffn: note)
-        var convention = decoder ? F.decoderBlock(width: x, ffn: real) : F.encoderBlock(width: x, ffn: real)
-        var notes = ["the note's FFN is one x·x + x layer (\(note)); this block's has two, x→\(d)→x (\(real)): \(F.add(real, -note) >= 0 ? "+" : "")\(F.add(real, -note))"]
-        // Sub-layers that differ from their own textbook figures (kdim, missing biases) carry over.
-        let childAudits = layer.children.map(audit)
-        let childDelta = zip(layer.children, childAudits).reduce(Int64(0)) { F.add($0, F.add($1.1.convention, -$1.1.textbook)) }
-        if childDelta != 0 {
-            convention = F.add(convention, childDelta)
-            notes.append("sub-layers differ from their formulas by \(childDelta)")
-        }
-        return verdict(layer, textbook: textbook, convention: convention, notes: notes)
-    }
-
     /// match when stored is the textbook figure; explained when it is the convention's;
     /// mismatch otherwise.
-    private static func verdict(_ layer: Layer, textbook: Int64, convention: Int64, notes: [String]) -> LayerAudit {
+    static func verdict(_ layer: Layer, textbook: Int64, convention: Int64, notes: [String]) -> LayerAudit {
         let status: LayerAudit.Status
         var lines = notes
         if layer.stored == textbook {

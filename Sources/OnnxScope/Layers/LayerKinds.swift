@@ -16,6 +16,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
     case groupNorm = "GroupNorm"
     case instanceNorm = "InstanceNorm"
     case multiHeadAttention = "MultiHeadAttention"
+    case feedForward = "FeedForward"
     case transformerEncoderBlock = "TransformerEncoderBlock"
     case transformerDecoderBlock = "TransformerDecoderBlock"
 
@@ -48,6 +49,8 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
             .init(columns: [.width], colour: ("#e6d5f0", "#553a6b"), formula: .affineNorm)
         case .multiHeadAttention:
             .init(columns: [.width, .heads, .kdim, .vdim, .bias], colour: ("#9ecae1", "#174a6b"), formula: .attention)
+        case .feedForward:
+            .init(columns: [.width, .ffnSize, .gated, .bias], colour: ("#b3cde3", "#2b4a66"), formula: .feedForward)
         case .transformerEncoderBlock:
             .init(columns: Self.blockColumns, colour: ("#f3f3f3", "#262626"), formula: .block(decoder: false))
         case .transformerDecoderBlock:
@@ -56,7 +59,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
     }
 
     private static let recurrentColumns: [HyperKey] = [.inputSize, .hiddenSize, .directions, .layers]
-    private static let blockColumns: [HyperKey] = [.width, .heads, .ffnSize]
+    private static let blockColumns: [HyperKey] = [.width, .heads, .kvHeads, .ffnSize, .gated]
 
     /// The recognizers, in the order they run over each graph. Node recognizers claim the
     /// nodes they match, so an earlier one wins; grouping recognizers then combine the
@@ -71,6 +74,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         EmbeddingRecognizer.self,
         DenseRecognizer.self,
         AttentionRecognizer.self,
+        FeedForwardRecognizer.self,
         TransformerBlockRecognizer.self,
     ]
 }
@@ -110,6 +114,8 @@ public enum FormulaFamily: Sendable, Equatable {
     case batchNorm
     /// 4·(x·x + x).
     case attention
+    /// The note's one-layer FFN x·x + x; real ones are two-layer or gated.
+    case feedForward
     /// Encoder MHA + 2·LN + FFN; decoder 2·MHA + 3·LN + FFN.
     case block(decoder: Bool)
 }

@@ -12,9 +12,12 @@ struct LayerSpan {
     var output: String?
     /// For attention: the value its key projection reads (differs from `input` for cross-attention).
     var keyInput: String? = nil
+    /// Where the layer starts, when that is not its first node (attention reads position
+    /// tables computed once for the whole model, long before its projections).
+    var anchor: Int? = nil
 
     /// Position of its first node, for ordering layers as the graph runs.
-    var order: Int { nodeIndices.min() ?? 0 }
+    var order: Int { anchor ?? nodeIndices.min() ?? 0 }
 }
 
 /// Shared state while recognizers run: which nodes and weights are already claimed.

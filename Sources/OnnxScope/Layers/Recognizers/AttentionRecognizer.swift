@@ -98,7 +98,8 @@ enum AttentionRecognizer: LayerRecognizer {
             result.append(LayerSpan(
                 layer: mha, graph: graph,
                 nodeIndices: nodeIndices + projections.flatMap { spans[$0].nodeIndices } + spans[out].nodeIndices,
-                input: spans[q].input, output: spans[out].output, keyInput: spans[k].input))
+                input: spans[q].input, output: spans[out].output, keyInput: spans[k].input,
+                anchor: (projections + [out]).map { spans[$0].order }.min()))
         }
         spans = spans.enumerated().filter { !grouped.contains($0.offset) }.map(\.element)
         return spans + result

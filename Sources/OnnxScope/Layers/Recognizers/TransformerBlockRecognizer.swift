@@ -1,7 +1,9 @@
-/// Transformer encoder and decoder blocks: self-attention, (for decoders) cross-attention,
-/// a two-layer feed-forward network and the norms around them, grouped in graph order.
+/// Transformer blocks: self-attention, (for decoders) cross-attention, a feed-forward
+/// network (two-layer or gated) and the norms around them, grouped in graph order.
 /// Handles post-norm blocks (attention, add, norm, FFN, add, norm) and pre-norm blocks
-/// (norm, attention, add, norm, FFN, add).
+/// (norm, attention, add, norm, FFN, add). A block whose self-attention is causal and that
+/// has no cross-attention is decoder-only (GPT-2, LLaMA): a decoder block with
+/// `crossAttention` false, never an encoder block.
 enum TransformerBlockRecognizer: LayerRecognizer {
     static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         let ordered = spans.enumerated().filter { $0.element.graph === graph }.sorted { $0.element.order < $1.element.order }
@@ -18,8 +20,11 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             let width = span.layer.int(.width)
             var members = [index]
             var preNorm = false
+            // Pre-norm: a norm feeds the attention, and the norm's own input also feeds the
+            // residual add (post-norm blocks read the previous norm's output for both).
             if position > 0, isNorm(ordered[position - 1].element), !used.contains(ordered[position - 1].offset),
-               ordered[position - 1].element.output == span.input {
+               ordered[position - 1].element.output == span.input,
+               let normInput = ordered[position - 1].element.input, readers(graph, normInput) > 1 {
                 members.insert(ordered[position - 1].offset, at: 0)
                 preNorm = true
             }
@@ -33,6 +38,9 @@ enum TransformerBlockRecognizer: LayerRecognizer {
                 } else if candidate.layer.kind == .multiHeadAttention, candidate.layer.hyper[.selfAttention] == .bool(false), !cross {
                     members.append(k)
                     cross = true
+                } else if candidate.layer.kind == .feedForward, candidate.layer.int(.width) == width {
+                    ffn = (k, k)
+                    members.append(k)
                 } else if candidate.layer.kind == .dense, candidate.layer.int(.inputSize) == width, j + 1 < ordered.count,
                           ordered[j + 1].element.layer.kind == .dense,
                           ordered[j + 1].element.layer.int(.inputSize) == candidate.layer.int(.outputSize),
@@ -56,11 +64,15 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             let children = members.map { spans[$0].layer }
             let norms = children.filter { $0.kind == .layerNorm || $0.kind == .rmsNorm }.count
             let name = LayerNaming.commonPrefix(children.map(\.name)) ?? "\(span.layer.name).block"
-            var hyper: Hyper = [.width: .int(width), .ffnSize: .int(spans[up].layer.int(.outputSize)),
-                                               .norms: .int(Int64(norms)), .preNorm: .bool(preNorm)]
-            hyper[.heads] = span.layer.hyper[.heads]
+            let feedForward = spans[up].layer
+            let inner = feedForward.kind == .feedForward ? feedForward.int(.ffnSize) : feedForward.int(.outputSize)
+            var hyper: Hyper = [.width: .int(width), .ffnSize: .int(inner), .norms: .int(Int64(norms)), .preNorm: .bool(preNorm),
+                                .gated: .bool(feedForward.hyper[.gated] == .bool(true))]
+            for key in [HyperKey.heads, .kvHeads, .headDim, .causal] { hyper[key] = span.layer.hyper[key] }
+            let decoderOnly = !cross && span.layer.hyper[.causal] == .bool(true)
+            if cross || decoderOnly { hyper[.crossAttention] = .bool(cross) }
             let block = Layer(
-                name: name, kind: cross ? .transformerDecoderBlock : .transformerEncoderBlock,
+                name: name, kind: cross || decoderOnly ? .transformerDecoderBlock : .transformerEncoderBlock,
                 nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
                 stored: children.reduce(0) { $0 + $1.stored }, nonTrainable: children.reduce(0) { $0 + $1.nonTrainable },
                 children: children)
@@ -71,6 +83,11 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             position = j
         }
         return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + blocks
+    }
+
+    /// Nodes that read `value` for its contents (shape reads aside).
+    private static func readers(_ graph: GraphIndex, _ value: String) -> Int {
+        graph.uses(of: value).filter { !["Shape", "Size"].contains(graph.nodes[$0.node].opType) }.count
     }
 
     private static func isNorm(_ span: LayerSpan) -> Bool {

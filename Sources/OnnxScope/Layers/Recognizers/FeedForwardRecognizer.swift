@@ -1,0 +1,117 @@
+/// Feed-forward networks, grouped from already recognized Dense layers:
+/// - two-layer: up x→d, an activation (ReLU, any GELU form, SiLU, …), down d→x;
+/// - gated (SwiGLU, GeGLU): gate and up x→d reading the same input, act(gate) · up, down d→x;
+/// - gated with a fused gate_up x→2d whose output is split (Phi-3).
+/// Found from the down projection, walking back through element-wise and shape ops to the
+/// Dense layers that feed it; at least one nonlinearity must lie on the way.
+enum FeedForwardRecognizer: LayerRecognizer {
+    /// Ops between the projections of a feed-forward network.
+    private static let pathOps: Set<String> = [
+        "Relu", "Gelu", "Erf", "Tanh", "Sigmoid", "Mul", "Add", "Div", "Pow", "Sub", "Cast", "Identity", "Dropout",
+        "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Flatten", "Slice", "Split", "Softplus", "HardSigmoid",
+        "HardSwish", "Elu", "LeakyRelu", "Selu", "Neg", "Exp", "Mish", "Clip", "Sqrt", "FastGelu", "BiasGelu", "QuickGelu",
+    ]
+    /// Ops whose inputs after the first are shapes, axes or bounds.
+    private static let shapeOps: Set<String> = ["Reshape", "Squeeze", "Unsqueeze", "Slice", "Split", "Expand", "Tile", "Transpose", "Flatten"]
+
+    /// The nonlinearities an activation is made of.
+    private static let nonlinear: Set<String> = [
+        "Relu", "Gelu", "Erf", "Tanh", "Sigmoid", "Softplus", "HardSigmoid", "HardSwish", "Elu", "LeakyRelu", "Selu",
+        "Mish", "Exp", "Clip", "FastGelu", "BiasGelu", "QuickGelu",
+    ]
+
+    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        var byOutput: [String: Int] = [:]
+        for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
+            if let o = s.output { byOutput[o] = k }
+        }
+        var used = Set<Int>()
+        var result: [LayerSpan] = []
+        let names = spans.filter { $0.graph === graph }.flatMap { $0.layer.flattened.map(\.name) }
+        for (down, span) in spans.enumerated() where span.graph === graph && span.layer.kind == .dense && !used.contains(down) {
+            guard let input = span.input, let (sources, path) = feeders(graph, input, byOutput),
+                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) }),
+                  !sources.contains(down), !sources.contains(where: used.contains),
+                  let ffn = make(spans, down: down, sources: sources, path: path, graph, names: names) else { continue }
+            used.formUnion(sources + [down])
+            result.append(ffn)
+        }
+        return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + result
+    }
+
+    /// The Dense layers whose outputs reach `value` through `pathOps`, and the nodes passed.
+    private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: [String: Int]) -> ([Int], [Int])? {
+        var pending = [value]
+        var seen = Set<String>()
+        var sources: [Int] = []
+        var path: [Int] = []
+        while let v = pending.popLast() {
+            guard seen.insert(v).inserted, seen.count < 64 else { continue }
+            if let s = byOutput[v] {
+                if !sources.contains(s) { sources.append(s) }
+                continue
+            }
+            guard let p = graph.producer(of: v) else { continue }
+            let op = graph.nodes[p].opType
+            guard pathOps.contains(op) else { return nil }
+            path.append(p)
+            // Shape ops carry data in their first input; the rest is computed shape arithmetic.
+            let data = shapeOps.contains(op) ? Array(graph.nodes[p].inputs.prefix(1)) : graph.nodes[p].inputs
+            for input in data where !input.isEmpty && graph.weight(input) == nil {
+                if graph.producer(of: input) == nil || graph.isMaterializedConstant(input) { continue }
+                pending.append(input)
+            }
+        }
+        return sources.isEmpty ? nil : (sources, path)
+    }
+
+    private static func make(
+        _ spans: [LayerSpan], down: Int, sources: [Int], path: [Int], _ graph: GraphIndex, names: [String]
+    ) -> LayerSpan? {
+        let d = spans[down].layer
+        let x = d.int(.outputSize), inner = d.int(.inputSize)
+        let parts = sources.sorted { spans[$0].order < spans[$1].order }
+        var gated = false
+        switch parts.count {
+        case 1:
+            let up = spans[parts[0]].layer
+            guard up.int(.inputSize) == x else { return nil }
+            if up.int(.outputSize) == 2 * inner, path.contains(where: { ["Slice", "Split"].contains(graph.nodes[$0].opType) }) {
+                gated = true  // a fused gate_up projection, split in two
+            } else if up.int(.outputSize) != inner {
+                return nil
+            }
+        case 2:
+            let a = spans[parts[0]], b = spans[parts[1]]
+            guard a.input == b.input, a.layer.int(.inputSize) == x, b.layer.int(.inputSize) == x,
+                  a.layer.int(.outputSize) == inner, b.layer.int(.outputSize) == inner else { return nil }
+            gated = true
+        default:
+            return nil
+        }
+        // Gate first (the projection named so, else graph order), then up, then down.
+        let ordered = parts.sorted { p, _ in spans[p].layer.name.lowercased().contains("gate") }
+        let children = (ordered + [down]).map { spans[$0].layer }
+        let hyper: Hyper = [
+            .width: .int(x), .ffnSize: .int(inner), .gated: .bool(gated),
+            .bias: .bool(!children.contains { $0.observations.contains(.noBias) }),
+        ]
+        let layer = Layer(
+            name: name(children, others: names), kind: .feedForward, nodes: children.flatMap(\.nodes) + path.sorted().map(graph.label),
+            weights: [], hyper: hyper, stored: children.map(\.stored).saturatingSum,
+            nonTrainable: children.map(\.nonTrainable).saturatingSum, children: children)
+        let first = ordered.min { spans[$0].order < spans[$1].order } ?? down
+        return LayerSpan(layer: layer, graph: graph, nodeIndices: (ordered + [down]).flatMap { spans[$0].nodeIndices } + path,
+                         input: spans[first].input, output: spans[down].output)
+    }
+
+    /// The module the projections share (`model.layers.0.mlp`), or `PREFIX.ffn` when that
+    /// module holds other layers too (nn.TransformerEncoderLayer's linear1 and linear2 beside
+    /// its self_attn; BERT's intermediate and output).
+    private static func name(_ children: [Layer], others: [String]) -> String {
+        let own = Set(children.flatMap { $0.flattened.map(\.name) })
+        guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return "\(children[0].name).ffn" }
+        let shared = others.contains { !own.contains($0) && ($0 == prefix || $0.hasPrefix(prefix + ".")) }
+        return shared ? "\(prefix).ffn" : prefix
+    }
+}
