@@ -19,6 +19,8 @@ public struct LayersReport: Codable, Sendable, Equatable {
     public var readOnlyForShape: [Unattributed]
     /// Layers whose stored count matches neither formula, as findings.
     public var findings: [Finding]
+    /// Runs of identical transformer blocks, each with the note's stack formula.
+    public var stacks: [Stack] = []
 
     /// One layer.
     public struct Entry: Codable, Sendable, Equatable {
@@ -161,6 +163,7 @@ extension LayersReport {
             let a = DataTypeName.isFloating($0.type), b = DataTypeName.isFloating($1.type)
             return a != b ? a : ($0.elements, $1.name) > ($1.elements, $0.name)
         }
+        stacks = StackAudit.stacks(recognition.layers, elements: byName)
         readOnlyForShape = recognition.shapeOnlyWeights.map {
             Unattributed(name: $0.name, type: $0.dataType.name, shape: $0.dims, elements: elements($0), consumers: catalog.consumers(of: $0))
         }

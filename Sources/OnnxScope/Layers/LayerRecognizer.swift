@@ -23,7 +23,10 @@ extension NodeRecognizer {
     static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var found: [LayerSpan] = []
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
-            guard let span = match(graph, i, context) else { continue }
+            guard var span = match(graph, i, context) else { continue }
+            // The layer sits where its anchor node does, not where a weight it reads was
+            // prepared (a Transpose of a shared weight hoisted to the top of the graph).
+            if span.anchor == nil { span.anchor = i }
             context.claim(graph, nodes: span.nodeIndices)
             found.append(span)
         }

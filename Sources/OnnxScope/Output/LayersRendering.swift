@@ -57,6 +57,9 @@ public enum LayersRendering {
         if !t.blocks.isEmpty {
             out.append("  Blocks: " + t.blocks.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: " · "))
         }
+        for s in r.stacks {
+            out.append("  Stack: \(s.count) × \(s.kind.rawValue) · stored \(F.grouped(s.stored)) · textbook \(F.grouped(s.predicted.textbook)) · convention \(F.grouped(s.predicted.convention))")
+        }
         if !notes.isEmpty {
             out.append("")
             out.append("Notes")

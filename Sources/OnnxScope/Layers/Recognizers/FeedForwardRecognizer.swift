@@ -102,7 +102,7 @@ enum FeedForwardRecognizer: LayerRecognizer {
             nonTrainable: children.map(\.nonTrainable).saturatingSum, children: children)
         let first = ordered.min { spans[$0].order < spans[$1].order } ?? down
         return LayerSpan(layer: layer, graph: graph, nodeIndices: (ordered + [down]).flatMap { spans[$0].nodeIndices } + path,
-                         input: spans[first].input, output: spans[down].output)
+                         input: spans[first].input, output: spans[down].output, anchor: spans[first].order)
     }
 
     /// The module the projections share (`model.layers.0.mlp`), or `PREFIX.ffn` when that

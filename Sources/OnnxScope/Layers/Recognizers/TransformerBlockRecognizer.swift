@@ -1,14 +1,22 @@
 /// Transformer blocks: self-attention, (for decoders) cross-attention, a feed-forward
 /// network (two-layer or gated) and the norms around them, grouped in graph order.
 /// Handles post-norm blocks (attention, add, norm, FFN, add, norm) and pre-norm blocks
-/// (norm, attention, add, norm, FFN, add). A block whose self-attention is causal and that
-/// has no cross-attention is decoder-only (GPT-2, LLaMA): a decoder block with
-/// `crossAttention` false, never an encoder block.
+/// (norm, attention, add, norm, FFN, add). A block whose self-attention is causal, that has
+/// no cross-attention, in a model with a head onto its token vocabulary, is decoder-only
+/// (GPT-2, LLaMA): a decoder block with `crossAttention` false, never an encoder block.
 enum TransformerBlockRecognizer: LayerRecognizer {
     static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         let ordered = spans.enumerated().filter { $0.element.graph === graph }.sorted { $0.element.order < $1.element.order }
         var used = Set<Int>()
         var blocks: [LayerSpan] = []
+        // A causal stack is decoder-only when the model predicts tokens: a Dense head onto a
+        // token embedding's vocabulary (GPT-2, LLaMA). Without one it is a causal encoder
+        // (CLIP's text tower).
+        let vocabularies = Set(spans.filter { $0.graph === graph && $0.layer.kind == .embedding }.map { $0.layer.int(.vocabSize) })
+        let predictsTokens = spans.contains {
+            $0.graph === graph && $0.layer.kind == .dense && vocabularies.contains($0.layer.int(.outputSize))
+                && $0.layer.int(.outputSize) > $0.layer.int(.inputSize)
+        }
         var position = 0
         while position < ordered.count {
             let (index, span) = ordered[position]
@@ -23,7 +31,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             // Pre-norm: a norm feeds the attention, and the norm's own input also feeds the
             // residual add (post-norm blocks read the previous norm's output for both).
             if position > 0, isNorm(ordered[position - 1].element), !used.contains(ordered[position - 1].offset),
-               ordered[position - 1].element.output == span.input,
+               feeds(graph, ordered[position - 1].element.output, span.input),
                let normInput = ordered[position - 1].element.input, readers(graph, normInput) > 1 {
                 members.insert(ordered[position - 1].offset, at: 0)
                 preNorm = true
@@ -69,7 +77,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             var hyper: Hyper = [.width: .int(width), .ffnSize: .int(inner), .norms: .int(Int64(norms)), .preNorm: .bool(preNorm),
                                 .gated: .bool(feedForward.hyper[.gated] == .bool(true))]
             for key in [HyperKey.heads, .kvHeads, .headDim, .causal] { hyper[key] = span.layer.hyper[key] }
-            let decoderOnly = !cross && span.layer.hyper[.causal] == .bool(true)
+            let decoderOnly = !cross && span.layer.hyper[.causal] == .bool(true) && predictsTokens
             if cross || decoderOnly { hyper[.crossAttention] = .bool(cross) }
             let block = Layer(
                 name: name, kind: cross || decoderOnly ? .transformerDecoderBlock : .transformerEncoderBlock,
@@ -78,11 +86,26 @@ enum TransformerBlockRecognizer: LayerRecognizer {
                 children: children)
             blocks.append(LayerSpan(
                 layer: block, graph: graph, nodeIndices: members.flatMap { spans[$0].nodeIndices },
-                input: spans[members[0]].input, output: spans[members[members.count - 1]].output))
+                input: spans[members[0]].input, output: spans[members[members.count - 1]].output,
+                anchor: members.map { spans[$0].order }.min()))
             used.formUnion(members)
             position = j
         }
         return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + blocks
+    }
+
+    /// True when `value` reaches `target` unchanged but for shape ops (Conv1D-style Dense
+    /// layers reshape their input to 2-D first).
+    private static func feeds(_ graph: GraphIndex, _ value: String?, _ target: String?) -> Bool {
+        guard let value, var current = target else { return false }
+        for _ in 0..<6 {
+            if current == value { return true }
+            guard let p = graph.producer(of: current),
+                  ["Reshape", "Flatten", "Squeeze", "Unsqueeze", "Cast", "Identity", "Transpose"].contains(graph.nodes[p].opType),
+                  let first = graph.nodes[p].inputs.first else { return false }
+            current = first
+        }
+        return false
     }
 
     /// Nodes that read `value` for its contents (shape reads aside).
