@@ -50,6 +50,36 @@ struct Manifest: Decodable {
         var buffers: Int64?
         var parameters: [String: [Int64]]
         var modules: [Module]
+        /// The transformer stack's config values (transformers fixtures).
+        var stack: Stack?
+    }
+
+    /// A transformer's stack, from its config.
+    struct Stack: Decodable, Sendable {
+        var width: Int64?
+        var heads: Int64?
+        var kvHeads: Int64?
+        var ffnSize: Int64?
+        var layers: Int64?
+        var encoderLayers: Int64?
+        var decoderLayers: Int64?
+        var layerTypes: [String]?
+
+        enum CodingKeys: String, CodingKey { case width, heads, kvHeads, ffnSize, layers, encoderLayers, decoderLayers, layerTypes }
+
+        /// Numbers that are lists in some models (Swin's heads per stage) read as absent.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func int(_ k: CodingKeys) -> Int64? { try? c.decodeIfPresent(Int64.self, forKey: k) }
+            width = int(.width)
+            heads = int(.heads)
+            kvHeads = int(.kvHeads)
+            ffnSize = int(.ffnSize)
+            layers = int(.layers)
+            encoderLayers = int(.encoderLayers)
+            decoderLayers = int(.decoderLayers)
+            layerTypes = try? c.decodeIfPresent([String].self, forKey: .layerTypes)
+        }
     }
 
     /// A framework module (torch) or layer (Keras) with its own parameter count.

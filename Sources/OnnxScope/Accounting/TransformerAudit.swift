@@ -30,7 +30,13 @@ extension LayerAuditor {
         if layer.hyper[.bias] == .bool(true), !biased.isEmpty, biased.count < layer.children.count {
             notes.append("biases on \(biased.map { lastComponent($0.name) }.joined(separator: ", ")) only")
         }
+        if layer.hyper[.heads] == nil {
+            notes.append("heads not stated: no num_heads attribute, head-splitting reshape or score scale in the graph gives it")
+        }
         if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
+        for case .relativePositionBias(let n) in layer.observations {
+            notes.append("a relative position bias added to the scores: \(n) elements, folded by the exporter to [1, heads, N, N] (the model's own table is smaller)")
+        }
         if layer.hyper[.rotary] == .bool(true) { notes.append("rotary position embeddings: no stored parameters") }
         if layer.hyper[.selfAttention] == .bool(false) { notes.append("cross-attention") }
         return verdict(layer, textbook: textbook, convention: convention, notes: notes)

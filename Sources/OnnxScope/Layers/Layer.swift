@@ -129,6 +129,9 @@ enum LayerObservation: Hashable, Sendable {
     case partOfPackedWeight(String)
     /// A position table folded for the example's length: the rows stored, not the model's.
     case positionTable(rows: Int64)
+    /// A relative position bias added to the attention scores, stored folded as
+    /// [1, heads, N, N] (its elements); the model's own table is smaller.
+    case relativePositionBias(Int64)
     /// A norm without learnt affine parameters: its scale and shift are stored constants
     /// of ones and zeros (non-trainable).
     case constantAffine

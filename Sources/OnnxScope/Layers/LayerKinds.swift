@@ -73,6 +73,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         GroupNormRecognizer.self,
         EmbeddingRecognizer.self,
         DenseRecognizer.self,
+        PositionTableRecognizer.self,
         AttentionRecognizer.self,
         FeedForwardRecognizer.self,
         TransformerBlockRecognizer.self,

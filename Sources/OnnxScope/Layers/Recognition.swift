@@ -74,7 +74,11 @@ enum LayerNaming {
         let rewritten = nodes.contains { i in graph.nodes[i].metadata.contains { $0.key == "pkg.onnxscript.rewriter.rule_name" } }
         if rewritten, let fromWeights = weightStem(weights) { return fromWeights }
         for i in nodes.sorted() {
-            if let scope = moduleScope(graph.nodes[i]) { return scope }
+            guard let scope = moduleScope(graph.nodes[i]) else { continue }
+            // A module that calls its child's weights itself (F.linear(x, self.qkv.weight)):
+            // the weight names the child, which is the more precise path.
+            if let stem = weightStem(weights), stem.hasPrefix(scope + ".") { return stem }
+            return scope
         }
         if let fromWeights = weightStem(weights) { return fromWeights }
         return nodes.sorted().first.map { graph.label($0) } ?? "layer"

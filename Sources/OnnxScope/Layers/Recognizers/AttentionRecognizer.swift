@@ -48,6 +48,11 @@ enum AttentionRecognizer: LayerRecognizer {
             let v = source(graph, core.value, byOutput, &extraWeights, &ignored, &visited)
             guard let q, let k, let v, let out = outputProjection(graph, core.output, byInput, spans),
                   ![q, k, v, out].contains(where: grouped.contains) else { continue }
+            // A relative position bias added to the scores, folded by the exporter to
+            // [1, heads, N, N] (Swin): a parameter of this attention.
+            let positionBias = core.nodes.filter { graph.nodes[$0].opType == "Add" }.flatMap { graph.nodes[$0].inputs }
+                .compactMap { graph.traceWeight($0)?.weight }.filter { $0.dataType.isFloatingPoint && $0.dims.count == 4 }
+            extraWeights += positionBias
             let width = spans[out].layer.int(.outputSize)
             let projections = Array(Set([q, k, v])).sorted()
             let packed = projections.count == 1
@@ -60,8 +65,13 @@ enum AttentionRecognizer: LayerRecognizer {
                 packedKV: k == v && k != q)
             let heads = shape?.heads
             let nodeIndices = core.nodes + visited
-            let name = LayerNaming.name(graph, nodes: core.nodes)
             var children = projections.map { spans[$0].layer } + [spans[out].layer]
+            // The module that holds all the projections (BERT's `attention` holds `self` and
+            // `output.dense`), when the core's own scope lies inside it.
+            let coreName = LayerNaming.name(graph, nodes: core.nodes)
+            let shared = LayerNaming.commonPrefix(children.map(\.name))
+            let name = shared.map { coreName == $0 || coreName.hasPrefix($0 + ".") } == true
+                && (shared?.split(separator: ".").count ?? 0) + 1 >= coreName.split(separator: ".").count ? shared ?? coreName : coreName
             let roles = packed ? ["in_proj"] : projections.map { p -> String in
                 if p == q { return p == k ? "qk_proj" : "q_proj" }
                 if p == k { return p == v ? "kv_proj" : "k_proj" }
@@ -87,6 +97,7 @@ enum AttentionRecognizer: LayerRecognizer {
             hyper[.selfAttention] = .bool(selfAttention)
             var observations: [LayerObservation] = packed ? [.packedQKV] : []
             if children.contains(where: { $0.observations.contains(.transposedWeight) }) { observations.append(.transposedWeight) }
+            for bias in positionBias { observations.append(.relativePositionBias(elements(bias))) }
             let extraNames = Array(Set(extraWeights.map(\.name))).sorted()
             let mha = Layer(
                 name: name, kind: .multiHeadAttention,

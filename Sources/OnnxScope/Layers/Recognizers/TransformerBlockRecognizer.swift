@@ -46,6 +46,10 @@ enum TransformerBlockRecognizer: LayerRecognizer {
                 } else if candidate.layer.kind == .multiHeadAttention, candidate.layer.hyper[.selfAttention] == .bool(false), !cross {
                     members.append(k)
                     cross = true
+                } else if candidate.layer.kind == .embedding, let heads = span.layer.hyper[.heads]?.int,
+                          candidate.layer.int(.width) == heads {
+                    // T5's relative position bias: a [buckets, heads] table added to the scores.
+                    members.append(k)
                 } else if candidate.layer.kind == .feedForward, candidate.layer.int(.width) == width {
                     ffn = (k, k)
                     members.append(k)
@@ -71,7 +75,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             }
             let children = members.map { spans[$0].layer }
             let norms = children.filter { $0.kind == .layerNorm || $0.kind == .rmsNorm }.count
-            let name = LayerNaming.commonPrefix(children.map(\.name)) ?? "\(span.layer.name).block"
+            let name = blockName(children.map(\.name)) ?? "\(span.layer.name).block"
             let feedForward = spans[up].layer
             let inner = feedForward.kind == .feedForward ? feedForward.int(.ffnSize) : feedForward.int(.outputSize)
             var hyper: Hyper = [.width: .int(width), .ffnSize: .int(inner), .norms: .int(Int64(norms)), .preNorm: .bool(preNorm),
@@ -97,15 +101,29 @@ enum TransformerBlockRecognizer: LayerRecognizer {
     /// True when `value` reaches `target` unchanged but for shape ops (Conv1D-style Dense
     /// layers reshape their input to 2-D first).
     private static func feeds(_ graph: GraphIndex, _ value: String?, _ target: String?) -> Bool {
-        guard let value, var current = target else { return false }
-        for _ in 0..<6 {
+        guard let value, let target else { return false }
+        // Window partitioning (Swin) pads, rolls (Slice + Concat) and reshapes in between.
+        let carriers: Set<String> = ["Reshape", "Flatten", "Squeeze", "Unsqueeze", "Cast", "Identity", "Transpose", "Pad", "Slice", "Concat"]
+        var pending = [target]
+        var seen = Set<String>()
+        while let current = pending.popLast(), seen.count < 32 {
             if current == value { return true }
-            guard let p = graph.producer(of: current),
-                  ["Reshape", "Flatten", "Squeeze", "Unsqueeze", "Cast", "Identity", "Transpose"].contains(graph.nodes[p].opType),
-                  let first = graph.nodes[p].inputs.first else { return false }
-            current = first
+            guard seen.insert(current).inserted, let p = graph.producer(of: current), carriers.contains(graph.nodes[p].opType) else { continue }
+            let node = graph.nodes[p]
+            pending += node.opType == "Concat" ? node.inputs.filter { graph.weight($0) == nil } : Array(node.inputs.prefix(1))
         }
         return false
+    }
+
+    /// The module the parts share; when they sit in a numbered list inside it (T5's
+    /// `block.1.layer.0`, `block.1.layer.1`), the list's owner (`block.1`).
+    private static func blockName(_ names: [String]) -> String? {
+        guard let prefix = LayerNaming.commonPrefix(names) else { return nil }
+        let numbered = names.allSatisfy { name in
+            name.dropFirst(prefix.count + 1).split(separator: ".").first.map { $0.allSatisfy(\.isNumber) } ?? false
+        }
+        guard numbered, let dot = prefix.lastIndex(of: ".") else { return prefix }
+        return String(prefix[..<dot])
     }
 
     /// Nodes that read `value` for its contents (shape reads aside).
