@@ -46,6 +46,10 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var explanation: String
         /// Its parts (attention projections, block parts, stacked layers).
         public var children: [Entry]
+        /// The framework module path, where the exporter recorded it (absent otherwise).
+        public var module: String? = nil
+        /// The framework module's class, where the exporter recorded it (absent otherwise).
+        public var moduleClass: String? = nil
     }
 
     /// Formula predictions.
@@ -180,7 +184,8 @@ extension LayersReport {
             name: layer.name, kind: layer.kind, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
-            status: audit.status, explanation: audit.explanation, children: layer.children.map(entry))
+            status: audit.status, explanation: audit.explanation, children: layer.children.map(entry),
+            module: layer.module, moduleClass: layer.moduleClass)
     }
 
     private static func mismatches(_ entry: Entry) -> [Finding] {

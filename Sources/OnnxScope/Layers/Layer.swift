@@ -159,6 +159,10 @@ struct Layer: Sendable {
     public var observations: [LayerObservation]
     /// Sub-layers of a composite layer (attention projections, block parts, stacked RNN layers).
     public var children: [Layer]
+    /// The framework module path, when the exporter recorded one that is this layer's name.
+    public var module: String?
+    /// The framework module's class, where the exporter recorded it (`LlamaAttention`).
+    public var moduleClass: String?
 
     /// Creates a layer.
     public init(

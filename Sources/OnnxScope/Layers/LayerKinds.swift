@@ -48,7 +48,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         case .instanceNorm:
             .init(columns: [.width], colour: ("#e6d5f0", "#553a6b"), formula: .affineNorm)
         case .multiHeadAttention:
-            .init(columns: [.width, .heads, .kdim, .vdim, .bias], colour: ("#9ecae1", "#174a6b"), formula: .attention)
+            .init(columns: [.width, .heads, .kvHeads, .kdim, .vdim, .bias], colour: ("#9ecae1", "#174a6b"), formula: .attention)
         case .feedForward:
             .init(columns: [.width, .ffnSize, .gated, .bias], colour: ("#b3cde3", "#2b4a66"), formula: .feedForward)
         case .transformerEncoderBlock:

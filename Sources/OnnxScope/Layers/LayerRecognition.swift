@@ -26,7 +26,7 @@ struct LayerRecognition: Sendable {
         for s in all.indices {
             all[s].layer = assignOwnership(all[s].layer, &context)
         }
-        layers = TiedWeights.mark(all.map(\.layer), indexes: indexes)
+        layers = ModuleProvenance.annotate(TiedWeights.mark(all.map(\.layer), indexes: indexes), indexes: indexes)
         owners = context.owners
         shapeOnlyWeights = indexes.flatMap(\.shapeOnlyWeights)
     }

@@ -140,7 +140,7 @@ enum LayerNaming {
         return parts.isEmpty ? nil : parts.joined(separator: ".")
     }
 
-    private static func quotedStrings(_ text: String) -> [String] {
+    static func quotedStrings(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
         var quote: Character?

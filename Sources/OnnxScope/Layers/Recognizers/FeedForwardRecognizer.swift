@@ -27,12 +27,24 @@ enum FeedForwardRecognizer: LayerRecognizer {
         }
         var used = Set<Int>()
         var result: [LayerSpan] = []
-        let names = spans.filter { $0.graph === graph }.flatMap { $0.layer.flattened.map(\.name) }
+        // How many layer names lie at or below each module path, to tell a dedicated MLP module
+        // from a larger one that holds other layers too.
+        var under: [Substring: Int] = [:]
+        for span in spans where span.graph === graph {
+            for part in span.layer.flattened {
+                var end = part.name.endIndex
+                while true {
+                    under[part.name[..<end], default: 0] += 1
+                    guard let dot = part.name[..<end].lastIndex(of: ".") else { break }
+                    end = dot
+                }
+            }
+        }
         for (down, span) in spans.enumerated() where span.graph === graph && span.layer.kind == .dense && !used.contains(down) {
             guard let input = span.input, let (sources, path) = feeders(graph, input, byOutput),
                   path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) }),
                   !sources.contains(down), !sources.contains(where: used.contains),
-                  let ffn = make(spans, down: down, sources: sources, path: path, graph, names: names) else { continue }
+                  let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
             used.formUnion(sources + [down])
             result.append(ffn)
         }
@@ -66,7 +78,7 @@ enum FeedForwardRecognizer: LayerRecognizer {
     }
 
     private static func make(
-        _ spans: [LayerSpan], down: Int, sources: [Int], path: [Int], _ graph: GraphIndex, names: [String]
+        _ spans: [LayerSpan], down: Int, sources: [Int], path: [Int], _ graph: GraphIndex, under: [Substring: Int]
     ) -> LayerSpan? {
         let d = spans[down].layer
         let x = d.int(.outputSize), inner = d.int(.inputSize)
@@ -97,7 +109,7 @@ enum FeedForwardRecognizer: LayerRecognizer {
             .bias: .bool(!children.contains { $0.observations.contains(.noBias) }),
         ]
         let layer = Layer(
-            name: name(children, others: names), kind: .feedForward, nodes: children.flatMap(\.nodes) + path.sorted().map(graph.label),
+            name: name(children, under: under), kind: .feedForward, nodes: children.flatMap(\.nodes) + path.sorted().map(graph.label),
             weights: [], hyper: hyper, stored: children.map(\.stored).saturatingSum,
             nonTrainable: children.map(\.nonTrainable).saturatingSum, children: children)
         let first = ordered.min { spans[$0].order < spans[$1].order } ?? down
@@ -108,10 +120,9 @@ enum FeedForwardRecognizer: LayerRecognizer {
     /// The module the projections share (`model.layers.0.mlp`), or `PREFIX.ffn` when that
     /// module holds other layers too (nn.TransformerEncoderLayer's linear1 and linear2 beside
     /// its self_attn; BERT's intermediate and output).
-    private static func name(_ children: [Layer], others: [String]) -> String {
-        let own = Set(children.flatMap { $0.flattened.map(\.name) })
+    private static func name(_ children: [Layer], under: [Substring: Int]) -> String {
+        let own = children.flatMap { $0.flattened.map(\.name) }.count
         guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return "\(children[0].name).ffn" }
-        let shared = others.contains { !own.contains($0) && ($0 == prefix || $0.hasPrefix(prefix + ".")) }
-        return shared ? "\(prefix).ffn" : prefix
+        return under[Substring(prefix), default: 0] > own ? "\(prefix).ffn" : prefix
     }
 }
