@@ -10,7 +10,10 @@ import Testing
 @Suite("Transformer layers against the framework's modules")
 struct TransformerLayerTests {
     static let sources: Set<String> = ["transformers", "torchvision"]
-    static var entries: [Manifest.Entry] { Fixtures.manifest.fixtures.filter { sources.contains($0.source) } }
+    /// The transformers and torchvision fixtures, and torch's own nn.Transformer.
+    static var entries: [Manifest.Entry] {
+        Fixtures.manifest.fixtures.filter { sources.contains($0.source) || $0.model == "transformer_seq2seq" }
+    }
 
     /// Framework module type → the kinds that may stand for it.
     static let kinds: [String: Set<LayerKind>] = [
