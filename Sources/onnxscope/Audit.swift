@@ -50,14 +50,14 @@ struct Audit: ParsableCommand {
     @Flag(name: .customLong("allow-mismatch"), help: "Do not fail on layers whose stored count matches neither formula.")
     var allowMismatch = false
 
-    @Argument(help: "The ONNX model file.")
+    @Argument(help: "The ONNX model file, or - for standard input.")
     var file: String
 
     func run() throws {
         let expectations = try loadExpectations()
         let opened: ModelFile
         do {
-            opened = try ModelFile.open(file)
+            opened = try ModelSource.open(file)
         } catch {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)

@@ -16,11 +16,14 @@ struct BatchOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Files read at once (default: the number of cores).")
     var jobs: Int?
 
-    @Argument(help: "ONNX model files, or folders searched recursively for *.onnx files.")
+    @Argument(help: "ONNX model files, folders searched recursively for *.onnx files, or - for standard input.")
     var paths: [String] = []
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one model file") }
+        if paths.filter({ $0 == ModelSource.standardInput }).count > 1 {
+            throw ValidationError("'-' (standard input) can be given only once")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 }

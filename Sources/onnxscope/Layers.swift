@@ -16,7 +16,7 @@ struct Layers: ParsableCommand {
     func run() throws {
         let format = options.format
         try BatchRun(options: options, command: "layers").run { path in
-            let report = LayersReport(file: try ModelFile.open(path))
+            let report = LayersReport(file: try ModelSource.open(path))
             return BatchItem(text: LayersRendering.render(report, as: format), contribution: .init(report))
         }
     }

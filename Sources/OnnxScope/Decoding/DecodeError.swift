@@ -114,6 +114,9 @@ public enum DecodingLimits {
     /// (Attribute byte strings are bounded by the metadata size only: runtimes keep
     /// compiled engines in them.)
     public static let maxTextBytes = 16 << 20
+    /// Most bytes read from standard input (`onnxscope inspect -`), which is held in
+    /// memory: 2 GiB, the most a protobuf message (so a single-file model) may hold.
+    public static let maxStandardInputBytes = 1 << 31
     /// Most elements a sparse tensor may have once made dense (for `diff`, which compares
     /// dense values): 2^26, 512 MiB of doubles.
     public static let maxDenseSparseElements = 1 << 26
