@@ -94,7 +94,10 @@ struct Audit: ParsableCommand {
         options.opsetMin = opsetMin
         options.opsetMax = opsetMax
         options.allowMismatch = allowMismatch ? true : nil
-        return fromFile.merged(with: options)
+        let merged = fromFile.merged(with: options)
+        let problems = merged.problems()
+        if !problems.isEmpty { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
+        return merged
     }
 
     private func list(_ text: String) -> [String] {
