@@ -13,7 +13,7 @@ struct OnnxScopeCommand: ParsableCommand {
         3 an input could not be read as an ONNX model.
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self]
+        subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self, Schema.self]
     )
 
     /// Runs the command with the documented exit codes: usage errors exit 2 (not

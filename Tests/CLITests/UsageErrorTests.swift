@@ -9,7 +9,7 @@ struct UsageErrorTests {
     @Test func mistypedSubcommandGetsASuggestion() throws {
         let run = try CLI.run(["inspectt", Self.model])
         #expect(run.status == 2)
-        #expect(run.stderr == "Error: unknown subcommand 'inspectt'. Did you mean 'inspect'? Subcommands: inspect, layers, diff, audit, report.\n")
+        #expect(run.stderr == "Error: unknown subcommand 'inspectt'. Did you mean 'inspect'? Subcommands: inspect, layers, diff, audit, report, schema.\n")
         let file = try CLI.run([Self.model])
         #expect(file.status == 2)
         #expect(file.stderr.contains("Did you mean 'onnxscope inspect \(Self.model)'?"))

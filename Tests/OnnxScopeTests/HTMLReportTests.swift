@@ -51,7 +51,7 @@ struct HTMLReportTests {
         for i in 0..<count {
             let n = Int64(16 + (i % 7) * 16)
             layers.append(LayersReport.Entry(
-                name: "layer\(i)", kind: "Dense", nodes: ["n\(i)"], weights: ["w\(i)"],
+                name: "layer\(i)", kind: "Dense", nodes: ["n\(i)"], nodeNames: ["n\(i)"], weights: ["w\(i)"],
                 hyper: ["inputSize": .int(4), "outputSize": .int(n / 4)], stored: n, nonTrainable: 0,
                 predicted: .init(textbook: n, convention: n), status: "match", explanation: "", children: []))
             sizes["w\(i)"] = n

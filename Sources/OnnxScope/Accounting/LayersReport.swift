@@ -23,7 +23,10 @@ public struct LayersReport: Codable, Sendable, Equatable {
     public struct Entry: Codable, Sendable, Equatable {
         public var name: String
         public var kind: String
+        /// Deprecated (`nodes` is a count everywhere else): the names of its nodes; read ``nodeNames``.
         public var nodes: [String]
+        /// The names of the nodes that make up the layer.
+        public var nodeNames: [String]
         public var weights: [String]
         public var hyper: [String: HyperValue]
         /// Elements of its trainable parameters.
@@ -153,7 +156,7 @@ extension LayersReport {
     private static func entry(_ layer: Layer) -> Entry {
         let audit = LayerAuditor.audit(layer)
         return Entry(
-            name: layer.name, kind: layer.kind.rawValue, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
+            name: layer.name, kind: layer.kind.rawValue, nodes: layer.nodes, nodeNames: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
             status: audit.status.rawValue, explanation: audit.explanation, children: layer.children.map(entry))

@@ -80,7 +80,7 @@ public struct DiffReport: Codable, Sendable, Equatable {
         public var after: String
         /// Largest |a − b| after converting both to double; null when the shapes differ
         /// or a difference is not finite.
-        public var maxAbsDiff: Double?
+        @ExplicitNull public var maxAbsDiff: Double?
     }
 
     public struct ValueChange: Codable, Sendable, Equatable {
@@ -88,9 +88,9 @@ public struct DiffReport: Codable, Sendable, Equatable {
         /// Elements that differ (NaN equals NaN; for complex types, components).
         public var changedElements: Int64
         /// Largest |a − b|; null when a difference is not finite.
-        public var maxAbsDiff: Double?
+        @ExplicitNull public var maxAbsDiff: Double?
         /// ‖b − a‖₂ / ‖a‖₂; null when A is all zeros or a difference is not finite.
-        public var relativeL2: Double?
+        @ExplicitNull public var relativeL2: Double?
     }
 
     public struct StorageMove: Codable, Sendable, Equatable {
@@ -105,14 +105,14 @@ public struct DiffReport: Codable, Sendable, Equatable {
         public var name: String
         /// `added`, `removed` or `changed`.
         public var change: String
-        public var before: InspectReport.IOValue?
-        public var after: InspectReport.IOValue?
+        @ExplicitNull public var before: InspectReport.IOValue?
+        @ExplicitNull public var after: InspectReport.IOValue?
     }
 
     /// Two versions of one thing; null where absent.
     public struct VersionChange: Codable, Sendable, Equatable {
-        public var before: Int64?
-        public var after: Int64?
+        @ExplicitNull public var before: Int64?
+        @ExplicitNull public var after: Int64?
     }
 
     /// A model fact that differs, as text.
@@ -120,8 +120,8 @@ public struct DiffReport: Codable, Sendable, Equatable {
         /// `irVersion`, `producerName`, `producerVersion`, `domain`, `modelVersion`,
         /// `docString` or `metadata.KEY`.
         public var fact: String
-        public var before: String?
-        public var after: String?
+        @ExplicitNull public var before: String?
+        @ExplicitNull public var after: String?
     }
 
     /// Counts of each kind of change.
