@@ -30,6 +30,13 @@ enum CLI {
         try run(executable: binary, arguments)
     }
 
+    /// Runs the binary with `environment` added to (or, for nil values, removed from) the test's own.
+    static func run(_ arguments: [String], environment: [String: String?]) throws -> CLIRun {
+        let raw = try runBytes(executable: binary, arguments, environment: environment)
+        return CLIRun(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                      stderr: String(decoding: raw.stderr, as: UTF8.self))
+    }
+
     /// Runs any program, capturing stdout, stderr and the exit status.
     static func run(executable: URL, _ arguments: [String]) throws -> CLIRun {
         let raw = try runBytes(executable: executable, arguments)
@@ -58,12 +65,17 @@ enum CLI {
     }
 
     /// Runs a program and returns stdout and stderr as the bytes it wrote.
-    static func runBytes(executable: URL, _ arguments: [String], input: Input? = nil) throws
+    static func runBytes(executable: URL, _ arguments: [String], input: Input? = nil, environment: [String: String?] = [:]) throws
         -> (status: Int32, stdout: [UInt8], stderr: [UInt8])
     {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        // COLUMNS sets the table width: a test runs without it unless it asks.
+        var variables = ProcessInfo.processInfo.environment
+        variables["COLUMNS"] = nil
+        for (key, value) in environment { variables[key] = value }
+        process.environment = variables
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,102 @@
+/// How wide text tables may be: the terminal's width (`COLUMNS`), and whether names are
+/// kept whole (`--wide`).
+public struct TextLayout: Sendable {
+    /// Columns available; nil keeps the fixed name limit (pipes, files, golden tests).
+    public var width: Int?
+    /// Names whole, however wide the table gets.
+    public var wide: Bool
+
+    public init(width: Int? = nil, wide: Bool = false) {
+        self.width = width
+        self.wide = wide
+    }
+
+    /// Longest name cell when no width is known.
+    static let defaultNameLimit = 48
+    /// Names are never cut below this to fit a narrow terminal.
+    static let minimumNameLimit = 16
+}
+
+/// The layer table of `layers` (table format): one row per ``LayersView`` row, with the
+/// share of trainable parameters (`%`) and, when computed, MACs; names cut in the middle
+/// to fit the layout.
+enum LayersViewRendering {
+    private typealias F = TextFormatting
+
+    /// The table and the notes its status cells point to (`[1]`, `[2]`, ...).
+    static func table(_ view: LayersView, layout: TextLayout) -> (text: String, notes: [String]) {
+        var notes: [String] = []
+        let showMACs = view.rows.contains { $0.macs != nil } || view.totalMACs != nil
+        var cells: [(name: String, rest: [String])] = []
+        for row in view.rows {
+            let indent = String(repeating: "  ", count: row.depth)
+            var rest: [String]
+            switch row.content {
+            case .layer(let e):
+                var status = e.status
+                if !e.explanation.isEmpty {
+                    notes.append(e.explanation)
+                    status += " [\(notes.count)]"
+                }
+                rest = [e.kind, F.safe(LayersRendering.hyperText(e), limit: 80), F.grouped(e.stored), percent(row.share),
+                        F.grouped(e.predicted.textbook), status]
+                cells.append((indent + F.safe(e.name, limit: Int.max), rest))
+            case .module(let path, let layers):
+                rest = ["module", "\(layers) layer\(layers == 1 ? "" : "s")", F.grouped(row.parameters), percent(row.share), "", ""]
+                cells.append((indent + F.safe(path, limit: Int.max), rest))
+            }
+            if showMACs { rest.append(row.macs.map(F.grouped) ?? "—") }
+            cells[cells.count - 1].rest = rest
+        }
+        var header = ["kind", "hyper-parameters", "stored", "%", "textbook", "status"]
+        if showMACs { header.append("MACs") }
+        let alignments: [TextTable.Alignment] = [.left, .left, .left, .right, .right, .right, .left] + (showMACs ? [.right] : [])
+
+        func render(nameLimit: Int) -> String {
+            var table = TextTable(alignments)
+            table.add(["layer"] + header)
+            for (name, rest) in cells { table.add([cut(name, nameLimit)] + rest) }
+            return table.render()
+        }
+        var limit = layout.wide ? Int.max : TextLayout.defaultNameLimit
+        var text = render(nameLimit: limit)
+        if !layout.wide, let width = layout.width {
+            // Give the name column what the other columns leave of the width.
+            let longestName = cells.map(\.name.count).max() ?? 0
+            let widest = text.split(separator: "\n").map(\.count).max() ?? 0
+            let nameColumn = max(min(longestName, limit), "layer".count)
+            limit = max(TextLayout.minimumNameLimit, width - (widest - nameColumn))
+            text = render(nameLimit: limit)
+        }
+        return (text, notes)
+    }
+
+    /// `12.3%`; `<0.1%` for a share too small to show; empty for 0 of 0.
+    static func percent(_ share: Double) -> String {
+        if share == 0 { return "0.0%" }
+        let tenths = (share * 1000).rounded() / 10
+        return tenths < 0.1 ? "<0.1%" : "\(tenths)%"
+    }
+
+    /// `name` (already made safe) shortened in the middle to `limit`, its indent kept.
+    private static func cut(_ name: String, _ limit: Int) -> String {
+        let body = name.drop { $0 == " " }
+        let indent = name.prefix(name.count - body.count)
+        guard body.count > limit, limit > 1 else { return name }
+        let head = (limit - 1) / 2
+        return indent + body.prefix(head) + "…" + body.suffix(limit - 1 - head)
+    }
+
+    /// The MACs line under the totals, when MACs were computed.
+    static func macsLine(_ view: LayersView) -> String? {
+        guard view.totalMACs != nil || view.rows.contains(where: { $0.macs != nil }) || !view.unresolved.isEmpty else { return nil }
+        var line = "  MACs: " + (view.totalMACs.map { "\(F.grouped($0)) per forward pass" } ?? "not all known (shapes not declared)")
+        if !view.assumed.isEmpty {
+            line += " · assumed " + view.assumed.sorted { $0.key < $1.key }.map { "\(F.safe($0.key))=\($0.value)" }.joined(separator: ",")
+        }
+        if !view.unresolved.isEmpty {
+            line += " · unresolved " + view.unresolved.map { F.safe($0) }.joined(separator: ",") + " (use --assume NAME=N)"
+        }
+        return line
+    }
+}
