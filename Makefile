@@ -2,7 +2,7 @@
 # `make demo` and `make test` do all set-up themselves.
 
 SWIFT       ?= swift
-APT_PKGS    := libprotobuf-c-dev protobuf-c-compiler libxxhash-dev pkg-config python3-jsonschema
+APT_PKGS    := libprotobuf-c-dev protobuf-c-compiler libxxhash-dev pkg-config python3-jsonschema cmark-gfm
 PROTO       := proto/onnx.proto
 GEN_DIR     := Sources/COnnx
 GEN_C       := $(GEN_DIR)/onnx.pb-c.c

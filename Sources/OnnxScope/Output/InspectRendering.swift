@@ -125,6 +125,8 @@ public enum InspectRendering {
         out.append("IR \(r.irVersion.map(String.init) ?? "?") · producer \(cell(r.producer.name)) \(cell(r.producer.version)) · opsets "
             + r.opsets.sorted { $0.key < $1.key }.map { "\(cell($0.key)) \($0.value)" }.joined(separator: ", "))
         out.append("")
+        out.append(InspectMarkdownSections.sizes(r))
+        out.append("")
         out.append("| | name | type | shape |")
         out.append("|---|---|---|---|")
         for v in r.inputs { out.append("| input | `\(cell(v.name))` | \(cell(v.type)) | \(shapeText(v.shape)) |") }
@@ -140,6 +142,7 @@ public enum InspectRendering {
         out.append("| in subgraphs | \(F.grouped(w.inSubgraphs)) |")
         out.append("| in functions | \(F.grouped(w.inFunctions)) |")
         out.append("| external (\(w.external.tensors) tensors) | \(F.bytes(w.external.bytes)) |")
+        out += InspectMarkdownSections.storageRows(w)
         out.append("")
         out.append("| data type | elements |")
         out.append("|---|---:|")
@@ -156,8 +159,10 @@ public enum InspectRendering {
         }
         out.append("")
         out.append("</details>")
+        out += InspectMarkdownSections.weightLists(w)
+        out.append("")
+        if r.findings.isEmpty { out.append("**Findings:** none") }
         if !r.findings.isEmpty {
-            out.append("")
             out.append("| severity | code | finding |")
             out.append("|---|---|---|")
             for f in r.findings {

@@ -73,21 +73,6 @@ public enum LayersRendering {
     }
 
     static func markdown(_ r: LayersReport) -> String {
-        func cell(_ s: String) -> String { F.markdownCell(s, limit: 120) }
-        var out = ["### Layers of `\(cell(r.file))`", "", "| layer | kind | hyper-parameters | stored | textbook | convention | status |",
-                   "|---|---|---|---:|---:|---:|---|"]
-        func add(_ entries: [LayersReport.Entry], depth: Int) {
-            for e in entries {
-                let indent = String(repeating: "&nbsp;&nbsp;", count: depth)
-                let status = e.explanation.isEmpty ? e.status : "\(e.status): \(cell(e.explanation))"
-                out.append("| \(indent)`\(cell(e.name))` | \(e.kind) | \(cell(hyperText(e))) | \(F.grouped(e.stored)) | \(F.grouped(e.predicted.textbook)) | \(F.grouped(e.predicted.convention)) | \(status) |")
-                add(e.children, depth: depth + 1)
-            }
-        }
-        add(r.layers, depth: 0)
-        let t = r.totals
-        out.append("")
-        out.append("**Total** \(F.grouped(Formulas.add(t.trainable, t.nonTrainable))) · **Trainable** \(F.grouped(t.trainable)) · **Non-trainable** \(F.grouped(t.nonTrainable)) · **Coverage** \((r.coverage.ratio * 1000).rounded() / 10)%")
-        return out.joined(separator: "\n")
+        LayersMarkdownRendering.render(r)
     }
 }

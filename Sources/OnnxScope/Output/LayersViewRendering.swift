@@ -34,10 +34,7 @@ enum LayersViewRendering {
             switch row.content {
             case .layer(let e):
                 var status = e.status
-                if !e.explanation.isEmpty {
-                    notes.append(e.explanation)
-                    status += " [\(notes.count)]"
-                }
+                if !e.explanation.isEmpty { status += " [\(note(e.explanation, in: &notes))]" }
                 rest = [e.kind, F.safe(LayersRendering.hyperText(e), limit: 80), F.grouped(e.stored), percent(row.share),
                         F.grouped(e.predicted.textbook), status]
                 cells.append((indent + F.safe(e.name, limit: Int.max), rest))
@@ -71,7 +68,15 @@ enum LayersViewRendering {
         return (text, notes)
     }
 
-    /// `12.3%`; `<0.1%` for a share too small to show; empty for 0 of 0.
+    /// The number (from 1) of `note` in `notes`, appended when new: layers with the same
+    /// explanation share one note.
+    static func note(_ note: String, in notes: inout [String]) -> Int {
+        if let index = notes.firstIndex(of: note) { return index + 1 }
+        notes.append(note)
+        return notes.count
+    }
+
+    /// `12.3%`; `<0.1%` for a share too small to show; `0.0%` for none.
     static func percent(_ share: Double) -> String {
         if share == 0 { return "0.0%" }
         let tenths = (share * 1000).rounded() / 10
