@@ -48,10 +48,18 @@ enum HTMLDocument {
     static let kinds = ["Dense", "Conv", "ConvTranspose", "RNN", "GRU", "LSTM", "Embedding", "LayerNorm", "BatchNorm",
                         "RMSNorm", "MultiHeadAttention", "TransformerEncoderBlock", "TransformerDecoderBlock", "Weight", "Unattributed"]
 
-    private static let light = ["#c6dbef", "#c7e9c0", "#a1d99b", "#fdd0a2", "#fdae6b", "#fd8d3c", "#dadaeb", "#fcbba1",
-                                "#fc9272", "#fee0d2", "#9ecae1", "#f3f3f3", "#ececec", "#ffffff", "#d9d9d9"]
-    private static let dark = ["#1f4e79", "#245c2e", "#2f6b2a", "#7a4a12", "#8a4f0e", "#8c3b0b", "#4b3f72", "#7f2a1d",
-                               "#6e1f14", "#5e2a20", "#174a6b", "#262626", "#303030", "#3a3a3a", "#444444"]
+    /// Fill per kind (same order as ``kinds``), light scheme: dark text on each has at
+    /// least 7:1 contrast (WCAG AAA, so AA with room for the translucent group fills), and
+    /// the 13 layer kinds are at least ΔE 20 (CIELAB) apart (`HTMLPaletteTests`).
+    static let light = ["#9ecae9", "#afe28d", "#77f8d1", "#f8de77", "#ed82b8", "#f88477", "#a79efa", "#e2b88d",
+                        "#fbb1b9", "#77f877", "#f877f8", "#fcfcc5", "#f6c5fc", "#ffffff", "#d9d9d9"]
+    /// Fill per kind, dark scheme: light text on each has at least 7:1 contrast.
+    static let dark = ["#1d4f7c", "#0f570f", "#0f5741", "#684612", "#570f3a", "#8b1818", "#5f3172", "#4f1d17",
+                       "#7f188b", "#3f471f", "#18188b", "#1f1f47", "#0f0f57", "#3a3a3a", "#454545"]
+    /// Text colours of the two schemes (`--fg`), and the background the treemap sits on (`--card`).
+    static let lightText = "#1a1a1a", darkText = "#ececec", lightCard = "#f6f6f6", darkCard = "#1e1e1e"
+    /// Opacity of a group rectangle's fill (a block behind its layers).
+    static let groupOpacity = 0.55
 
     private static var kindRules: String {
         let lightRules = zip(kinds, light).map { ".\(kindClass($0.0)){fill:\($0.1);--swatch:\($0.1)}" }.joined()
@@ -82,20 +90,24 @@ enum HTMLDocument {
     .ch-added{color:var(--added)}.ch-removed{color:var(--bad)}.ch-resized{color:var(--changed)}
     svg.treemap{width:100%;height:auto;display:block;border:1px solid var(--line);border-radius:6px;background:var(--card)}
     svg.treemap rect{stroke:var(--bg);stroke-width:1}
-    svg.treemap rect.group{fill-opacity:.55}
+    svg.treemap rect.group{fill-opacity:.55}svg.treemap rect.module{fill:var(--card);stroke:var(--muted);stroke-width:1.2}
     svg.treemap rect.weight{fill-opacity:0;stroke:var(--fg);stroke-opacity:.25;stroke-width:.6}
     svg.treemap rect.hl-added{stroke:var(--added);stroke-width:3}svg.treemap rect.hl-resized{stroke:var(--changed);stroke-width:3}
     svg.treemap text{font:11px system-ui,"DejaVu Sans",sans-serif;fill:var(--fg);pointer-events:none}
     svg.treemap text.g{font-weight:600}
     .bars{display:grid;grid-template-columns:minmax(6em,16em) 1fr auto;gap:6px 10px;align-items:center;font-size:.9rem}
-    .bars .bl{word-break:break-all}.bars .bt{display:block}.bars .bf{display:block;height:14px;border-radius:2px;    background:var(--swatch);border:1px solid var(--line)}.bars .bv{text-align:right;font-variant-numeric:tabular-nums}
-    .treemap-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
+    .bars .bl{word-break:break-all}.bars .bt{display:block}.bars .bf{display:block;height:14px;border-radius:2px;    background:var(--swatch);border:1px solid var(--line)}.bars .bv{text-align:right;font-variant-numeric:tabular-nums}.bars .bf.dtype{--swatch:var(--accent)}
+    .treemap-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}svg.treemap.narrow{display:none}
+    svg.treemap text.c{font-weight:400;opacity:.8}
+    #layer-search{display:none;margin:6px 0;padding:6px 8px;width:min(100%,28em);font:inherit;color:var(--fg);    background:var(--bg);border:1px solid var(--line);border-radius:6px}
+    .js #layer-search{display:block}button.fold{font:inherit;font-size:.8em;margin-right:4px;padding:0 4px;cursor:pointer;    color:var(--fg);background:var(--card);border:1px solid var(--line);border-radius:4px}
+    tr.collapsed-away,tr.filtered-away{display:none}
     .legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin:8px 0;font-size:.85rem}
     .legend span::before{content:"";display:inline-block;width:.9em;height:.9em;margin-right:.35em;\
     vertical-align:-.1em;border:1px solid var(--line);background:var(--swatch)}
     footer{margin:2em 0 1em;color:var(--muted);font-size:.8rem}
     details summary{cursor:pointer;margin:.4em 0}
-    @media (max-width:600px){body{padding:10px;font-size:14px}td,th{padding:3px 5px}.card .v{font-size:1.15rem}    svg.treemap{min-width:1100px}}
+    @media (max-width:600px){body{padding:10px;font-size:14px}td,th{padding:3px 5px}.card .v{font-size:1.15rem}    svg.treemap.wide{display:none}svg.treemap.narrow{display:block}    td,th{word-break:break-word}th{white-space:normal}td.name{min-width:0}    table.stack thead{display:none}table.stack,table.stack tbody,table.stack tfoot,table.stack tr{display:block;width:100%}    table.stack tr{border-bottom:1px solid var(--line);padding:4px 0}    table.stack td,table.stack tfoot th{display:flex;gap:8px;justify-content:space-between;border:0;padding:1px 4px;text-align:right}    table.stack td::before{content:attr(data-label);color:var(--muted);text-align:left;flex:none}    table.stack td.name{display:block;text-align:left;font-weight:600}table.stack td.name::before{content:none}    table.stack td:empty{display:none}.bars{grid-template-columns:minmax(5em,9em) 1fr auto}}
     """
 
     private static var stylesheet: String { baseStyle + kindRules }
