@@ -19,7 +19,7 @@ struct Layers: ParsableCommand {
     func run() throws {
         let format = options.format
         let viewOptions = try table.options()
-        let layout = table.layout
+        let layout = options.layout
         try BatchRun(options: options, command: "layers").run { path in
             let file = try ModelSource.open(path)
             let report = LayersReport(file: file)

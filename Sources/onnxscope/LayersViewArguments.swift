@@ -5,7 +5,7 @@ import OnnxScope
 extension LayersView.Grouping: ExpressibleByArgument {}
 
 /// `layers` table options, torchinfo-style: depth, grouping by module, filters, sorting,
-/// the sizes of symbolic dimensions for MACs, and whole names.
+/// and the sizes of symbolic dimensions for MACs.
 struct LayersViewArguments: ParsableArguments {
     enum SortOrder: String, ExpressibleByArgument, CaseIterable {
         case graph, params
@@ -28,9 +28,6 @@ struct LayersViewArguments: ParsableArguments {
 
     @Option(help: "Sizes of symbolic dimensions for MACs, e.g. batch=1,sequence=128 (repeatable).")
     var assume: [String] = []
-
-    @Flag(help: "Whole layer names, however wide the table gets (else names fit COLUMNS).")
-    var wide = false
 
     func validate() throws {
         if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
@@ -57,11 +54,6 @@ struct LayersViewArguments: ParsableArguments {
         return options
     }
 
-    /// The text layout: the terminal's width (COLUMNS, else stdout's terminal), or none for a pipe.
-    var layout: TextLayout {
-        TextLayout(width: TerminalWidth.ofStandardOutput, wide: wide)
-    }
-
     private func assumptions() throws -> [String: Int64] {
         var result: [String: Int64] = [:]
         for item in assume.flatMap({ $0.split(separator: ",") }) {
@@ -72,16 +64,5 @@ struct LayersViewArguments: ParsableArguments {
             result[parts[0]] = size
         }
         return result
-    }
-}
-
-/// The width of the terminal output goes to.
-enum TerminalWidth {
-    /// `COLUMNS` when set, else the width of the terminal on stdout; nil when stdout is not one.
-    static var ofStandardOutput: Int? {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(text), n > 0 { return n }
-        var size = winsize()
-        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return nil
     }
 }

@@ -72,3 +72,26 @@ struct LayersTableCommandTests {
         #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 }
+
+/// `inspect` tables follow the same layout rules: 48 characters when stdout is not a
+/// terminal, the width of COLUMNS when set, whole with --wide.
+@Suite("onnxscope inspect table width")
+struct InspectTableWidthTests {
+    static let model = CLI.fixture("keras/simplernn.onnx")
+    static let name = "simplernn/simplernn/simple_rnn_cell/MatMul_1/ReadVariableOp/resource:0"
+
+    @Test func longNamesFitOrStayWhole() throws {
+        let piped = try CLI.run(["inspect", Self.model])
+        #expect(piped.status == 0)
+        #expect(!piped.stdout.contains(Self.name))
+        #expect(piped.stdout.contains("  simplernn/simplernn/sim…eadVariableOp/resource:0  FLOAT"))
+        let wide = try CLI.run(["inspect", "--wide", Self.model])
+        #expect(wide.stdout.contains(Self.name))
+        let roomy = try CLI.run(["inspect", Self.model], environment: ["COLUMNS": "160"])
+        #expect(roomy.stdout.contains(Self.name))
+        let narrow = try CLI.run(["inspect", Self.model], environment: ["COLUMNS": "80"])
+        let largest = narrow.stdout.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("Largest weights") }.dropFirst().prefix { !$0.isEmpty }
+        #expect(!largest.isEmpty)
+        for line in largest { #expect(line.count <= 80, "\(line)") }
+    }
+}

@@ -1,22 +1,3 @@
-/// How wide text tables may be: the terminal's width (`COLUMNS`), and whether names are
-/// kept whole (`--wide`).
-public struct TextLayout: Sendable {
-    /// Columns available; nil keeps the fixed name limit (pipes, files, golden tests).
-    public var width: Int?
-    /// Names whole, however wide the table gets.
-    public var wide: Bool
-
-    public init(width: Int? = nil, wide: Bool = false) {
-        self.width = width
-        self.wide = wide
-    }
-
-    /// Longest name cell when no width is known.
-    static let defaultNameLimit = 48
-    /// Names are never cut below this to fit a narrow terminal.
-    static let minimumNameLimit = 16
-}
-
 /// The layer table of `layers` (table format): one row per ``LayersView`` row, with the
 /// share of trainable parameters (`%`) and, when computed, MACs; names cut in the middle
 /// to fit the layout.
@@ -49,22 +30,10 @@ enum LayersViewRendering {
         if showMACs { header.append("MACs") }
         let alignments: [TextTable.Alignment] = [.left, .left, .left, .right, .right, .right, .left] + (showMACs ? [.right] : [])
 
-        func render(nameLimit: Int) -> String {
-            var table = TextTable(alignments)
-            table.add(["layer"] + header)
-            for (name, rest) in cells { table.add([cut(name, nameLimit)] + rest) }
-            return table.render()
-        }
-        var limit = layout.wide ? Int.max : TextLayout.defaultNameLimit
-        var text = render(nameLimit: limit)
-        if !layout.wide, let width = layout.width {
-            // Give the name column what the other columns leave of the width.
-            let longestName = cells.map(\.name.count).max() ?? 0
-            let widest = text.split(separator: "\n").map(\.count).max() ?? 0
-            let nameColumn = max(min(longestName, limit), "layer".count)
-            limit = max(TextLayout.minimumNameLimit, width - (widest - nameColumn))
-            text = render(nameLimit: limit)
-        }
+        var table = TextTable(alignments)
+        table.add(["layer"] + header)
+        for (name, rest) in cells { table.add([name] + rest) }
+        let text = table.render(fitting: layout, column: 0, keepingRows: 1)
         return (text, notes)
     }
 
@@ -81,15 +50,6 @@ enum LayersViewRendering {
         if share == 0 { return "0.0%" }
         let tenths = (share * 1000).rounded() / 10
         return tenths < 0.1 ? "<0.1%" : "\(tenths)%"
-    }
-
-    /// `name` (already made safe) shortened in the middle to `limit`, its indent kept.
-    private static func cut(_ name: String, _ limit: Int) -> String {
-        let body = name.drop { $0 == " " }
-        let indent = name.prefix(name.count - body.count)
-        guard body.count > limit, limit > 1 else { return name }
-        let head = (limit - 1) / 2
-        return indent + body.prefix(head) + "…" + body.suffix(limit - 1 - head)
     }
 
     /// The MACs line under the totals, when MACs were computed.
