@@ -1,6 +1,7 @@
 extension OutputSchema {
-    /// The JSON Schema (draft 2020-12) of `audit --format json`.
-    static let auditText = #"""
+    /// The JSON Schema (draft 2020-12) of `audit --format json`, less the shared
+    /// definitions (``OutputSchema/shared``) it refers to.
+    static let auditOwn = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://onnxscope.invalid/schema/audit.json",
@@ -61,36 +62,7 @@ extension OutputSchema {
     "schemaVersion"
   ],
   "additionalProperties": false,
-  "$defs": {
-    "finding": {
-      "type": "object",
-      "properties": {
-        "severity": {
-          "enum": [
-            "error",
-            "warning",
-            "info"
-          ]
-        },
-        "code": {
-          "type": "string"
-        },
-        "message": {
-          "type": "string"
-        },
-        "location": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "code",
-        "location",
-        "message",
-        "severity"
-      ],
-      "additionalProperties": false
-    }
-  }
+  "$defs": {}
 }
 """#
 }

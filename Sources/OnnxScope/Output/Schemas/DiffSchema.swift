@@ -1,6 +1,7 @@
 extension OutputSchema {
-    /// The JSON Schema (draft 2020-12) of `diff --format json`, full or `--summary`.
-    static let diffText = #"""
+    /// The JSON Schema (draft 2020-12) of `diff --format json`, full or `--summary`, less the shared
+    /// definitions (``OutputSchema/shared``) it refers to.
+    static let diffOwn = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://onnxscope.invalid/schema/diff.json",
@@ -595,49 +596,6 @@ extension OutputSchema {
         "before",
         "change",
         "name"
-      ],
-      "additionalProperties": false
-    },
-    "ioValue": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "element type name (FLOAT) or a description (sequence(FLOAT))"
-        },
-        "shape": {
-          "anyOf": [
-            {
-              "type": "array",
-              "items": {
-                "anyOf": [
-                  {
-                    "type": "integer"
-                  },
-                  {
-                    "type": "string"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ],
-                "description": "a fixed size, a symbolic name, or null when unknown"
-              }
-            },
-            {
-              "type": "null"
-            }
-          ],
-          "description": "dimensions; null when no shape is declared"
-        }
-      },
-      "required": [
-        "name",
-        "shape",
-        "type"
       ],
       "additionalProperties": false
     }

@@ -1,6 +1,7 @@
 extension OutputSchema {
-    /// The JSON Schema (draft 2020-12) of `inspect --format json`: a file's report, or the error object of a file that could not be read.
-    static let inspectText = #"""
+    /// The JSON Schema (draft 2020-12) of `inspect --format json`: a file's report, or the error object of a file that could not be read, less the shared
+    /// definitions (``OutputSchema/shared``) it refers to.
+    static let inspectOwn = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://onnxscope.invalid/schema/inspect.json",
@@ -293,94 +294,6 @@ extension OutputSchema {
         "producer",
         "schemaVersion",
         "weights"
-      ],
-      "additionalProperties": false
-    },
-    "fileError": {
-      "type": "object",
-      "properties": {
-        "error": {
-          "type": "string",
-          "description": "why the file could not be read (the stderr line without 'onnxscope: PATH: ')"
-        },
-        "file": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "error",
-        "file"
-      ],
-      "additionalProperties": false
-    },
-    "finding": {
-      "type": "object",
-      "properties": {
-        "severity": {
-          "enum": [
-            "error",
-            "warning",
-            "info"
-          ]
-        },
-        "code": {
-          "type": "string"
-        },
-        "message": {
-          "type": "string"
-        },
-        "location": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "code",
-        "location",
-        "message",
-        "severity"
-      ],
-      "additionalProperties": false
-    },
-    "ioValue": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "element type name (FLOAT) or a description (sequence(FLOAT))"
-        },
-        "shape": {
-          "anyOf": [
-            {
-              "type": "array",
-              "items": {
-                "anyOf": [
-                  {
-                    "type": "integer"
-                  },
-                  {
-                    "type": "string"
-                  },
-                  {
-                    "type": "null"
-                  }
-                ],
-                "description": "a fixed size, a symbolic name, or null when unknown"
-              }
-            },
-            {
-              "type": "null"
-            }
-          ],
-          "description": "dimensions; null when no shape is declared"
-        }
-      },
-      "required": [
-        "name",
-        "shape",
-        "type"
       ],
       "additionalProperties": false
     },

@@ -1,6 +1,7 @@
 extension OutputSchema {
-    /// The JSON Schema (draft 2020-12) of `layers --format json`: a file's report, or the error object of a file that could not be read.
-    static let layersText = #"""
+    /// The JSON Schema (draft 2020-12) of `layers --format json`: a file's report, or the error object of a file that could not be read, less the shared
+    /// definitions (``OutputSchema/shared``) it refers to.
+    static let layersOwn = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://onnxscope.invalid/schema/layers.json",
@@ -121,51 +122,6 @@ extension OutputSchema {
         "schemaVersion",
         "totals",
         "unattributed"
-      ],
-      "additionalProperties": false
-    },
-    "fileError": {
-      "type": "object",
-      "properties": {
-        "error": {
-          "type": "string",
-          "description": "why the file could not be read (the stderr line without 'onnxscope: PATH: ')"
-        },
-        "file": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "error",
-        "file"
-      ],
-      "additionalProperties": false
-    },
-    "finding": {
-      "type": "object",
-      "properties": {
-        "severity": {
-          "enum": [
-            "error",
-            "warning",
-            "info"
-          ]
-        },
-        "code": {
-          "type": "string"
-        },
-        "message": {
-          "type": "string"
-        },
-        "location": {
-          "type": "string"
-        }
-      },
-      "required": [
-        "code",
-        "location",
-        "message",
-        "severity"
       ],
       "additionalProperties": false
     },

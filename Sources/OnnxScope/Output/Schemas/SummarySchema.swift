@@ -1,6 +1,7 @@
 extension OutputSchema {
-    /// The JSON Schema (draft 2020-12) of the summary line that `inspect` and `layers` end with under `--summary --format json`.
-    static let summaryText = #"""
+    /// The JSON Schema (draft 2020-12) of the summary line that `inspect` and `layers` end with under `--summary --format json`, less the shared
+    /// definitions (``OutputSchema/shared``) it refers to.
+    static let summaryOwn = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://onnxscope.invalid/schema/summary.json",
