@@ -21,7 +21,12 @@ enum ModelSource {
                 "standard input is a terminal; pipe a model into it, e.g. onnxscope inspect - < model.onnx"))
         }
         let limit = DecodingLimits.maxStandardInputBytes
+        // A redirected file's size is known: room for it is reserved at once.
+        var info = stat()
+        let known = fstat(STDIN_FILENO, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        if known > limit { throw DecodeError(path: standardInput, failure: .tooMany(what: "bytes on standard input", limit: limit)) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(known)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
