@@ -2,14 +2,15 @@
 # `make demo` and `make test` do all set-up themselves.
 
 SWIFT       ?= swift
-APT_PKGS    := libprotobuf-c-dev protobuf-c-compiler libxxhash-dev pkg-config
+APT_PKGS    := libprotobuf-c-dev protobuf-c-compiler libxxhash-dev pkg-config python3-jsonschema cmark-gfm
 PROTO       := proto/onnx.proto
 GEN_DIR     := Sources/COnnx
 GEN_C       := $(GEN_DIR)/onnx.pb-c.c
 GEN_H       := $(GEN_DIR)/include/onnx.pb-c.h
 DEMO_MODEL  := Fixtures/pytorch/tiny_gpt.torchscript.onnx
 
-.PHONY: setup browser build release test demo lint docs proto proto-check bench fuzz fuzz-build strace-check clean
+.PHONY: setup browser build release test demo proto proto-check bench fuzz fuzz-build strace-check clean \
+        lint docs release-static man install install-files uninstall dist
 
 # Installs the system packages the build needs, only when one is missing.
 setup:
@@ -126,3 +127,60 @@ strace-check: build
 
 clean:
 	rm -rf .build
+
+# Install: `make install PREFIX=/usr/local` (and DESTDIR for packaging) puts the release
+# binary, linked with the Swift runtime statically, on PATH, with bash, zsh and fish
+# completions (argument-parser's --generate-completion-script) and a man page
+# (argument-parser's generate-manual plugin, run on the debug build: the help text does
+# not depend on the configuration, and a release plugin run would relink the release
+# binary without the static runtime). `make install-files` installs what is already built
+# and builds nothing; `make uninstall` removes exactly what install-files wrote.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+STATIC_DIR  := .build/static
+STATIC_BIN  := $(STATIC_DIR)/onnxscope
+MAN_PAGE    := .build/plugins/GenerateManual/outputs/onnxscope/onnxscope.1
+BIN_DEST    := $(DESTDIR)$(PREFIX)/bin/onnxscope
+MAN_DEST    := $(DESTDIR)$(PREFIX)/share/man/man1/onnxscope.1
+BASH_DEST   := $(DESTDIR)$(PREFIX)/share/bash-completion/completions/onnxscope
+ZSH_DEST    := $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_onnxscope
+FISH_DEST   := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/onnxscope.fish
+DIST_DIR    := .build/dist
+
+# The release binary with the Swift runtime (stdlib, Foundation) linked in: at run time it
+# needs only libprotobuf-c, libxxhash and the C/C++ system libraries. Stripped (61 MB
+# instead of 81 MB).
+release-static: setup
+	$(SWIFT) build -c release --product onnxscope --static-swift-stdlib
+	@mkdir -p $(STATIC_DIR)
+	strip -o $(STATIC_BIN) .build/release/onnxscope
+
+man: setup
+	$(SWIFT) package generate-manual --configuration debug
+
+install: man release-static
+	$(MAKE) install-files PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+
+install-files:
+	@test -x $(STATIC_BIN) || { echo "install-files: $(STATIC_BIN) is missing; run 'make release-static'"; exit 1; }
+	@test -f $(MAN_PAGE) || { echo "install-files: $(MAN_PAGE) is missing; run 'make man'"; exit 1; }
+	install -d $(dir $(BIN_DEST)) $(dir $(MAN_DEST)) $(dir $(BASH_DEST)) $(dir $(ZSH_DEST)) $(dir $(FISH_DEST))
+	install -m 755 $(STATIC_BIN) $(BIN_DEST)
+	install -m 644 $(MAN_PAGE) $(MAN_DEST)
+	$(STATIC_BIN) --generate-completion-script bash > $(BASH_DEST)
+	$(STATIC_BIN) --generate-completion-script zsh > $(ZSH_DEST)
+	$(STATIC_BIN) --generate-completion-script fish > $(FISH_DEST)
+	chmod 644 $(BASH_DEST) $(ZSH_DEST) $(FISH_DEST)
+
+uninstall:
+	rm -f $(BIN_DEST) $(MAN_DEST) $(BASH_DEST) $(ZSH_DEST) $(FISH_DEST)
+
+# `make dist`: .build/dist/onnxscope-VERSION-linux-ARCH.tar.gz with bin/, share/ (man page,
+# completions), LICENSE and README.md under one top folder.
+dist: man release-static
+	@version=$$($(STATIC_BIN) --version) && name=onnxscope-$$version-linux-$$(uname -m) && \
+	rm -rf $(DIST_DIR)/$$name && \
+	$(MAKE) --no-print-directory install-files DESTDIR="$(CURDIR)/$(DIST_DIR)/$$name" PREFIX= && \
+	cp LICENSE README.md $(DIST_DIR)/$$name/ && \
+	tar -C $(DIST_DIR) -czf $(DIST_DIR)/$$name.tar.gz $$name && \
+	echo "wrote $(DIST_DIR)/$$name.tar.gz"

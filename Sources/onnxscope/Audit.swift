@@ -50,14 +50,14 @@ struct Audit: ParsableCommand {
     @Flag(name: .customLong("allow-mismatch"), help: "Do not fail on layers whose stored count matches neither formula.")
     var allowMismatch = false
 
-    @Argument(help: "The ONNX model file.")
+    @Argument(help: "The ONNX model file, or - for standard input.")
     var file: String
 
     func run() throws {
         let expectations = try loadExpectations()
         let opened: ModelFile
         do {
-            opened = try ModelFile.open(file)
+            opened = try ModelSource.open(file)
         } catch {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)
@@ -94,7 +94,10 @@ struct Audit: ParsableCommand {
         options.opsetMin = opsetMin
         options.opsetMax = opsetMax
         options.allowMismatch = allowMismatch ? true : nil
-        return fromFile.merged(with: options)
+        let merged = fromFile.merged(with: options)
+        let problems = merged.problems()
+        if !problems.isEmpty { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
+        return merged
     }
 
     private func list(_ text: String) -> [String] {

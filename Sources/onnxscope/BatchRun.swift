@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OnnxScope
 
-/// The options `inspect` and `layers` share: files and folders, format, summary, quiet, jobs.
+/// The options `inspect` and `layers` share: files and folders, format, summary, quiet, jobs, wide.
 struct BatchOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output format: table, json or markdown.")
     var format: OutputFormat = .table
@@ -16,11 +16,22 @@ struct BatchOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Files read at once (default: the number of cores).")
     var jobs: Int?
 
-    @Argument(help: "ONNX model files, or folders searched recursively for *.onnx files.")
+    @Flag(help: "Whole names in tables, however wide they get (else names fit COLUMNS or the terminal).")
+    var wide = false
+
+    @Argument(help: "ONNX model files, folders searched recursively for *.onnx files, or - for standard input.")
     var paths: [String] = []
+
+    /// The table layout: the terminal's width (COLUMNS, else stdout's terminal; none for a pipe) and --wide.
+    var layout: TextLayout {
+        TextLayout(width: TerminalWidth.ofStandardOutput, wide: wide)
+    }
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one model file") }
+        if paths.filter({ $0 == ModelSource.standardInput }).count > 1 {
+            throw ValidationError("'-' (standard input) can be given only once")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 }

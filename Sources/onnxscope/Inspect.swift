@@ -16,10 +16,10 @@ struct Inspect: ParsableCommand {
     @OptionGroup var options: BatchOptions
 
     func run() throws {
-        let format = options.format
+        let format = options.format, layout = options.layout
         try BatchRun(options: options, command: "inspect").run { path in
-            let report = InspectReport(file: try ModelFile.open(path))
-            return BatchItem(text: InspectRendering.render(report, as: format), contribution: .init(report))
+            let report = InspectReport(file: try ModelSource.open(path))
+            return BatchItem(text: InspectRendering.render(report, as: format, layout: layout), contribution: .init(report))
         }
     }
 }

@@ -7,17 +7,24 @@ struct Layers: ParsableCommand {
         abstract: "List the layers found in ONNX model files, with hyper-parameters and stored vs. textbook parameter counts.",
         discussion: """
         Folders are searched recursively for *.onnx files, read in parallel and reported in \
-        order. With --format json, prints one JSON object per line.
+        order. With --format json, prints one JSON object per line. The table options shape \
+        the table only: JSON and Markdown list every layer.
         """
     )
 
     @OptionGroup var options: BatchOptions
 
+    @OptionGroup(title: "Table") var table: LayersViewArguments
+
     func run() throws {
         let format = options.format
+        let viewOptions = try table.options()
+        let layout = options.layout
         try BatchRun(options: options, command: "layers").run { path in
-            let report = LayersReport(file: try ModelFile.open(path))
-            return BatchItem(text: LayersRendering.render(report, as: format), contribution: .init(report))
+            let file = try ModelSource.open(path)
+            let report = LayersReport(file: file)
+            let view = LayersView(report, model: file.model, options: viewOptions)
+            return BatchItem(text: LayersRendering.render(report, as: format, view: view, layout: layout), contribution: .init(report))
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Turns the command line's paths into the list of model files to read: a file stays as
 /// named (even when missing, so that its error is reported); a folder becomes every
-/// `*.onnx` file below it, recursively, sorted by path. Symbolic links to files are
+/// `*.onnx` file below it, recursively, sorted by path; `-` (standard input) stays as is. Symbolic links to files are
 /// followed; links to folders are not descended into (no cycles).
 enum ModelFinder {
     /// The files found, in output order, and the folders that could not be searched.
@@ -18,7 +18,8 @@ enum ModelFinder {
         var result = Expansion()
         for argument in arguments {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard argument != ModelSource.standardInput,
+                  FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
                 result.files.append(argument)
                 continue
             }

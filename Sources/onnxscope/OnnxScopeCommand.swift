@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnnxScope
 
 /// The `onnxscope` command: what is really inside ONNX model files.
 @main
@@ -12,12 +13,16 @@ struct OnnxScopeCommand: ParsableCommand {
         3 an input could not be read as an ONNX model.
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self]
+        subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self, Schema.self]
     )
 
     /// Runs the command with the documented exit codes: usage errors exit 2 (not
     /// ArgumentParser's 64), help and version exit 0.
     static func main() {
+        if let unknown = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {
+            Output.error(unknown)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -33,6 +38,21 @@ struct OnnxScopeCommand: ParsableCommand {
             if !message.isEmpty { Output.error(message) }
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+    }
+}
+
+extension OnnxScopeCommand {
+    /// The error line for a first argument that is no subcommand, with the closest one
+    /// (argument-parser suggests options, but not subcommands); nil when it is one.
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(first), first != "help" else { return nil }
+        var suggestion = NameSuggestion.closest(to: first, among: names).map { " Did you mean '\($0)'?" } ?? ""
+        if suggestion.isEmpty, FileManager.default.fileExists(atPath: first) {
+            suggestion = " Did you mean 'onnxscope inspect \(first)'?"
+        }
+        return "Error: unknown subcommand '\(first)'.\(suggestion) Subcommands: \(names.joined(separator: ", "))."
     }
 }
 

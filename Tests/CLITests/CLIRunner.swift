@@ -30,6 +30,13 @@ enum CLI {
         try run(executable: binary, arguments)
     }
 
+    /// Runs the binary with `environment` added to (or, for nil values, removed from) the test's own.
+    static func run(_ arguments: [String], environment: [String: String?]) throws -> CLIRun {
+        let raw = try runBytes(executable: binary, arguments, environment: environment)
+        return CLIRun(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                      stderr: String(decoding: raw.stderr, as: UTF8.self))
+    }
+
     /// Runs any program, capturing stdout, stderr and the exit status.
     static func run(executable: URL, _ arguments: [String]) throws -> CLIRun {
         let raw = try runBytes(executable: executable, arguments)
@@ -42,15 +49,52 @@ enum CLI {
         try runBytes(executable: binary, arguments)
     }
 
+    /// What the child reads on standard input.
+    enum Input {
+        /// A file opened on stdin, as `< FILE` does.
+        case file(String)
+        /// Bytes written into a pipe, as `cat FILE |` does.
+        case piped([UInt8])
+    }
+
+    /// Runs the binary with `input` on its standard input.
+    static func run(_ arguments: [String], input: Input) throws -> CLIRun {
+        let raw = try runBytes(executable: binary, arguments, input: input)
+        return CLIRun(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                      stderr: String(decoding: raw.stderr, as: UTF8.self))
+    }
+
     /// Runs a program and returns stdout and stderr as the bytes it wrote.
-    static func runBytes(executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+    static func runBytes(executable: URL, _ arguments: [String], input: Input? = nil, environment: [String: String?] = [:]) throws
+        -> (status: Int32, stdout: [UInt8], stderr: [UInt8])
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        // COLUMNS sets the table width: a test runs without it unless it asks.
+        var variables = ProcessInfo.processInfo.environment
+        variables["COLUMNS"] = nil
+        for (key, value) in environment { variables[key] = value }
+        process.environment = variables
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        var feed: Pipe?
+        switch input {
+        case .file(let path): process.standardInput = FileHandle(forReadingAtPath: path)
+        case .piped:
+            feed = Pipe()
+            process.standardInput = feed
+        case nil: break
+        }
         try process.run()
+        if case .piped(let bytes) = input, let writer = feed?.fileHandleForWriting {
+            // Written from another thread, so a child that stops reading cannot block the test.
+            Thread.detachNewThread {
+                try? writer.write(contentsOf: Data(bytes))
+                try? writer.close()
+            }
+        }
         // Read both pipes before waiting so a large output cannot block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -34,6 +34,25 @@ struct BatchOutputTests {
         #expect(summary.summary.failed == 1)
         #expect(summary.summary.failedFiles == ["bad.onnx"])
         #expect(summary.summary.parameters == .max)
+        #expect(summary.summary.weightElements == .max)
+        #expect(summary.summary.trainableParameters == nil)
+    }
+
+    /// The summary's new keys carry one meaning each: 840 trainable parameters is the
+    /// manifest's (PyTorch's) count for the MLP, in both exports.
+    @Test func summaryKeysHaveOneMeaning() throws {
+        let files = [Fixtures.path("pytorch/mlp.torchscript.onnx"), Fixtures.path("pytorch/mlp.dynamo.onnx")]
+        var inspect = BatchSummary(command: "inspect"), layers = BatchSummary(command: "layers")
+        for file in files {
+            let opened = try ModelFile.open(file)
+            inspect.add(.init(InspectReport(file: opened)))
+            layers.add(.init(LayersReport(file: opened)))
+        }
+        let stored = try files.map { try InspectReport(file: ModelFile.open($0)).weights.elements }
+        #expect(inspect.summary.weightElements == stored.reduce(0, +))
+        #expect(inspect.summary.trainableParameters == nil)
+        #expect(layers.summary.weightElements == nil)
+        #expect(layers.summary.trainableParameters == Int64(840 * 2))
     }
 
     @Test func summaryAndErrorObjectsAreOneJSONLine() {
@@ -41,7 +60,8 @@ struct BatchOutputTests {
         summary.addFailure(path: "x.onnx")
         let json = BatchRendering.render(summary, as: .json)
         #expect(json == #"{"schemaVersion":1,"summary":{"command":"layers","failed":1,"failedFiles":["x.onnx"],"# +
-            #""files":1,"findings":0,"layers":0,"nodes":0,"parameters":0,"succeeded":0,"weightBytes":0}}"#)
+            #""files":1,"findings":0,"layers":0,"nodes":0,"parameters":0,"succeeded":0,"trainableParameters":0,"# +
+            #""weightBytes":0,"weightElements":null}}"#)
         #expect(BatchRendering.errorObject(file: "a/b.onnx", reason: "no such file")
             == #"{"error":"no such file","file":"a/b.onnx"}"#)
         #expect(BatchRendering.render(summary, as: .table)

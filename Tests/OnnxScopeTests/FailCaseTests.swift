@@ -83,6 +83,7 @@ struct FailCaseTests {
         case .stringTooLong: "stringTooLong"
         case .notAModel: "notAModel"
         case .rejectedByProtobufC: "rejectedByProtobufC"
+        case .foreignFormat: "foreignFormat"
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OnnxScope
 
-/// The HTML pages: golden files, escaping, no scripts or network, and the size of the
+/// The HTML pages: golden files, escaping, one inline script and no network, and the size of the
 /// page for a model with 100,000 layers.
 @Suite("HTML report pages")
 struct HTMLReportTests {
@@ -30,7 +30,9 @@ struct HTMLReportTests {
 
     @Test func pagesAreSelfContained() throws {
         let page = ModelReportPage.render(try summary("pytorch/tiny_gpt.dynamo.onnx"))
-        #expect(!page.contains("<script"))
+        // One inline script (the layer table's filter and fold buttons), nothing loaded.
+        #expect(page.components(separatedBy: "<script").count == 2)
+        #expect(!page.contains("<script src"))
         #expect(!page.contains("http://") || !page.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
         #expect(!page.contains("https://"))
         #expect(!page.contains("@import") && !page.contains("url("))
@@ -51,7 +53,7 @@ struct HTMLReportTests {
         for i in 0..<count {
             let n = Int64(16 + (i % 7) * 16)
             layers.append(LayersReport.Entry(
-                name: "layer\(i)", kind: .dense, nodes: ["n\(i)"], weights: ["w\(i)"],
+                name: "layer\(i)", kind: .dense, nodes: ["n\(i)"], nodeNames: ["n\(i)"], weights: ["w\(i)"],
                 hyper: [.inputSize: .int(4), .outputSize: .int(n / 4)], stored: n, nonTrainable: 0,
                 predicted: .init(textbook: n, convention: n), status: .match, explanation: "", children: []))
             sizes["w\(i)"] = n

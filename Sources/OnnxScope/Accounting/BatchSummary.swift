@@ -21,8 +21,13 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         public var failedFiles: [String] = []
         /// Nodes over all files read (`inspect` only; 0 for `layers`).
         public var nodes: Int = 0
-        /// `inspect`: stored weight elements; `layers`: trainable elements.
+        /// Deprecated (two meanings): `inspect`: stored weight elements; `layers`: trainable
+        /// elements. Read ``weightElements`` or ``trainableParameters`` instead.
         public var parameters: Int64 = 0
+        /// Stored weight elements (`inspect`'s `weights.elements`); null for `layers`.
+        @ExplicitNull public var weightElements: Int64? = nil
+        /// Trainable parameter elements (`layers`' `totals.trainable`); null for `inspect`.
+        @ExplicitNull public var trainableParameters: Int64? = nil
         /// Bytes of stored weights (`inspect` only; 0 for `layers`).
         public var weightBytes: Int64 = 0
         /// Recognized layers, composite ones included (`layers` only; 0 for `inspect`).
@@ -35,6 +40,8 @@ public struct BatchSummary: Codable, Sendable, Equatable {
     public struct Contribution: Sendable, Equatable {
         var nodes = 0
         var parameters: Int64 = 0
+        var weightElements: Int64?
+        var trainableParameters: Int64?
         var weightBytes: Int64 = 0
         var layers = 0
         var findings = 0
@@ -43,6 +50,7 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         public init(_ report: InspectReport) {
             nodes = report.nodes
             parameters = report.weights.elements
+            weightElements = report.weights.elements
             weightBytes = report.weights.bytes
             findings = report.findings.count
         }
@@ -50,6 +58,7 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         /// The contribution of a `layers` report.
         public init(_ report: LayersReport) {
             parameters = report.totals.trainable
+            trainableParameters = report.totals.trainable
             layers = report.totals.layerCount
             findings = report.findings.count
         }
@@ -58,6 +67,9 @@ public struct BatchSummary: Codable, Sendable, Equatable {
     /// An empty summary for `command`.
     public init(command: String) {
         summary = Totals(command: command)
+        // The command's own total starts at 0 (a run with every file failed sums to 0); the other's is null.
+        summary.weightElements = command == "inspect" ? 0 : nil
+        summary.trainableParameters = command == "layers" ? 0 : nil
     }
 
     /// Counts a file that was read.
@@ -66,6 +78,12 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         summary.succeeded += 1
         summary.nodes += contribution.nodes
         summary.parameters = BatchSummary.sum(summary.parameters, contribution.parameters)
+        if let total = summary.weightElements, let elements = contribution.weightElements {
+            summary.weightElements = BatchSummary.sum(total, elements)
+        }
+        if let total = summary.trainableParameters, let trainable = contribution.trainableParameters {
+            summary.trainableParameters = BatchSummary.sum(total, trainable)
+        }
         summary.weightBytes = BatchSummary.sum(summary.weightBytes, contribution.weightBytes)
         summary.layers += contribution.layers
         summary.findings += contribution.findings

@@ -13,7 +13,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     /// Bytes of the file that are not tensor payloads.
     public var metadataBytes: Int64
     /// `ir_version`, nil when absent.
-    public var irVersion: Int64?
+    @ExplicitNull public var irVersion: Int64? = nil
     /// Opset version per domain (`ai.onnx` for the default domain).
     public var opsets: [String: Int64]
     /// `producer_name` and `producer_version`.
@@ -21,7 +21,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     /// The model's `domain`, `model_version` and `metadata_props`.
     public var modelDomain: String
     /// The model's own version number, when it states one.
-    public var modelVersion: Int64?
+    @ExplicitNull public var modelVersion: Int64? = nil
     /// Metadata properties, by key.
     public var metadata: [String: String]
     /// Graph inputs that are not initializers.
@@ -56,7 +56,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
         /// Element type name for tensors (`FLOAT`), else a description (`sequence(FLOAT)`).
         public var type: String
         /// Dimensions: numbers, symbol names, or null for unknown; null when no shape.
-        public var shape: [ShapeDimension]?
+        @ExplicitNull public var shape: [ShapeDimension]?
     }
 
     /// One dimension of an input or output shape.

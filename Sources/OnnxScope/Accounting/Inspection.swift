@@ -18,11 +18,9 @@ extension InspectReport {
         self.file = file.path
         fileBytes = Int64(file.fileSize)
         metadataBytes = Int64(file.metadataBytes)
-        irVersion = model.irVersion
         opsets = Dictionary(model.opsetImports.map { ($0.displayDomain, $0.version) }, uniquingKeysWith: { _, last in last })
         producer = Producer(name: model.producerName, version: model.producerVersion)
         modelDomain = model.domain
-        modelVersion = model.modelVersion
         metadata = Dictionary(model.metadataEntries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         inputs = model.graph.inputs.filter { !initializerNames.contains($0.name) }.map(InspectReport.ioValue)
         outputs = model.graph.outputs.map(InspectReport.ioValue)
@@ -47,6 +45,8 @@ extension InspectReport {
         }
         weights = account.finish()
         self.findings = findings + account.findings + GraphChecks.findings(model)
+        irVersion = model.irVersion
+        modelVersion = model.modelVersion
     }
 
     private static func ioValue(_ value: ValueInfo) -> IOValue {

@@ -28,9 +28,10 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var name: String
         /// What kind of layer it is.
         public var kind: LayerKind
-        /// The nodes it spans, as labels.
+        /// Deprecated (`nodes` is a count everywhere else): the names of its nodes; read ``nodeNames``.
         public var nodes: [String]
-        /// The stored weights it owns, by name.
+        /// The names of the nodes that make up the layer.
+        public var nodeNames: [String]
         public var weights: [String]
         /// The inferred hyper-parameters.
         public var hyper: Hyper
@@ -47,9 +48,9 @@ public struct LayersReport: Codable, Sendable, Equatable {
         /// Its parts (attention projections, block parts, stacked layers).
         public var children: [Entry]
         /// The framework module path, where the exporter recorded it (absent otherwise).
-        public var module: String? = nil
+        @ExplicitNull public var module: String? = nil
         /// The framework module's class, where the exporter recorded it (absent otherwise).
-        public var moduleClass: String? = nil
+        @ExplicitNull public var moduleClass: String? = nil
     }
 
     /// Formula predictions.
@@ -181,7 +182,7 @@ extension LayersReport {
     private static func entry(_ layer: Layer) -> Entry {
         let audit = LayerAuditor.audit(layer)
         return Entry(
-            name: layer.name, kind: layer.kind, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
+            name: layer.name, kind: layer.kind, nodes: layer.nodes, nodeNames: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
             status: audit.status, explanation: audit.explanation, children: layer.children.map(entry),

@@ -31,6 +31,9 @@ public enum DecodeFailure: Error, Hashable, Sendable {
     case notAModel(String)
     /// protobuf-c refused the payload-free copy of the metadata.
     case rejectedByProtobufC
+    /// The file is of another format, recognized from its first bytes (a PyTorch
+    /// checkpoint, a gzip file, a Git LFS pointer, ...): the message says which and what to do.
+    case foreignFormat(ForeignFormat)
 
     /// The reason as a short phrase.
     public var description: String {
@@ -49,6 +52,7 @@ public enum DecodeFailure: Error, Hashable, Sendable {
         case .stringTooLong(let field, let bytes, let limit): "\(field) is \(bytes) bytes long, more than \(limit) (limit)"
         case .notAModel(let what): "not an ONNX model: \(what)"
         case .rejectedByProtobufC: "not a valid ONNX protobuf: protobuf-c rejected the message structure"
+        case .foreignFormat(let format): format.hint
         }
     }
 }
@@ -110,6 +114,9 @@ public enum DecodingLimits {
     /// (Attribute byte strings are bounded by the metadata size only: runtimes keep
     /// compiled engines in them.)
     public static let maxTextBytes = 16 << 20
+    /// Most bytes read from standard input (`onnxscope inspect -`), which is held in
+    /// memory: 2 GiB, the most a protobuf message (so a single-file model) may hold.
+    public static let maxStandardInputBytes = 1 << 31
     /// Most elements a sparse tensor may have once made dense (for `diff`, which compares
     /// dense values): 2^26, 512 MiB of doubles.
     public static let maxDenseSparseElements = 1 << 26

@@ -33,21 +33,30 @@ public struct ModelFile: Sendable {
 
     private static func decode(_ mapping: MappedFile, path: String) throws(DecodeError) -> ModelFile {
         if mapping.bytes.isEmpty { throw DecodeError(path: path, failure: .empty) }
+        if let format = ForeignFormat.recognize(mapping.bytes) {
+            throw DecodeError(path: path, failure: .foreignFormat(format))
+        }
         let stripped: StrippedModel
         do {
             stripped = try PayloadStripper.strip(mapping.bytes)
         } catch {
-            throw DecodeError(path: path, failure: error.failure, offset: error.offset)
+            throw refused(mapping, path: path, DecodeError(path: path, failure: error.failure, offset: error.offset))
         }
         let model: Model
         do {
             model = try ProtobufCDecoder.decode(stripped)
         } catch {
-            throw DecodeError(path: path, failure: error)
+            throw refused(mapping, path: path, DecodeError(path: path, failure: error))
         }
         return ModelFile(
             path: path, fileSize: mapping.bytes.count, model: model,
             metadataBytes: mapping.bytes.count - stripped.payloadBytes, mapping: mapping)
+    }
+
+    /// The decoder's error, or a hint when the refused bytes are of a known other format.
+    private static func refused(_ mapping: MappedFile, path: String, _ error: DecodeError) -> DecodeError {
+        guard let format = ForeignFormat.recognizeRefused(mapping.bytes) else { return error }
+        return DecodeError(path: path, failure: .foreignFormat(format))
     }
 
     /// The folder that external-data locations are relative to.

@@ -111,7 +111,7 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         public var after: String
         /// Largest |a − b| after converting both to double; null when the shapes differ
         /// or a difference is not finite.
-        public var maxAbsDiff: Double?
+        @ExplicitNull public var maxAbsDiff: Double?
     }
 
     /// A paired weight of the same type and shape whose values differ.
@@ -121,9 +121,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         /// Elements that differ (NaN equals NaN; for complex types, components).
         public var changedElements: Int64
         /// Largest |a − b|; null when a difference is not finite.
-        public var maxAbsDiff: Double?
+        @ExplicitNull public var maxAbsDiff: Double?
         /// ‖b − a‖₂ / ‖a‖₂; null when A is all zeros or a difference is not finite.
-        public var relativeL2: Double?
+        @ExplicitNull public var relativeL2: Double?
     }
 
     /// A paired weight stored another way (no difference).
@@ -148,9 +148,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         /// Added, removed or changed.
         public var change: Change
         /// It in A, when A has it.
-        public var before: InspectReport.IOValue?
+        @ExplicitNull public var before: InspectReport.IOValue?
         /// It in B, when B has it.
-        public var after: InspectReport.IOValue?
+        @ExplicitNull public var after: InspectReport.IOValue?
     }
 
     /// How an input or output changed.
@@ -161,9 +161,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
     /// Two versions of one thing; null where absent.
     public struct VersionChange: Codable, Sendable, Equatable {
         /// The version in A; nil when A does not import the domain.
-        public var before: Int64?
+        @ExplicitNull public var before: Int64?
         /// The version in B; nil when B does not import the domain.
-        public var after: Int64?
+        @ExplicitNull public var after: Int64?
     }
 
     /// A model fact that differs, as text.
@@ -172,9 +172,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         /// `docString` or `metadata.KEY`.
         public var fact: String
         /// The fact in A.
-        public var before: String?
+        @ExplicitNull public var before: String?
         /// The fact in B.
-        public var after: String?
+        @ExplicitNull public var after: String?
     }
 
     /// Counts of each kind of change.

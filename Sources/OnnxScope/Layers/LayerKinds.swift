@@ -24,37 +24,37 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
     public var descriptor: LayerKindDescriptor {
         switch self {
         case .dense:
-            .init(columns: [.inputSize, .outputSize, .bias], colour: ("#c6dbef", "#1f4e79"), formula: .dense)
+            .init(columns: [.inputSize, .outputSize, .bias], colour: ("#9ecae9", "#1d4f7c"), formula: .dense)
         case .conv:
-            .init(columns: [.inChannels, .outChannels, .kernel, .groups, .bias], colour: ("#c7e9c0", "#245c2e"), formula: .conv)
+            .init(columns: [.inChannels, .outChannels, .kernel, .groups, .bias], colour: ("#afe28d", "#0f570f"), formula: .conv)
         case .convTranspose:
-            .init(columns: [.inChannels, .outChannels, .kernel, .groups, .bias], colour: ("#a1d99b", "#2f6b2a"), formula: .conv)
+            .init(columns: [.inChannels, .outChannels, .kernel, .groups, .bias], colour: ("#77f8d1", "#0f5741"), formula: .conv)
         case .rnn:
-            .init(columns: Self.recurrentColumns, colour: ("#fdd0a2", "#7a4a12"), formula: .recurrent(gates: 1))
+            .init(columns: Self.recurrentColumns, colour: ("#f8de77", "#684612"), formula: .recurrent(gates: 1))
         case .gru:
-            .init(columns: Self.recurrentColumns, colour: ("#fdae6b", "#8a4f0e"), formula: .recurrent(gates: 3))
+            .init(columns: Self.recurrentColumns, colour: ("#ed82b8", "#570f3a"), formula: .recurrent(gates: 3))
         case .lstm:
-            .init(columns: Self.recurrentColumns, colour: ("#fd8d3c", "#8c3b0b"), formula: .recurrent(gates: 4))
+            .init(columns: Self.recurrentColumns, colour: ("#f88477", "#8b1818"), formula: .recurrent(gates: 4))
         case .embedding:
-            .init(columns: [.vocabSize, .width], colour: ("#dadaeb", "#4b3f72"), formula: .embedding)
+            .init(columns: [.vocabSize, .width], colour: ("#a79efa", "#5f3172"), formula: .embedding)
         case .layerNorm:
-            .init(columns: [.width], colour: ("#fcbba1", "#7f2a1d"), formula: .affineNorm)
+            .init(columns: [.width], colour: ("#e2b88d", "#4f1d17"), formula: .affineNorm)
         case .batchNorm:
-            .init(columns: [.width], colour: ("#fc9272", "#6e1f14"), formula: .batchNorm)
+            .init(columns: [.width], colour: ("#fbb1b9", "#7f188b"), formula: .batchNorm)
         case .rmsNorm:
-            .init(columns: [.width], colour: ("#fee0d2", "#5e2a20"), formula: .scaleNorm)
+            .init(columns: [.width], colour: ("#77f877", "#3f471f"), formula: .scaleNorm)
         case .groupNorm:
-            .init(columns: [.groups, .width], colour: ("#f4cae4", "#6a2d5a"), formula: .affineNorm)
+            .init(columns: [.groups, .width], colour: ("#d8f800", "#0000f8"), formula: .affineNorm)
         case .instanceNorm:
-            .init(columns: [.width], colour: ("#e6d5f0", "#553a6b"), formula: .affineNorm)
+            .init(columns: [.width], colour: ("#f89800", "#6800c0"), formula: .affineNorm)
         case .multiHeadAttention:
-            .init(columns: [.width, .heads, .kvHeads, .kdim, .vdim, .bias], colour: ("#9ecae1", "#174a6b"), formula: .attention)
+            .init(columns: [.width, .heads, .kvHeads, .kdim, .vdim, .bias], colour: ("#f877f8", "#18188b"), formula: .attention)
         case .feedForward:
-            .init(columns: [.width, .ffnSize, .gated, .bias], colour: ("#b3cde3", "#2b4a66"), formula: .feedForward)
+            .init(columns: [.width, .ffnSize, .gated, .bias], colour: ("#00f800", "#900040"), formula: .feedForward)
         case .transformerEncoderBlock:
-            .init(columns: Self.blockColumns, colour: ("#f3f3f3", "#262626"), formula: .block(decoder: false))
+            .init(columns: Self.blockColumns, colour: ("#fcfcc5", "#1f1f47"), formula: .block(decoder: false))
         case .transformerDecoderBlock:
-            .init(columns: Self.blockColumns, colour: ("#ececec", "#303030"), formula: .block(decoder: true))
+            .init(columns: Self.blockColumns, colour: ("#f6c5fc", "#0f0f57"), formula: .block(decoder: true))
         }
     }
 

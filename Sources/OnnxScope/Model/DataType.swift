@@ -17,6 +17,9 @@ public enum DataType: Hashable, Sendable {
         .uint4, .int4, .float4e2m1, .float8e8m0, .uint2, .int2, .float6e2m3, .float6e3m2,
     ]
 
+    /// Every type the schema defines, in code order (``undefined`` first).
+    public static var known: [DataType] { byCode }
+
     /// Creates the type for a `data_type` / `elem_type` code from a file.
     public init(code: Int32) {
         if code >= 0, Int(code) < DataType.byCode.count {

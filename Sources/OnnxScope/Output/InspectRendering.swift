@@ -2,11 +2,11 @@ import Foundation
 
 /// Renders an ``InspectReport`` as a terminal summary, Markdown, or JSON.
 public enum InspectRendering {
-    /// The report in `format`, ending without a newline.
-    public static func render(_ report: InspectReport, as format: OutputFormat) -> String {
+    /// The report in `format`, ending without a newline; table names fit `layout`.
+    public static func render(_ report: InspectReport, as format: OutputFormat, layout: TextLayout = TextLayout()) -> String {
         switch format {
         case .json: JSONRendering.render(report)
-        case .table: table(report)
+        case .table: table(report, layout: layout)
         case .markdown: markdown(report)
         }
     }
@@ -15,7 +15,7 @@ public enum InspectRendering {
 
     // MARK: table
 
-    static func table(_ r: InspectReport) -> String {
+    static func table(_ r: InspectReport, layout: TextLayout = TextLayout()) -> String {
         var out: [String] = []
         let w = r.weights
         out.append(F.safe(r.file, limit: 200))
@@ -28,9 +28,9 @@ public enum InspectRendering {
 
         out.append("")
         out.append("Inputs")
-        out.append(ioTable(r.inputs))
+        out.append(ioTable(r.inputs, layout))
         out.append("Outputs")
-        out.append(ioTable(r.outputs))
+        out.append(ioTable(r.outputs, layout))
 
         out.append("")
         out.append("Ops")
@@ -60,10 +60,10 @@ public enum InspectRendering {
             out.append("Largest weights")
             var largest = TextTable([.left, .left, .left, .right, .right, .left])
             for e in w.largest {
-                largest.add([F.safe(e.name, limit: 48), e.type, F.shape(e.shape), F.grouped(e.elements), F.bytes(e.bytes),
+                largest.add([F.safe(e.name, limit: Int.max), e.type, F.shape(e.shape), F.grouped(e.elements), F.bytes(e.bytes),
                              storageLabel(e.storage) + (e.external ? ", external" : "") + (e.graph == "main" ? "" : " in \(F.safe(e.graph, limit: 40))")])
             }
-            out.append(largest.render())
+            out.append(largest.render(fitting: layout, column: 0))
         }
         if !w.shared.isEmpty {
             out.append("")
@@ -71,10 +71,10 @@ public enum InspectRendering {
             var shared = TextTable([.left, .right, .left])
             for s in w.shared.prefix(20) {
                 let names = s.consumers.prefix(4).map { F.safe($0, limit: 32) }.joined(separator: ", ")
-                shared.add([F.safe(s.name, limit: 48), F.grouped(s.elements),
+                shared.add([F.safe(s.name, limit: Int.max), F.grouped(s.elements),
                             "\(s.consumers.count) consumers: \(names)\(s.consumers.count > 4 ? ", …" : "")"])
             }
-            out.append(shared.render())
+            out.append(shared.render(fitting: layout, column: 0))
             if w.shared.count > 20 { out.append("  … and \(w.shared.count - 20) more") }
         }
         out.append("")
@@ -91,12 +91,12 @@ public enum InspectRendering {
         return out.joined(separator: "\n")
     }
 
-    private static func ioTable(_ values: [InspectReport.IOValue]) -> String {
+    private static func ioTable(_ values: [InspectReport.IOValue], _ layout: TextLayout) -> String {
         var t = TextTable([.left, .left, .left])
         for v in values {
-            t.add([F.safe(v.name, limit: 48), F.safe(v.type), shapeText(v.shape)])
+            t.add([F.safe(v.name, limit: Int.max), F.safe(v.type), shapeText(v.shape)])
         }
-        return t.isEmpty ? "  (none)" : t.render()
+        return t.isEmpty ? "  (none)" : t.render(fitting: layout, column: 0)
     }
 
     static func shapeText(_ shape: [InspectReport.ShapeDimension]?) -> String {
@@ -125,6 +125,8 @@ public enum InspectRendering {
         out.append("IR \(r.irVersion.map(String.init) ?? "?") · producer \(cell(r.producer.name)) \(cell(r.producer.version)) · opsets "
             + r.opsets.sorted { $0.key < $1.key }.map { "\(cell($0.key)) \($0.value)" }.joined(separator: ", "))
         out.append("")
+        out.append(InspectMarkdownSections.sizes(r))
+        out.append("")
         out.append("| | name | type | shape |")
         out.append("|---|---|---|---|")
         for v in r.inputs { out.append("| input | `\(cell(v.name))` | \(cell(v.type)) | \(shapeText(v.shape)) |") }
@@ -140,6 +142,7 @@ public enum InspectRendering {
         out.append("| in subgraphs | \(F.grouped(w.inSubgraphs)) |")
         out.append("| in functions | \(F.grouped(w.inFunctions)) |")
         out.append("| external (\(w.external.tensors) tensors) | \(F.bytes(w.external.bytes)) |")
+        out += InspectMarkdownSections.storageRows(w)
         out.append("")
         out.append("| data type | elements |")
         out.append("|---|---:|")
@@ -156,8 +159,10 @@ public enum InspectRendering {
         }
         out.append("")
         out.append("</details>")
+        out += InspectMarkdownSections.weightLists(w)
+        out.append("")
+        if r.findings.isEmpty { out.append("**Findings:** none") }
         if !r.findings.isEmpty {
-            out.append("")
             out.append("| severity | code | finding |")
             out.append("|---|---|---|")
             for f in r.findings {

@@ -3,11 +3,13 @@ import Foundation
 /// Renders a ``LayersReport`` as a summary table (in the spirit of torchinfo and Keras
 /// `summary()`), Markdown, or JSON.
 public enum LayersRendering {
-    /// The report in `format`, ending without a newline.
-    public static func render(_ report: LayersReport, as format: OutputFormat) -> String {
+    /// The report in `format`, ending without a newline. The table shows `view`'s rows
+    /// (default: every layer, as recognized) laid out for `layout`.
+    public static func render(_ report: LayersReport, as format: OutputFormat, view: LayersView? = nil,
+                              layout: TextLayout = TextLayout()) -> String {
         switch format {
         case .json: JSONRendering.render(report)
-        case .table: table(report)
+        case .table: table(report, view: view ?? LayersView(report, model: nil, options: .init()), layout: layout)
         case .markdown: markdown(report)
         }
     }
@@ -22,26 +24,10 @@ public enum LayersRendering {
         }.joined(separator: " ")
     }
 
-    private static func rows(_ entries: [LayersReport.Entry], depth: Int, into table: inout TextTable, notes: inout [String]) {
-        for e in entries {
-            var status = e.status.rawValue
-            if !e.explanation.isEmpty {
-                notes.append(e.explanation)
-                status += " [\(notes.count)]"
-            }
-            table.add([String(repeating: "  ", count: depth) + F.safe(e.name, limit: 48), e.kind.rawValue, F.safe(hyperText(e), limit: 80),
-                       F.grouped(e.stored), F.grouped(e.predicted.textbook), status])
-            rows(e.children, depth: depth + 1, into: &table, notes: &notes)
-        }
-    }
-
-    static func table(_ r: LayersReport) -> String {
+    static func table(_ r: LayersReport, view: LayersView, layout: TextLayout) -> String {
         var out = [F.safe(r.file, limit: 200)]
-        var table = TextTable([.left, .left, .left, .right, .right, .left])
-        table.add(["layer", "kind", "hyper-parameters", "stored", "textbook", "status"])
-        var notes: [String] = []
-        rows(r.layers, depth: 0, into: &table, notes: &notes)
-        out.append(r.layers.isEmpty ? "  (no layers recognized)" : table.render())
+        let (table, notes) = LayersViewRendering.table(view, layout: layout)
+        out.append(r.layers.isEmpty ? "  (no layers recognized)" : view.rows.isEmpty ? "  (no layer matches)" : table)
         out.append("")
         let t = r.totals
         out.append("  Total: \(F.grouped(Saturating.add(t.trainable, t.nonTrainable))) · Trainable: \(F.grouped(t.trainable)) · Non-trainable: \(F.grouped(t.nonTrainable))")
@@ -54,6 +40,7 @@ public enum LayersRendering {
         if !r.readOnlyForShape.isEmpty {
             out.append("  Read only for their shape: \(r.readOnlyForShape.count) weights, \(F.grouped(r.readOnlyForShape.reduce(Int64(0)) { $0 + $1.elements })) elements stored but never used (left out of coverage)")
         }
+        if let macs = LayersViewRendering.macsLine(view) { out.append(macs) }
         if !t.blocks.isEmpty {
             out.append("  Blocks: " + t.blocks.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: " · "))
         }
@@ -81,21 +68,6 @@ public enum LayersRendering {
     }
 
     static func markdown(_ r: LayersReport) -> String {
-        func cell(_ s: String) -> String { F.markdownCell(s, limit: 120) }
-        var out = ["### Layers of `\(cell(r.file))`", "", "| layer | kind | hyper-parameters | stored | textbook | convention | status |",
-                   "|---|---|---|---:|---:|---:|---|"]
-        func add(_ entries: [LayersReport.Entry], depth: Int) {
-            for e in entries {
-                let indent = String(repeating: "&nbsp;&nbsp;", count: depth)
-                let status = e.explanation.isEmpty ? e.status.rawValue : "\(e.status.rawValue): \(cell(e.explanation))"
-                out.append("| \(indent)`\(cell(e.name))` | \(e.kind.rawValue) | \(cell(hyperText(e))) | \(F.grouped(e.stored)) | \(F.grouped(e.predicted.textbook)) | \(F.grouped(e.predicted.convention)) | \(status) |")
-                add(e.children, depth: depth + 1)
-            }
-        }
-        add(r.layers, depth: 0)
-        let t = r.totals
-        out.append("")
-        out.append("**Total** \(F.grouped(Saturating.add(t.trainable, t.nonTrainable))) · **Trainable** \(F.grouped(t.trainable)) · **Non-trainable** \(F.grouped(t.nonTrainable)) · **Coverage** \((r.coverage.ratio * 1000).rounded() / 10)%")
-        return out.joined(separator: "\n")
+        LayersMarkdownRendering.render(r)
     }
 }

@@ -92,6 +92,37 @@ struct TextTable {
 
     var isEmpty: Bool { rows.isEmpty }
 
+    /// The table with `column`'s cells (already made safe) cut in the middle to fit
+    /// `layout`: to ``TextLayout/defaultNameLimit`` characters when no width is known, to
+    /// what the other columns leave of the width (never below
+    /// ``TextLayout/minimumNameLimit``) when one is, and not at all when `wide`. The first
+    /// `keepingRows` rows (headers) are left whole. Leading spaces (tree indent) are kept.
+    func render(fitting layout: TextLayout, column: Int, keepingRows: Int = 0) -> String {
+        guard !layout.wide else { return render() }
+        var limit = TextLayout.defaultNameLimit
+        if let width = layout.width {
+            var others = 0
+            for i in alignments.indices where i != column {
+                others += rows.map { $0.count > i ? $0[i].count : 0 }.max() ?? 0
+            }
+            limit = max(TextLayout.minimumNameLimit, width - indent.count - others - 2 * (alignments.count - 1))
+        }
+        var fitted = self
+        for r in fitted.rows.indices.dropFirst(keepingRows) where fitted.rows[r].count > column {
+            fitted.rows[r][column] = Self.cut(fitted.rows[r][column], limit)
+        }
+        return fitted.render()
+    }
+
+    /// `text` shortened in the middle to `limit` characters after its leading spaces.
+    static func cut(_ text: String, _ limit: Int) -> String {
+        let body = text.drop { $0 == " " }
+        guard body.count > limit, limit > 1 else { return text }
+        let indent = text.prefix(text.count - body.count)
+        let head = (limit - 1) / 2
+        return indent + body.prefix(head) + "…" + body.suffix(limit - 1 - head)
+    }
+
     func render() -> String {
         var widths = Array(repeating: 0, count: alignments.count)
         for row in rows {

@@ -64,7 +64,12 @@ final class GraphIndex: @unchecked Sendable {
 
     /// A stable label for node `i`: its name, or `op#i` when unnamed.
     public func label(_ i: Int) -> String {
-        nodes[i].name.isEmpty ? "\(nodes[i].opType)#\(i)" : nodes[i].name
+        GraphIndex.label(of: nodes[i], at: i)
+    }
+
+    /// The label of `node`, the `index`-th node of its graph: its name, or `op#index`.
+    public static func label(of node: Node, at index: Int) -> String {
+        node.name.isEmpty ? "\(node.opType)#\(index)" : node.name
     }
 
     /// The integer values of a stored constant (a shape, an axis list), when small and inline.

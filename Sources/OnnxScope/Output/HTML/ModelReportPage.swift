@@ -44,8 +44,9 @@ public enum ModelReportPage {
         l.layers.forEach(collect)
         if !l.unattributed.isEmpty { kinds.append("Unattributed") }
         return "<section id=\"treemap\"><h2>\(H.escape(title))</h2>"
-            + "<p class=\"facts\">Area is proportional to stored elements: blocks contain their layers, layers their weights. Hover for names and counts.</p>"
-            + "<div class=\"treemap-wrap\">" + ReportCharts.treemap(items, label: "Treemap of stored parameters by layer") + "</div>"
+            + "<p class=\"facts\">Area is proportional to stored elements: modules contain their layers, blocks their parts, layers their weights. Large cells are labelled; hover or tap for every name and count.</p>"
+            + "<div class=\"treemap-wrap\">" + ReportCharts.treemap(items, shape: .wide, label: "Treemap of stored parameters by layer")
+            + ReportCharts.treemap(items, shape: .narrow, label: "Treemap of stored parameters by layer") + "</div>"
             + H.legend(kinds) + "</section>"
     }
 
@@ -79,17 +80,21 @@ public enum ModelReportPage {
             rows = l.layers.prefix(maxTableRows).map { ($0, 0) }
             note = "<p class=\"facts\">\(F.grouped(l.totals.layerCount)) layers: the table lists the top-level ones\(l.layers.count > maxTableRows ? " (the first \(maxTableRows))" : ""); the JSON output has them all.</p>"
         }
-        var out = "<section id=\"layers\"><h2>Layers and the formula audit</h2>\(note)<div class=\"scroll\"><table><thead><tr><th>layer</th><th>kind</th><th>hyper-parameters</th><th class=\"n\">stored</th><th class=\"n\">textbook</th><th class=\"n\">convention</th><th>status</th><th>explanation</th></tr></thead><tbody>"
+        var out = "<section id=\"layers\"><h2>Layers and the formula audit</h2>\(note)"
+            + "<input id=\"layer-search\" type=\"search\" placeholder=\"Filter layers by name or kind\" aria-label=\"Filter layers by name or kind\">"
+            + "<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>layer</th><th>kind</th><th>hyper-parameters</th><th class=\"n\">stored</th><th class=\"n\">textbook</th><th class=\"n\">convention</th><th>status</th><th>explanation</th></tr></thead><tbody>"
         for (e, depth) in rows {
-            out += "<tr data-layer=\"\(H.escape(e.name))\" data-stored=\"\(e.stored)\" data-textbook=\"\(e.predicted.textbook)\">"
-                + "<td class=\"name\" style=\"padding-left:\(8 + depth * 18)px\"><code>\(H.escape(e.name))</code></td>"
-                + "<td>\(H.escape(e.kind.rawValue))</td><td>\(H.escape(LayersRendering.hyperText(e)))</td>"
-                + "<td class=\"n\">\(F.grouped(e.stored))</td><td class=\"n\">\(F.grouped(e.predicted.textbook))</td><td class=\"n\">\(F.grouped(e.predicted.convention))</td>"
-                + "<td class=\"s-\(e.status.rawValue)\">\(e.status.rawValue)</td><td>\(H.escape(e.explanation))</td></tr>"
+            let kind = H.escape(e.kind.rawValue), status = e.status.rawValue
+            out += "<tr data-layer=\"\(H.escape(e.name))\" data-stored=\"\(e.stored)\" data-textbook=\"\(e.predicted.textbook)\" data-kind=\"\(kind)\" data-depth=\"\(depth)\">"
+            out += "<td class=\"name\" style=\"padding-left:\(8 + depth * 18)px\"><code>\(H.escape(e.name))</code></td>"
+                + "<td data-label=\"kind\">\(kind)</td><td data-label=\"hyper\">\(H.escape(LayersRendering.hyperText(e)))</td>"
+                + "<td class=\"n\" data-label=\"stored\">\(F.grouped(e.stored))</td><td class=\"n\" data-label=\"textbook\">\(F.grouped(e.predicted.textbook))</td>"
+                + "<td class=\"n\" data-label=\"convention\">\(F.grouped(e.predicted.convention))</td>"
+            out += "<td class=\"s-\(status)\" data-label=\"status\">\(status)</td><td data-label=\"why\">\(H.escape(e.explanation))</td></tr>"
         }
         let t = l.totals
-        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable))</td><td class=\"n\" data-total=\"\(Saturating.add(t.trainable, t.nonTrainable))\">\(F.grouped(Saturating.add(t.trainable, t.nonTrainable)))</td><td colspan=\"4\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
-        return out
+        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\" data-label=\"trainable\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable))</td><td class=\"n\" data-label=\"stored\" data-total=\"\(Saturating.add(t.trainable, t.nonTrainable))\">\(F.grouped(Saturating.add(t.trainable, t.nonTrainable)))</td><td colspan=\"4\" data-label=\"coverage\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
+        return out + ReportScript.layerTable
     }
 
     static func findings(_ findings: [Finding]) -> String {

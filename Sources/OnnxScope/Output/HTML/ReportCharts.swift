@@ -11,7 +11,7 @@ enum ReportCharts {
     static func items(_ report: LayersReport, weightSizes: [String: Int64], highlights: [String: String] = [:]) -> [TreemapItem] {
         let layerCount = report.totals.layerCount
         let total = Double(max(1, report.layers.reduce(Int64(0)) { $0 + $1.stored + $1.nonTrainable }))
-        var items = report.layers.map { item($0, weightSizes: weightSizes, highlights: highlights) }
+        var items = byModule(report.layers) { item($0, weightSizes: weightSizes, highlights: highlights) }
         if layerCount > aggregateAbove { items = aggregate(items, below: total * 0.0005) }
         let loose = report.unattributed.filter { $0.elements > 0 }
         if !loose.isEmpty {
@@ -22,6 +22,32 @@ enum ReportCharts {
                 value: value, children: []))
         }
         return items
+    }
+
+    /// The layers' items under their modules (``ModuleTree``) when the names carry a
+    /// hierarchy: a module holding two or more layers becomes a group rectangle; a module
+    /// with a single child is skipped, so chains (`encoder` → `encoder.layer`) take one level.
+    private static func byModule(_ layers: [LayersReport.Entry], _ make: (LayersReport.Entry) -> TreemapItem) -> [TreemapItem] {
+        let tree = ModuleTree(layers)
+        func items(_ node: ModuleTree.Node) -> [TreemapItem] {
+            var result: [TreemapItem] = []
+            if let entry = node.entry { result.append(make(entry)) }
+            for child in node.children {
+                var module = child
+                while module.entry == nil, module.children.count == 1, let only = module.children.first { module = only }
+                guard module.layerCount > 1 else {
+                    result += items(module)
+                    continue
+                }
+                let children = items(module)
+                let value = children.reduce(0.0) { $0 + $1.value }
+                result.append(TreemapItem(
+                    label: module.path, title: "\(module.path) · module of \(module.layerCount) layers · \(F.grouped(Int64(value))) elements",
+                    classes: "module", attributes: [("data-module", module.path)], value: value, children: children))
+            }
+            return result
+        }
+        return items(tree.root)
     }
 
     private static func item(_ e: LayersReport.Entry, weightSizes: [String: Int64], highlights: [String: String]) -> TreemapItem {
@@ -71,10 +97,23 @@ enum ReportCharts {
         return kept
     }
 
-    /// The treemap as an inline SVG.
-    static func treemap(_ items: [TreemapItem], width: Double = 1200, height: Double = 620, label: String) -> String {
+    /// The two shapes of the treemap: wide for screens, tall for phones (CSS shows one).
+    enum Shape: String {
+        case wide, narrow
+
+        var size: (width: Double, height: Double) {
+            switch self {
+            case .wide: (1200, 620)
+            case .narrow: (390, 640)
+            }
+        }
+    }
+
+    /// The treemap as an inline SVG of `shape`.
+    static func treemap(_ items: [TreemapItem], shape: Shape = .wide, label: String) -> String {
+        let (width, height) = shape.size
         let rects = Treemap.layout(items, x: 0, y: 0, width: width, height: height)
-        var out = "<svg class=\"treemap\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(H.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var out = "<svg class=\"treemap \(shape.rawValue)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(H.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
         for r in rects where r.width >= 0.5 && r.height >= 0.5 {
             let attributes = r.item.attributes.map { " \($0.0)=\"\(H.escape($0.1))\"" }.joined()
             out += "<rect x=\"\(fmt(r.x))\" y=\"\(fmt(r.y))\" width=\"\(fmt(r.width))\" height=\"\(fmt(r.height))\" class=\"\(r.item.classes)\"\(attributes)><title>\(H.escape(r.item.title))</title></rect>"
@@ -84,6 +123,11 @@ enum ReportCharts {
                 let text = r.item.label.count > chars ? String(r.item.label.prefix(chars - 1)) + "…" : r.item.label
                 let y = r.hasChildren ? r.y + 12 : r.y + min(r.height / 2 + 4, 14)
                 out += "<text x=\"\(fmt(r.x + 3))\" y=\"\(fmt(y))\"\(r.hasChildren ? " class=\"g\"" : "")>\(H.escape(text))</text>"
+                // Large leaf cells also show their element count on a second line.
+                let count = F.grouped(Int64(r.item.value.rounded()))
+                if !r.hasChildren, r.height >= 32, count.count + 2 <= chars, !r.item.classes.hasPrefix("weight") {
+                    out += "<text x=\"\(fmt(r.x + 3))\" y=\"\(fmt(y + 14))\" class=\"c\">\(count)</text>"
+                }
             }
         }
         return out + "</svg>"
@@ -97,7 +141,7 @@ enum ReportCharts {
         var out = "<div class=\"bars\" role=\"img\" aria-label=\"\(H.escape(label))\">"
         for (name, value) in rows {
             let percent = max(0.3, (Double(value) / Double(largest) * 1000).rounded() / 10)
-            let cls = kindColours ? H.kindClass(name) : "k-MultiHeadAttention"
+            let cls = kindColours ? H.kindClass(name) : "dtype"
             out += "<span class=\"bl\">\(H.escape(name, limit: 40))</span><span class=\"bt\"><span class=\"bf \(cls)\" style=\"width:\(percent)%\" data-bar=\"\(H.escape(name))\" data-value=\"\(value)\" title=\"\(H.escape(name)): \(F.grouped(value))\"></span></span><span class=\"bv\">\(F.grouped(value))</span>"
         }
         return out + "</div>"

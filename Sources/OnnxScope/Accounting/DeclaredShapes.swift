@@ -1,0 +1,53 @@
+/// The tensor shapes a model declares for its main graph (graph inputs and outputs,
+/// `value_info`, initializer dims), with symbolic dimensions resolved from assumptions
+/// such as `batch=1`, and its nodes by the labels layers list them under.
+///
+/// Nothing is inferred: a value whose shape is not declared, or has an unknown or
+/// unassumed dimension, has no dims, so no figure computed from it is a guess.
+public struct DeclaredShapes: Sendable {
+    /// Symbolic dimension name → the size to assume for it.
+    public let assumptions: [String: Int64]
+    private var shapes: [String: [Dimension]] = [:]
+    private var nodes: [String: Node] = [:]
+
+    /// The declared shapes and the nodes of `model`'s main graph.
+    public init(model: Model, assumptions: [String: Int64] = [:]) {
+        self.assumptions = assumptions
+        let graph = model.graph
+        for value in graph.inputs + graph.outputs + graph.valueInfo {
+            if let shape = value.type?.shape { shapes[value.name] = shape }
+        }
+        for tensor in graph.initializers where shapes[tensor.name] == nil {
+            shapes[tensor.name] = tensor.dims.map { .value($0) }
+        }
+        for (index, node) in graph.nodes.enumerated() {
+            nodes[GraphIndex.label(of: node, at: index)] = node
+        }
+    }
+
+    /// The node a layer lists under `label`.
+    public func node(_ label: String) -> Node? {
+        nodes[label]
+    }
+
+    /// The dims of `value` when every dimension is known or assumed; nil otherwise.
+    public func dims(_ value: String) -> [Int64]? {
+        guard let shape = shapes[value] else { return nil }
+        var dims: [Int64] = []
+        for dimension in shape {
+            switch dimension {
+            case .value(let v) where v >= 0: dims.append(v)
+            case .symbol(let name):
+                guard let v = assumptions[name] else { return nil }
+                dims.append(v)
+            case .value, .unknown: return nil
+            }
+        }
+        return dims
+    }
+
+    /// The symbolic dimensions of `value`'s declared shape (those an assumption resolves).
+    public func symbols(_ value: String) -> [String] {
+        (shapes[value] ?? []).compactMap { if case .symbol(let name) = $0 { name } else { nil } }
+    }
+}

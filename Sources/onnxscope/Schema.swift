@@ -1,0 +1,19 @@
+import ArgumentParser
+import OnnxScope
+
+extension OutputSchema: ExpressibleByArgument {}
+
+/// `onnxscope schema NAME`: prints the JSON Schema of a command's JSON output.
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the JSON Schema (draft 2020-12) of a JSON output: inspect, layers, diff, audit or summary.",
+        discussion: "summary is the last line of inspect/layers --summary --format json."
+    )
+
+    @Argument(help: "Which output: inspect, layers, diff, audit or summary.")
+    var output: OutputSchema
+
+    func run() throws {
+        Output.write(output.text)
+    }
+}
