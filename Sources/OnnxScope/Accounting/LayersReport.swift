@@ -60,10 +60,15 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var byKind: [String: Int64]
         /// Number of transformer blocks of each kind (the stacks m and n).
         public var blocks: [String: Int]
-        /// Elements of weights that are layer parameters.
+        /// Elements of weights that recognized layers own as parameters.
         public var trainable: Int64
-        /// All other stored elements: running statistics, initial states, shape constants, unattributed.
+        /// Elements known not to be trained: layers' state (BatchNorm running statistics, RNN
+        /// initial states, constant affine ones and zeros), integer shape and index constants
+        /// (position ids), weights read only for their shape, rotary caches.
         public var nonTrainable: Int64
+        /// Elements of floating-point and quantized weights that no layer claimed and no rule
+        /// marks non-trainable: parameters of layers OnnxScope did not recognize, most likely.
+        public var unattributed: Int64 = 0
         /// Number of layers, composite ones included.
         public var layerCount: Int
     }
@@ -137,7 +142,7 @@ extension LayersReport {
             byKind[kind, default: 0] += byName[name] ?? 0
         }
 
-        var trainable: Int64 = 0, total: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
+        var trainable: Int64 = 0, total: Int64 = 0, unclaimed: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
         var unattributed: [Unattributed] = []
         let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
         for w in catalog.weights {
@@ -150,9 +155,11 @@ extension LayersReport {
             } else if !shapeOnly.contains(w.name) {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
                                                  consumers: catalog.consumers(of: w)))
+                if LayersReport.isUnclaimedParameter(w) { unclaimed = Formulas.add(unclaimed, n) }
             }
         }
-        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainable),
+        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable,
+                        nonTrainable: Formulas.add(Formulas.add(total, -trainable), -unclaimed), unattributed: unclaimed,
                         layerCount: layerCount)
         coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
                             ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
@@ -169,6 +176,16 @@ extension LayersReport {
                     message: "\($0.elements) stored elements whose values no node reads: only their shape is used",
                     location: $0.name)
         }
+    }
+
+    /// True when a weight no layer claimed is still most likely a parameter: floating-point
+    /// or quantized storage of more than one element, and not a cache that no framework
+    /// trains (rotary `inv_freq`, `cos_cached`, `sin_cached`). Integer constants (shapes,
+    /// indices, position ids) and scalars (attention scales, epsilons, exponents) are not.
+    static func isUnclaimedParameter(_ w: StoredWeight) -> Bool {
+        guard w.dataType.isFloatingPoint || w.dataType.isQuantizedStorage, elements(w) > 1 else { return false }
+        let leaf = w.name.split(separator: ".").last.map(String.init) ?? w.name
+        return !["inv_freq", "cos_cached", "sin_cached", "_cos_cached", "_sin_cached"].contains(leaf)
     }
 
     private static func entry(_ layer: Layer) -> Entry {

@@ -88,7 +88,7 @@ public enum ModelReportPage {
                 + "<td class=\"s-\(e.status.rawValue)\">\(e.status.rawValue)</td><td>\(H.escape(e.explanation))</td></tr>"
         }
         let t = l.totals
-        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable))</td><td class=\"n\" data-total=\"\(Saturating.add(t.trainable, t.nonTrainable))\">\(F.grouped(Saturating.add(t.trainable, t.nonTrainable)))</td><td colspan=\"4\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
+        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable)) · unattributed \(F.grouped(t.unattributed))</td><td class=\"n\" data-total=\"\(LayersRendering.total(t))\">\(F.grouped(LayersRendering.total(t)))</td><td colspan=\"4\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
         return out
     }
 
