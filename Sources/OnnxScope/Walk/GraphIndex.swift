@@ -62,6 +62,9 @@ final class GraphIndex: @unchecked Sendable {
         weights[name] ?? parent?.weight(name)
     }
 
+    /// The enclosing graph's value a body input of this graph is bound to (`Loop`/`Scan`).
+    public func binding(of value: String) -> String? { bindings[value] }
+
     /// A stable label for node `i`: its name, or `op#i` when unnamed.
     public func label(_ i: Int) -> String {
         nodes[i].name.isEmpty ? "\(nodes[i].opType)#\(i)" : nodes[i].name
