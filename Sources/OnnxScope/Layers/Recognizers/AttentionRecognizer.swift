@@ -56,8 +56,11 @@ enum AttentionRecognizer: LayerRecognizer {
                 heads = headsFromScales(graph, scales, width: width)
             }
             let nodeIndices = core.nodes + visited
-            let name = LayerNaming.name(graph, nodes: core.nodes)
             var children = projections.map { spans[$0].layer } + [spans[out].layer]
+            // No scope on the core (a function body expanded in place): the projections' module.
+            let scoped = core.nodes.contains { LayerNaming.moduleScope(graph.nodes[$0]) != nil }
+            let name = scoped ? LayerNaming.name(graph, nodes: core.nodes)
+                : LayerNaming.commonPrefix(children.map(\.name)) ?? LayerNaming.name(graph, nodes: core.nodes)
             let roles = packed ? ["in_proj"] : projections.map { p -> String in
                 if p == q { return p == k ? "qk_proj" : "q_proj" }
                 if p == k { return p == v ? "kv_proj" : "k_proj" }
