@@ -37,7 +37,7 @@ enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine:
+                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .attentionBuffers:
                 break
             }
         }
@@ -151,6 +151,16 @@ enum LayerAuditor {
             notes.append("no projection biases stored (−\(F.mul(4, x)))")
         }
         if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
+        for case .attentionBuffers(let biasKV, let zeroAttn) in layer.observations {
+            convention = F.add(convention, biasKV)
+            var words: [String] = []
+            if biasKV > 0 {
+                let folded = biasKV > F.mul(2, x) ? " (the exporter stored them repeated, \(biasKV / max(1, F.mul(2, x)))×)" : ""
+                words.append("learnt bias_k and bias_v rows appended to K and V (add_bias_kv): +\(biasKV)\(folded)")
+            }
+            if zeroAttn > 0 { words.append("\(zeroAttn) non-trainable stored zeros appended to K and V (add_zero_attn)") }
+            notes.append(words.joined(separator: "; "))
+        }
         if layer.hyper[.selfAttention] == .bool(false) { notes.append("cross-attention") }
         return verdict(layer, textbook: textbook, convention: convention, notes: notes)
     }

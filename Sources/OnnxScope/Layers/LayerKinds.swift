@@ -72,6 +72,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         EmbeddingRecognizer.self,
         DenseRecognizer.self,
         AttentionRecognizer.self,
+        AttentionBuffersRecognizer.self,
         TransformerBlockRecognizer.self,
     ]
 }
