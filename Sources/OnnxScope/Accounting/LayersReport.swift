@@ -64,7 +64,8 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var trainable: Int64
         /// Elements known not to be trained: layers' state (BatchNorm running statistics, RNN
         /// initial states, constant affine ones and zeros), integer shape and index constants
-        /// (position ids), weights read only for their shape, rotary caches.
+        /// (position ids), scalars, folded attention masks, weights read only for their shape,
+        /// rotary caches.
         public var nonTrainable: Int64
         /// Elements of floating-point and quantized weights that no layer claimed and no rule
         /// marks non-trainable: parameters of layers OnnxScope did not recognize, most likely.
@@ -155,7 +156,7 @@ extension LayersReport {
             } else if !shapeOnly.contains(w.name) {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
                                                  consumers: catalog.consumers(of: w)))
-                if LayersReport.isUnclaimedParameter(w) { unclaimed = Formulas.add(unclaimed, n) }
+                if LayersReport.isUnclaimedParameter(w), !LayersReport.isAdditiveMask(w, file) { unclaimed = Formulas.add(unclaimed, n) }
             }
         }
         totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable,
@@ -186,6 +187,13 @@ extension LayersReport {
         guard w.dataType.isFloatingPoint || w.dataType.isQuantizedStorage, elements(w) > 1 else { return false }
         let leaf = w.name.split(separator: ".").last.map(String.init) ?? w.name
         return !["inv_freq", "cos_cached", "sin_cached", "_cos_cached", "_sin_cached"].contains(leaf)
+    }
+
+    /// True for a folded additive attention mask: every value 0 or −∞ (or below −10⁴, as
+    /// exporters write the type's lowest value), some of them not 0.
+    static func isAdditiveMask(_ w: StoredWeight, _ file: ModelFile) -> Bool {
+        guard case .tensor(let t) = w.source, let values = file.numericValues(of: t) else { return false }
+        return values.contains { $0 <= -1e4 } && values.allSatisfy { $0 == 0 || $0 <= -1e4 }
     }
 
     private static func entry(_ layer: Layer) -> Entry {
