@@ -20,6 +20,21 @@ struct TrainableBucketsTests {
                     + entry.stored.weights.byDataType["UINT8", default: 0])
     }
 
+    /// The torch fixtures of #13 whose stored weights fold nothing: trainable + unattributed
+    /// is torch's own parameter count. Left out, with the fold the layers report explains:
+    /// the dynamo exports of add_bias_kv (bias_k/bias_v stored repeated over the batch) and
+    /// tiny_gpt_functions (the tied lm_head stored twice).
+    static let unfolded = Fixtures.manifest.fixtures.filter { $0.source == "torch-issue13" }.map(\.file).filter {
+        !($0.hasPrefix("pytorch/mha_bias_kv") && $0.contains("dynamo")) && !$0.contains("tiny_gpt_functions")
+    }
+
+    @Test("trainable + unattributed is torch's parameter count", arguments: unfolded)
+    func parametersAreTorchs(file: String) throws {
+        let framework = try #require(Fixtures.entry(file)?.framework)
+        let t = LayersReport(file: try ModelFile.open(Fixtures.path(file))).totals
+        #expect(Saturating.add(t.trainable, t.unattributed) == framework.totalParameters)
+    }
+
     /// A FLOAT [4, 4] weight only a `Relu` reads (no layer), an INT64 [3] index constant and a FLOAT scalar.
     static let unrecognized: [UInt8] = ModelBytes.model(ModelBytes.graph(
         nodes: [
