@@ -63,3 +63,50 @@ struct FunctionInliningTests {
         #expect(report.totals.unattributed == 0)
     }
 }
+
+/// Hostile nesting: each of 12 functions calls the next one 16 times (16¹² leaf nodes if
+/// expanded); expansion gives up at its node limit and recognition still ends.
+@Suite("Function expansion limits")
+struct FunctionExpansionLimitTests {
+    @Test func exponentialNestingIsNotExpanded() throws {
+        var functions: [[UInt8]] = []
+        for level in 0..<12 {
+            functions.append(ProtoWriter.message { f in
+                f.field(1, string: "F\(level)")
+                f.field(4, string: "x")
+                f.field(5, string: "y")
+                if level == 11 {
+                    f.field(7, bytes: ModelBytes.node("Relu", inputs: ["x"], outputs: ["y"]))
+                } else {
+                    for k in 0..<16 {
+                        f.field(7, bytes: ProtoWriter.message { n in
+                            n.field(1, string: k == 0 ? "x" : "v\(k - 1)")
+                            n.field(2, string: k == 15 ? "y" : "v\(k)")
+                            n.field(4, string: "F\(level + 1)")
+                            n.field(7, string: "local")
+                        })
+                    }
+                }
+                f.field(10, string: "local")
+            })
+        }
+        let graph = ModelBytes.graph(
+            nodes: [ProtoWriter.message { n in
+                n.field(1, string: "x")
+                n.field(2, string: "y")
+                n.field(4, string: "F0")
+                n.field(7, string: "local")
+            }],
+            inputs: ["x"], outputs: ["y"])
+        let bytes = ProtoWriter.message { m in
+            m.field(1, varint: 8)
+            m.field(7, bytes: graph)
+            m.field(8, bytes: ProtoWriter.message { o in o.field(2, varint: 17) })
+            for f in functions { m.field(25, bytes: f) }
+        }
+        let file = try ModelFile.open(bytes: bytes, name: "nested.onnx")
+        let catalog = WeightCatalog(model: file.model)
+        #expect(FunctionInlining(file.model.graph.nodes, model: file.model, weights: catalog.weights) == nil)
+        #expect(ModelAnalysis(file: file).layers.layers.isEmpty)
+    }
+}

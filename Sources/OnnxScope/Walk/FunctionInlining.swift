@@ -6,13 +6,14 @@
 /// and reads the same stored weights both times.
 ///
 /// Expansion stops at ``depthLimit`` nested calls and gives up past ``nodeLimit`` nodes
-/// (hostile files can nest calls exponentially); the graph is then left as it is.
+/// plus four times the nodes the file holds (hostile files can nest calls exponentially);
+/// the graph is then left as it is.
 /// Subgraphs inside function bodies are kept but not renamed.
 struct FunctionInlining {
     /// Deepest nesting of calls expanded.
     static let depthLimit = 16
-    /// Most nodes an expanded graph may have.
-    static let nodeLimit = 2_000_000
+    /// Most nodes an expanded graph may have beyond four times the file's own.
+    static let nodeLimit = 200_000
 
     /// The expanded nodes.
     private(set) var nodes: [Node] = []
@@ -21,6 +22,7 @@ struct FunctionInlining {
     private(set) var constants: [StoredWeight] = []
     private let functions: [String: Function]
     private let bodyWeights: [String: [String: StoredWeight]]
+    private let limit: Int
 
     /// Expands the calls in `nodes`; nil when there are none, or the limits are passed.
     init?(_ graphNodes: [Node], model: Model, weights: [StoredWeight]) {
@@ -35,8 +37,40 @@ struct FunctionInlining {
             body[name, default: [:]][w.name] = w
         }
         bodyWeights = body
+        let own = model.functions.reduce(Int64(graphNodes.count)) { Saturating.add($0, Int64($1.nodes.count)) }
+        limit = Int(clamping: Saturating.add(Int64(FunctionInlining.nodeLimit), Saturating.mul(4, own)))
+        // The size first, without building anything: hostile nesting is refused at once.
+        var sizes: [String: Int64] = [:]
+        var visiting: [String] = []
+        guard size(of: graphNodes, &sizes, &visiting) <= Int64(limit) else { return nil }
         var stack: [String] = []
         guard expand(graphNodes, rename: { $0 }, label: "", stack: &stack) else { return nil }
+    }
+
+    /// About the nodes `body` expands to (a function already being expanded, or nested too
+    /// deep, stays one node); saturating.
+    private func size(of body: [Node], _ sizes: inout [String: Int64], _ visiting: inout [String]) -> Int64 {
+        var total: Int64 = 0
+        for node in body {
+            let key = FunctionInlining.callee(node)
+            guard let f = functions[key], !visiting.contains(key), visiting.count < FunctionInlining.depthLimit else {
+                total = Saturating.add(total, 1)
+                continue
+            }
+            // Memoized per function as first met: an estimate when that was deep in the
+            // nesting (the depth limit cut it); expand() still stops at the limit itself.
+            if let known = sizes[key] {
+                total = Saturating.add(total, known)
+                continue
+            }
+            visiting.append(key)
+            let n = size(of: f.nodes, &sizes, &visiting)
+            visiting.removeLast()
+            sizes[key] = n
+            total = Saturating.add(total, n)
+            if total > Int64(limit) { return total }
+        }
+        return total
     }
 
     /// How a node names the function it calls.
@@ -75,7 +109,7 @@ struct FunctionInlining {
             }
             nodes.append(Node(name: name, opType: node.opType, domain: node.domain, overload: node.overload,
                               inputs: inputs, outputs: outputs, attributes: node.attributes, metadata: node.metadata))
-            guard nodes.count <= FunctionInlining.nodeLimit else { return false }
+            guard nodes.count <= limit else { return false }
         }
         return true
     }
