@@ -8,8 +8,8 @@ Runs `BINARY layers -f json` once on every manifest fixture of the chosen source
 per fixture and in total: the truth modules of a scored type that were found as a layer of the
 right kind (recall by module type), those found with exactly the framework's hyper-parameters,
 every hyper-parameter that differs (or is missing) with both values, the share of found layers
-named exactly as the module path, `coverage.ratio`, and `totals.trainable` against the
-framework's parameter count.
+named exactly as the module path, `coverage.ratio`, `totals.trainable` against the
+framework's parameter count, and `totals.trainable + totals.unattributed` (what `audit --params` checks).
 
 A module is matched to a layer of an accepted kind (KINDS) by, in this order: the same name;
 a layer whose weights (with its children's) all start with the module path + "."; a layer
@@ -108,7 +108,7 @@ KINDS = OrderedDict([
     ("ConvTranspose1d", (["ConvTranspose"], conv)), ("ConvTranspose2d", (["ConvTranspose"], conv)),
     ("ConvTranspose3d", (["ConvTranspose"], conv)),
     ("Embedding", (["Embedding"], lambda h: {"vocabSize": h["num_embeddings"], "width": h["embedding_dim"]})),
-    ("LayerNorm", (["LayerNorm"], lambda h: {"width": product(h["normalized_shape"])})),
+    ("LayerNorm", (["LayerNorm"], lambda h: {"width": h["width"] if "width" in h else h["normalized_shape"][-1]})),
     ("RMSNorm", (["RMSNorm"], lambda h: {"width": h["width"]})),
     ("BatchNorm1d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
     ("BatchNorm2d", (["BatchNorm"], lambda h: {"width": h["num_features"]})),
@@ -229,7 +229,7 @@ def main():
     for e in entries:
         rep = reports.get(e["file"], {"error": "no output"})
         if "error" in rep:
-            per_file.append([e["file"], "error: " + rep["error"], "", "", "", "", "", ""])
+            per_file.append([e["file"], "error: " + rep["error"], "", "", "", "", "", "", ""])
             continue
         rows = score(e, rep)
         all_rows += rows
@@ -245,13 +245,15 @@ def main():
                     "missing" if got is None else json.dumps(got), json.dumps(want)))
         found = sum(r["found"] for r in rows)
         trainable = rep["totals"]["trainable"]
+        params = trainable + rep["totals"].get("unattributed", 0)
         fw_total = e["framework"]["totalParameters"]
         per_file.append([e["file"], len(rows), "%d (%s)" % (found, pct(found, len(rows))),
                          "%d (%s)" % (sum(r["exact"] for r in rows), pct(sum(r["exact"] for r in rows), len(rows))),
                          pct(sum(r["named"] for r in rows), found), "%.3f" % rep["coverage"]["ratio"],
-                         "%d / %d" % (trainable, fw_total), "%.3f" % (trainable / fw_total if fw_total else 0)])
+                         "%d / %d" % (trainable, fw_total), "%.3f" % (trainable / fw_total if fw_total else 0),
+                         "%d" % params])
     print(table(["fixture", "modules", "found", "exact", "named as path", "coverage", "trainable / framework",
-                 "ratio"], per_file, args.markdown))
+                 "ratio", "trainable+unattributed"], per_file, args.markdown))
     print()
     type_rows = [[t, v[0], "%d (%s)" % (v[1], pct(v[1], v[0])), "%d (%s)" % (v[2], pct(v[2], v[0])),
                   pct(v[3], v[1])] for t, v in by_type.items() if v[0]]

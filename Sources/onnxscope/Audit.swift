@@ -17,11 +17,14 @@ struct Audit: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: table, json or markdown.")
     var format: OutputFormat = .table
 
-    @Option(help: "JSON file of expectations (keys: parameters, tolerance, layerCounts, kindParameters, allowedDataTypes, maxBytes, allowedOps, opsetMin, opsetMax, allowMismatch).")
+    @Option(help: "JSON file of expectations (keys: parameters, tolerance, layerCounts, kindParameters, allowedDataTypes, maxBytes, allowedOps, opsetMin, opsetMax, allowMismatch, strictLayers).")
     var expect: String?
 
-    @Option(help: "Expected trainable parameter count.")
+    @Option(help: "Expected parameter count: trainable elements in layers plus unattributed weights (see --strict-layers).")
     var params: Int64?
+
+    @Flag(name: .customLong("strict-layers"), help: "Check --params against the recognized layers' trainable count only.")
+    var strictLayers = false
 
     @Option(help: "Allowed relative deviation of --params, e.g. 0.01 or 1%.")
     var tolerance: String?
@@ -94,6 +97,7 @@ struct Audit: ParsableCommand {
         options.opsetMin = opsetMin
         options.opsetMax = opsetMax
         options.allowMismatch = allowMismatch ? true : nil
+        options.strictLayers = strictLayers ? true : nil
         let merged = fromFile.merged(with: options)
         let problems = merged.problems()
         if !problems.isEmpty { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }

@@ -19,7 +19,7 @@ struct LayersAuditCommandTests {
         #expect((layer["hyper"] as? [String: Any])?["hiddenSize"] as? Int == 16)
         #expect((layer["predicted"] as? [String: Any])?["textbook"] as? Int == 1600)
         let totals = try #require(object["totals"] as? [String: Any])
-        for key in ["byKind", "trainable", "nonTrainable"] { #expect(totals[key] != nil, "missing totals.\(key)") }
+        for key in ["byKind", "trainable", "nonTrainable", "unattributed"] { #expect(totals[key] != nil, "missing totals.\(key)") }
         let coverage = try #require(object["coverage"] as? [String: Any])
         for key in ["attributedElements", "floatElements", "ratio"] { #expect(coverage[key] != nil, "missing coverage.\(key)") }
     }
@@ -48,6 +48,27 @@ struct LayersAuditCommandTests {
         #expect(fail.status == 1)
         #expect(fail.stdout.contains("FAIL  parameters"))
         #expect(fail.stdout.contains("not allowed: MatMul"))
+    }
+
+    /// handbuilt/dtypes.onnx has weights of every type and no layer: its floating-point and
+    /// quantized elements (onnx's counts in the manifest) are parameters nobody claimed.
+    @Test func auditParamsCountUnattributedUnlessStrict() throws {
+        let manifest = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: CLI.fixture("manifest.json")))) as? [String: Any])
+        let entry = try #require((manifest["fixtures"] as? [[String: Any]])?.first { $0["file"] as? String == "handbuilt/dtypes.onnx" })
+        let weights = try #require((entry["stored"] as? [String: Any])?["weights"] as? [String: Any])
+        let types = try #require(weights["byDataType"] as? [String: Int])
+        let floats = try #require(weights["floatElements"] as? Int)
+        let parameters = floats + ["INT8", "UINT8", "INT4", "UINT4"].reduce(0) { $0 + types[$1, default: 0] }
+        let file = CLI.fixture("handbuilt/dtypes.onnx")
+        let pass = try CLI.run(["audit", file, "--params", "\(parameters)"])
+        #expect(pass.status == 0, "\(pass.stdout)")
+        #expect(pass.stdout.contains("unattributed"))
+        let strict = try CLI.run(["audit", file, "--params", "\(parameters)", "--strict-layers"])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("FAIL  parameters"))
+        let layers = try CLI.run(["layers", file])
+        #expect(layers.stdout.contains("Trainable: 0 · Non-trainable: \(types["INT64", default: 0] + types["BOOL", default: 0]) · Unattributed: \(parameters)"))
     }
 
     @Test func auditReadsExpectationsFromJSON() throws {

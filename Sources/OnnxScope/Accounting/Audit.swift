@@ -1,8 +1,12 @@
 /// Expectations a model must meet, for `onnxscope audit`: given on the command line or
 /// in a JSON file with these keys (all optional).
 public struct AuditExpectations: Codable, Sendable, Equatable {
-    /// Expected trainable parameter count (the `layers` report's `totals.trainable`).
+    /// Expected parameter count: the `layers` report's `totals.trainable` plus
+    /// `totals.unattributed` (weights no layer claimed still count), or `trainable` alone
+    /// with ``strictLayers``.
     public var parameters: Int64?
+    /// When true, `parameters` is checked against the recognized layers' trainable count only.
+    public var strictLayers: Bool?
     /// Allowed relative deviation from `parameters`, e.g. 0.01 for 1%.
     public var tolerance: Double?
     /// Expected number of layers per kind, e.g. `{"LSTM": 2}` (composite layers count once;
@@ -40,6 +44,7 @@ public struct AuditExpectations: Codable, Sendable, Equatable {
         m.opsetMin = other.opsetMin ?? opsetMin
         m.opsetMax = other.opsetMax ?? opsetMax
         m.allowMismatch = other.allowMismatch ?? allowMismatch
+        m.strictLayers = other.strictLayers ?? strictLayers
         return m
     }
 }
@@ -85,11 +90,14 @@ public struct AuditReport: Codable, Sendable, Equatable {
         }
 
         if let want = e.parameters {
-            let got = layers.totals.trainable
+            let strict = e.strictLayers == true
+            let got = strict ? layers.totals.trainable : Formulas.add(layers.totals.trainable, layers.totals.unattributed)
             let tolerance = max(0, e.tolerance ?? 0)
             let allowed = Double(want) * tolerance
             check("parameters", abs(Double(got) - Double(want)) <= allowed,
-                  expected: tolerance > 0 ? "\(want) ± \(tolerance * 100)%" : "\(want)", actual: "\(got)")
+                  expected: tolerance > 0 ? "\(want) ± \(tolerance * 100)%" : "\(want)",
+                  actual: strict || layers.totals.unattributed == 0
+                      ? "\(got)" : "\(got) (\(layers.totals.trainable) in layers + \(layers.totals.unattributed) unattributed)")
         }
         if let counts = e.layerCounts {
             var actual: [String: Int] = [:]

@@ -9,7 +9,9 @@ extension AuditExpectations {
         public var key: String
         /// What kind of value, e.g. `layer kind`.
         public var what: String
+        /// The value given.
         public var value: String
+        /// The closest valid value, when one is close.
         public var suggestion: String?
         /// The valid values, or a description of them.
         public var valid: String

@@ -38,7 +38,7 @@ enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias:
+                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers:
                 break
             }
         }

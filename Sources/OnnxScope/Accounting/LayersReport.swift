@@ -32,6 +32,7 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var nodes: [String]
         /// The names of the nodes that make up the layer.
         public var nodeNames: [String]
+        /// The stored weights it owns, by name.
         public var weights: [String]
         /// The inferred hyper-parameters.
         public var hyper: Hyper
@@ -67,10 +68,16 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var byKind: [String: Int64]
         /// Number of transformer blocks of each kind (the stacks m and n).
         public var blocks: [String: Int]
-        /// Elements of weights that are layer parameters.
+        /// Elements of weights that recognized layers own as parameters.
         public var trainable: Int64
-        /// All other stored elements: running statistics, initial states, shape constants, unattributed.
+        /// Elements known not to be trained: layers' state (BatchNorm running statistics, RNN
+        /// initial states, constant affine ones and zeros), integer shape and index constants
+        /// (position ids), scalars, folded attention masks, weights read only for their shape,
+        /// rotary caches.
         public var nonTrainable: Int64
+        /// Elements of floating-point and quantized weights that no layer claimed and no rule
+        /// marks non-trainable: parameters of layers OnnxScope did not recognize, most likely.
+        public var unattributed: Int64 = 0
         /// Number of layers, composite ones included.
         public var layerCount: Int
     }
@@ -144,7 +151,7 @@ extension LayersReport {
             byKind[kind, default: 0] += byName[name] ?? 0
         }
 
-        var trainable: Int64 = 0, total: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
+        var trainable: Int64 = 0, total: Int64 = 0, unclaimed: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
         var unattributed: [Unattributed] = []
         let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
         for w in catalog.weights {
@@ -157,9 +164,11 @@ extension LayersReport {
             } else if !shapeOnly.contains(w.name) {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
                                                  consumers: catalog.consumers(of: w)))
+                if LayersReport.isUnclaimedParameter(w), !LayersReport.isAdditiveMask(w, file) { unclaimed = Formulas.add(unclaimed, n) }
             }
         }
-        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainable),
+        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable,
+                        nonTrainable: Formulas.add(Formulas.add(total, -trainable), -unclaimed), unattributed: unclaimed,
                         layerCount: layerCount)
         coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
                             ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
@@ -177,6 +186,23 @@ extension LayersReport {
                     message: "\($0.elements) stored elements whose values no node reads: only their shape is used",
                     location: $0.name)
         }
+    }
+
+    /// True when a weight no layer claimed is still most likely a parameter: floating-point
+    /// or quantized storage of more than one element, and not a cache that no framework
+    /// trains (rotary `inv_freq`, `cos_cached`, `sin_cached`). Integer constants (shapes,
+    /// indices, position ids) and scalars (attention scales, epsilons, exponents) are not.
+    static func isUnclaimedParameter(_ w: StoredWeight) -> Bool {
+        guard w.dataType.isFloatingPoint || w.dataType.isQuantizedStorage, elements(w) > 1 else { return false }
+        let leaf = w.name.split(separator: ".").last.map(String.init) ?? w.name
+        return !["inv_freq", "cos_cached", "sin_cached", "_cos_cached", "_sin_cached"].contains(leaf)
+    }
+
+    /// True for a folded additive attention mask: every value 0 or −∞ (or below −10⁴, as
+    /// exporters write the type's lowest value), some of them not 0.
+    static func isAdditiveMask(_ w: StoredWeight, _ file: ModelFile) -> Bool {
+        guard case .tensor(let t) = w.source, let values = file.numericValues(of: t) else { return false }
+        return values.contains { $0 <= -1e4 } && values.allSatisfy { $0 == 0 || $0 <= -1e4 }
     }
 
     private static func entry(_ layer: Layer) -> Entry {

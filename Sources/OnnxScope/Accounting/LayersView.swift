@@ -16,6 +16,7 @@ public struct LayersView: Sendable {
     public struct Options: Sendable {
         /// Levels shown (1: top level only); deeper rows are folded into their parent's total.
         public var depth: Int?
+        /// How rows are grouped: by layer, or by module path.
         public var grouping: Grouping = .layer
         /// Only layers of this kind, at any depth, as a flat list (then grouped).
         public var kind: String?
@@ -28,18 +29,22 @@ public struct LayersView: Sendable {
         /// Sizes for symbolic dimensions, e.g. `batch` = 1.
         public var assumptions: [String: Int64] = [:]
 
+        /// The default view: every layer, in graph order.
         public init() {}
     }
 
     /// One row: a layer, or a module's subtotal.
     public struct Row: Sendable {
+        /// What a row shows.
         public enum Content: Sendable {
             case layer(LayersReport.Entry)
             /// A module path and the number of layers below it.
             case module(path: String, layers: Int)
         }
 
+        /// The row's layer or module.
         public var content: Content
+        /// Its depth in the tree.
         public var depth: Int
         /// Trainable elements: the layer's stored count, or the module's subtotal.
         public var parameters: Int64
@@ -49,6 +54,7 @@ public struct LayersView: Sendable {
         public var macs: Int64?
     }
 
+    /// The rows, in display order.
     public private(set) var rows: [Row] = []
     /// The MACs of the top-level rows summed, when every one that has MACs is known.
     public private(set) var totalMACs: Int64?

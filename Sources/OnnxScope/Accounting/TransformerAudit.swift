@@ -38,6 +38,16 @@ extension LayerAuditor {
             notes.append("a relative position bias added to the scores: \(n) elements, folded by the exporter to [1, heads, N, N] (the model's own table is smaller)")
         }
         if layer.hyper[.rotary] == .bool(true) { notes.append("rotary position embeddings: no stored parameters") }
+        for case .attentionBuffers(let biasKV, let zeroAttn) in layer.observations {
+            if layer.children.isEmpty { convention = F.add(convention, biasKV) }
+            var words: [String] = []
+            if biasKV > 0 {
+                let folded = biasKV > F.mul(2, x) ? " (the exporter stored them repeated, \(biasKV / max(1, F.mul(2, x)))×)" : ""
+                words.append("learnt bias_k and bias_v rows appended to K and V (add_bias_kv): +\(biasKV)\(folded)")
+            }
+            if zeroAttn > 0 { words.append("\(zeroAttn) non-trainable stored zeros appended to K and V (add_zero_attn)") }
+            notes.append(words.joined(separator: "; "))
+        }
         if layer.hyper[.selfAttention] == .bool(false) { notes.append("cross-attention") }
         return verdict(layer, textbook: textbook, convention: convention, notes: notes)
     }

@@ -135,6 +135,9 @@ enum LayerObservation: Hashable, Sendable {
     /// A norm without learnt affine parameters: its scale and shift are stored constants
     /// of ones and zeros (non-trainable).
     case constantAffine
+    /// Extra key/value rows appended by the attention: learnt `bias_k`/`bias_v`
+    /// (`add_bias_kv`, trainable) and stored zeros (`add_zero_attn`, non-trainable), in elements.
+    case attentionBuffers(biasKV: Int64, zeroAttn: Int64)
 }
 
 /// One recognized layer.

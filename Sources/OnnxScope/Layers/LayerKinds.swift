@@ -66,6 +66,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
     /// layers found so far (recurrent stacks, attention, transformer blocks).
     static let recognizers: [any LayerRecognizer.Type] = [
         RecurrentRecognizer.self,
+        RecurrentCellRecognizer.self,
         UnrolledRecurrenceRecognizer.self,
         RecurrentStackRecognizer.self,
         ConvRecognizer.self,
@@ -75,6 +76,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         DenseRecognizer.self,
         PositionTableRecognizer.self,
         AttentionRecognizer.self,
+        AttentionBuffersRecognizer.self,
         FeedForwardRecognizer.self,
         TransformerBlockRecognizer.self,
     ]

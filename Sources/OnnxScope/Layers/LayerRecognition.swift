@@ -10,7 +10,7 @@ struct LayerRecognition: Sendable {
 
     /// Recognizes the layers of `file`, whose weights `catalog` lists.
     public init(file: ModelFile, catalog: WeightCatalog) {
-        let indexes = catalog.graphIndexes(of: file.model, reader: file)
+        let indexes = catalog.graphIndexes(of: file.model, reader: file, inliningCalls: true)
         var context = RecognitionContext(indexes: indexes)
         var all: [LayerSpan] = []
         for graph in indexes {

@@ -133,4 +133,17 @@ public enum DataType: Hashable, Sendable {
             false
         }
     }
+
+    /// True for the low-bit integer types quantized weights are stored in (INT8, UINT8,
+    /// INT4, UINT4, INT2, UINT2): a parameter, unlike an INT64 shape or index constant.
+    public var isQuantizedStorage: Bool {
+        switch self {
+        case .uint8, .int8, .uint4, .int4, .uint2, .int2:
+            true
+        case .undefined, .float, .uint16, .int16, .int32, .int64, .string, .bool, .float16, .double, .uint32, .uint64,
+             .complex64, .complex128, .bfloat16, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz,
+             .float4e2m1, .float8e8m0, .float6e2m3, .float6e3m2, .unknown:
+            false
+        }
+    }
 }

@@ -30,7 +30,7 @@ public enum LayersRendering {
         out.append(r.layers.isEmpty ? "  (no layers recognized)" : view.rows.isEmpty ? "  (no layer matches)" : table)
         out.append("")
         let t = r.totals
-        out.append("  Total: \(F.grouped(Saturating.add(t.trainable, t.nonTrainable))) · Trainable: \(F.grouped(t.trainable)) · Non-trainable: \(F.grouped(t.nonTrainable))")
+        out.append("  Total: \(F.grouped(total(t))) · Trainable: \(F.grouped(t.trainable)) · Non-trainable: \(F.grouped(t.nonTrainable)) · Unattributed: \(F.grouped(t.unattributed))")
         let percent = (r.coverage.ratio * 1000).rounded() / 10
         out.append("  Coverage: \(F.grouped(r.coverage.attributedElements)) of \(F.grouped(r.coverage.floatElements)) floating-point weight elements in recognized layers (\(percent)%)")
         if !t.byKind.isEmpty {
@@ -69,5 +69,10 @@ public enum LayersRendering {
 
     static func markdown(_ r: LayersReport) -> String {
         LayersMarkdownRendering.render(r)
+    }
+
+    /// Every stored element: trainable, non-trainable and unattributed.
+    static func total(_ t: LayersReport.Totals) -> Int64 {
+        Saturating.add(Saturating.add(t.trainable, t.nonTrainable), t.unattributed)
     }
 }

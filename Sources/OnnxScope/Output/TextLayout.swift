@@ -6,6 +6,7 @@ public struct TextLayout: Sendable {
     /// Names whole, however wide the table gets.
     public var wide: Bool
 
+    /// A layout `width` columns wide (nil: no limit), with names whole when `wide`.
     public init(width: Int? = nil, wide: Bool = false) {
         self.width = width
         self.wide = wide

@@ -62,6 +62,9 @@ final class GraphIndex: @unchecked Sendable {
         weights[name] ?? parent?.weight(name)
     }
 
+    /// The enclosing graph's value a body input of this graph is bound to (`Loop`/`Scan`).
+    public func binding(of value: String) -> String? { bindings[value] }
+
     /// A stable label for node `i`: its name, or `op#i` when unnamed.
     public func label(_ i: Int) -> String {
         GraphIndex.label(of: nodes[i], at: i)
@@ -121,6 +124,7 @@ final class GraphIndex: @unchecked Sendable {
     /// their values are never used.
     public var shapeOnlyWeights: [StoredWeight] {
         weights.values.filter { w in
+            guard w.graphPath == path else { return false }
             let u = uses(of: w.name)
             return !u.isEmpty && u.allSatisfy { GraphIndex.shapeReaders.contains(nodes[$0.node].opType) }
         }.sorted { $0.name < $1.name }
@@ -317,15 +321,24 @@ extension WeightCatalog {
     /// Builds the index of every graph the catalog walked: the main graph first, then
     /// each subgraph, keyed by path; with `includingFunctions`, then each model-local
     /// function body (path `function NAME`) and its subgraphs, in their own namespaces.
-    public func graphIndexes(of model: Model, reader: ModelFile?, includingFunctions: Bool = false) -> [GraphIndex] {
+    /// With `inliningCalls`, the main graph's index holds its function calls expanded
+    /// (``FunctionInlining``), for recognizing the layers inside function bodies.
+    public func graphIndexes(of model: Model, reader: ModelFile?, includingFunctions: Bool = false,
+                             inliningCalls: Bool = false) -> [GraphIndex] {
         var byPath: [String: [StoredWeight]] = [:]
         for w in weights { byPath[w.graphPath, default: []].append(w) }
         var result: [GraphIndex] = []
-        var work: [(nodes: [Node], path: String, parent: GraphIndex?, bindings: [String: String], namespace: Namespace)] =
-            [(model.graph.nodes, "main", nil, [:], .main)]
+        var main = model.graph.nodes
+        if inliningCalls, let inlined = FunctionInlining(main, model: model, weights: weights) {
+            main = inlined.nodes
+            byPath["main", default: []] += inlined.constants
+        }
+        // `walk`: the nodes whose subgraphs are visited (the file's own, for the paths the catalog uses).
+        var work: [(nodes: [Node], walk: [Node], path: String, parent: GraphIndex?, bindings: [String: String], namespace: Namespace)] =
+            [(main, model.graph.nodes, "main", nil, [:], .main)]
         if includingFunctions {
             for f in model.functions {
-                work.append((f.nodes, "function \(f.qualifiedName)", nil, [:], .function(f.qualifiedName)))
+                work.append((f.nodes, f.nodes, "function \(f.qualifiedName)", nil, [:], .function(f.qualifiedName)))
             }
         }
         var i = 0
@@ -335,10 +348,10 @@ extension WeightCatalog {
             let index = GraphIndex(nodes: visit.nodes, path: visit.path, parent: visit.parent, weights: byPath[visit.path] ?? [],
                                    reader: reader, bindings: visit.bindings, namespace: visit.namespace)
             result.append(index)
-            for (position, node) in visit.nodes.enumerated() {
+            for (position, node) in visit.walk.enumerated() {
                 for attribute in node.attributes {
                     for sub in attribute.value.subgraphs {
-                        work.append((sub.nodes, WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), index,
+                        work.append((sub.nodes, sub.nodes, WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), index,
                                      GraphIndex.bindings(of: sub, in: node), visit.namespace))
                     }
                 }

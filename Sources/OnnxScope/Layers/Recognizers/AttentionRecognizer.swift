@@ -63,15 +63,17 @@ enum AttentionRecognizer: LayerRecognizer {
                 graph, headsAttribute: core.heads, queryReshapes: reshapes, keyReshapes: keyReshapes, scales: scales,
                 inner: inner, query: spans[q].layer, key: spans[k].layer, value: spans[v].layer, packedQKV: packed,
                 packedKV: k == v && k != q)
-            let heads = shape?.heads
             let nodeIndices = core.nodes + visited
             var children = projections.map { spans[$0].layer } + [spans[out].layer]
             // The module that holds all the projections (BERT's `attention` holds `self` and
-            // `output.dense`), when the core's own scope lies inside it.
+            // `output.dense`), when the core's own scope lies inside it; with no scope on the
+            // core (a function body expanded in place), the projections' module.
+            let scoped = core.nodes.contains { LayerNaming.moduleScope(graph.nodes[$0]) != nil }
             let coreName = LayerNaming.name(graph, nodes: core.nodes)
             let shared = LayerNaming.commonPrefix(children.map(\.name))
-            let name = shared.map { coreName == $0 || coreName.hasPrefix($0 + ".") } == true
-                && (shared?.split(separator: ".").count ?? 0) + 1 >= coreName.split(separator: ".").count ? shared ?? coreName : coreName
+            let inside = shared.map { coreName == $0 || coreName.hasPrefix($0 + ".") } == true
+                && (shared?.split(separator: ".").count ?? 0) + 1 >= coreName.split(separator: ".").count
+            let name = (inside || !scoped) ? shared ?? coreName : coreName
             let roles = packed ? ["in_proj"] : projections.map { p -> String in
                 if p == q { return p == k ? "qk_proj" : "q_proj" }
                 if p == k { return p == v ? "kv_proj" : "k_proj" }

@@ -16,8 +16,8 @@ enum PositionTableRecognizer: NodeRecognizer {
                       graph.weight(node.inputs[1 - slot]) == nil, !graph.isMaterializedConstant(node.inputs[1 - slot])
                 else { continue }
                 let dims = w.weight.dims
-                guard dims.count == 2 || (dims.count == 3 && dims[0] == 1), dims[dims.count - 2] >= 2, dims[dims.count - 1] >= 2
-                else { continue }
+                guard dims.count == 2 || (dims.count == 3 && dims[0] == 1), dims[dims.count - 2] >= 2, dims[dims.count - 1] >= 2,
+                      !isMask(graph, w.weight) else { continue }
                 return span(graph, nodes: [i] + w.via, weight: w.weight, rows: dims[dims.count - 2], width: dims[dims.count - 1],
                             role: "positions", input: node.inputs[1 - slot], output: node.outputs.first)
             }
@@ -41,6 +41,13 @@ enum PositionTableRecognizer: NodeRecognizer {
         default:
             return nil
         }
+    }
+
+    /// An additive attention mask folded to a constant: every value 0 or minus infinity
+    /// (or a large negative stand-in for it). Not a learnt table.
+    private static func isMask(_ graph: GraphIndex, _ weight: StoredWeight) -> Bool {
+        guard let values = graph.numbers(weight.name) else { return false }
+        return values.allSatisfy { $0 == 0 || $0 <= -1e4 }
     }
 
     private static func span(

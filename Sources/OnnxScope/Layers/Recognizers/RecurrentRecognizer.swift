@@ -14,27 +14,29 @@ enum RecurrentRecognizer: NodeRecognizer {
 
     private static func layer(_ graph: GraphIndex, _ i: Int, kind: LayerKind) -> LayerSpan? {
         let node = graph.nodes[i]
-        guard node.inputs.count >= 3, let w = graph.traceWeight(node.inputs[1]), let r = graph.traceWeight(node.inputs[2]),
-              w.weight.dims.count == 3, r.weight.dims.count == 3 else { return nil }
         let gates: Int64 = kind == .lstm ? 4 : kind == .gru ? 3 : 1
-        let directions = w.weight.dims[0]
-        let hidden = node.intAttribute("hidden_size") ?? r.weight.dims[2]
-        var weights = [w.weight, r.weight]
+        guard node.inputs.count >= 3, let shape = shape(graph, node, gates: gates),
+              let w = graph.weightSources(node.inputs[1]), let r = graph.weightSources(node.inputs[2]) else { return nil }
+        let (directions, hidden) = (shape.directions, shape.hidden)
+        var weights = w.weights + r.weights.filter { x in !w.weights.contains { $0.name == x.name } }
         var nodes = [i] + w.via + r.via
         var observations: [LayerObservation] = []
-        if node.inputs.count > 3, !node.inputs[3].isEmpty, let b = graph.traceWeight(node.inputs[3]) {
-            weights.append(b.weight)
+        if node.inputs.count > 3, !node.inputs[3].isEmpty, let b = graph.weightSources(node.inputs[3]) {
+            weights += b.weights.filter { x in !weights.contains { $0.name == x.name } }
             nodes += b.via
-            if recurrentBiasIsZero(graph, b.weight, gates: gates, hidden: hidden, directions: directions) {
+            if b.weights.count == 1, b.via.isEmpty,
+               recurrentBiasIsZero(graph, b.weights[0], gates: gates, hidden: hidden, directions: directions) {
                 observations.append(.recurrentBiasAllZero)
             }
         } else {
             observations.append(.noBias)
         }
-        if kind == .lstm, node.inputs.count > 7, !node.inputs[7].isEmpty, let p = graph.traceWeight(node.inputs[7]) {
-            weights.append(p.weight)
+        if kind == .lstm, node.inputs.count > 7, !node.inputs[7].isEmpty, let p = graph.weightSources(node.inputs[7]) {
+            weights += p.weights.filter { x in !weights.contains { $0.name == x.name } }
+            nodes += p.via
             observations.append(.peepholes)
         }
+        nodes = Array(Set(nodes))
         // Initial states (inputs 5 and 6) stored as constants are non-trainable state.
         var states: [StoredWeight] = []
         for slot in [5, 6] where node.inputs.count > slot && !node.inputs[slot].isEmpty {
@@ -45,7 +47,7 @@ enum RecurrentRecognizer: NodeRecognizer {
         let stateElements = states.reduce(0) { $0 + elements($1) }
         if !states.isEmpty { observations.append(.foldedInitialStates(stateElements)) }
         var hyper: Hyper = [
-            .inputSize: .int(w.weight.dims[2]), .hiddenSize: .int(hidden), .directions: .int(directions),
+            .inputSize: .int(shape.input), .hiddenSize: .int(hidden), .directions: .int(directions),
         ]
         if kind == .gru { hyper[.linearBeforeReset] = .bool((node.intAttribute("linear_before_reset") ?? 0) != 0) }
         if kind == .lstm { hyper[.peepholes] = .bool(observations.contains(.peepholes)) }
@@ -56,6 +58,25 @@ enum RecurrentRecognizer: NodeRecognizer {
             stored: weights.reduce(0) { $0 + elements($1) }, nonTrainable: stateElements, observations: observations)
         layer.nonTrainableWeights = states.map(\.name)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: node.outputs.first)
+    }
+
+    /// Directions, hidden and input size of a recurrent op: from W and R as stored when
+    /// they reach the op whole, else from the `direction` and `hidden_size` attributes and
+    /// the element count of the weights W is assembled from (dirs·gates·h·i).
+    private static func shape(
+        _ graph: GraphIndex, _ node: Node, gates: Int64
+    ) -> (directions: Int64, hidden: Int64, input: Int64)? {
+        if let w = graph.traceWeight(node.inputs[1]), let r = graph.traceWeight(node.inputs[2]), !w.isPart, !r.isPart,
+           w.dims.count == 3, r.dims.count == 3 {
+            return (w.dims[0], node.intAttribute("hidden_size") ?? r.dims[2], w.dims[2])
+        }
+        let directions: Int64 = node.stringAttribute("direction") == "bidirectional" ? 2 : 1
+        guard let hidden = node.intAttribute("hidden_size"), hidden > 0, hidden < 1 << 24,
+              let w = graph.weightSources(node.inputs[1]) else { return nil }
+        let perInput = Saturating.mul(Saturating.mul(directions, gates), hidden)
+        let total = w.weights.reduce(Int64(0)) { Saturating.add($0, elements($1)) }
+        guard perInput > 0, total > 0, total % perInput == 0 else { return nil }
+        return (directions, hidden, total / perInput)
     }
 
     /// A stored weight a state input comes from through `Expand` and pass-through ops.

@@ -93,7 +93,7 @@ public enum ModelReportPage {
             out += "<td class=\"s-\(status)\" data-label=\"status\">\(status)</td><td data-label=\"why\">\(H.escape(e.explanation))</td></tr>"
         }
         let t = l.totals
-        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\" data-label=\"trainable\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable))</td><td class=\"n\" data-label=\"stored\" data-total=\"\(Saturating.add(t.trainable, t.nonTrainable))\">\(F.grouped(Saturating.add(t.trainable, t.nonTrainable)))</td><td colspan=\"4\" data-label=\"coverage\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
+        out += "</tbody><tfoot><tr><th>Total</th><td colspan=\"2\" data-label=\"trainable\">trainable \(F.grouped(t.trainable)) · non-trainable \(F.grouped(t.nonTrainable)) · unattributed \(F.grouped(t.unattributed))</td><td class=\"n\" data-label=\"stored\" data-total=\"\(LayersRendering.total(t))\">\(F.grouped(LayersRendering.total(t)))</td><td colspan=\"4\" data-label=\"coverage\">coverage \((l.coverage.ratio * 1000).rounded() / 10)%</td></tr></tfoot></table></div></section>"
         return out + ReportScript.layerTable
     }
 

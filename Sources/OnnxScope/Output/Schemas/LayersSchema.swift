@@ -56,6 +56,11 @@ extension OutputSchema {
               "type": "integer",
               "minimum": 0
             },
+            "unattributed": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "floating-point and quantized weight elements no layer claimed and no rule marks non-trainable"
+            },
             "layerCount": {
               "type": "integer",
               "minimum": 0
@@ -66,7 +71,8 @@ extension OutputSchema {
             "byKind",
             "layerCount",
             "nonTrainable",
-            "trainable"
+            "trainable",
+            "unattributed"
           ],
           "additionalProperties": false
         },
