@@ -48,7 +48,7 @@ enum RecurrentRecognizer {
                 states.append(s)
             }
         }
-        let stateElements = states.reduce(0) { $0 + elements($1) }
+        let stateElements = states.map(elements).saturatingSum
         if !states.isEmpty { observations.append(.foldedInitialStates(stateElements)) }
         var hyper: [String: HyperValue] = [
             "inputSize": .int(w.weight.dims[2]), "hiddenSize": .int(hidden), "directions": .int(directions),
@@ -59,7 +59,7 @@ enum RecurrentRecognizer {
         var layer = Layer(
             name: LayerNaming.name(graph, nodes: [i], weights: names), kind: kind,
             nodes: nodes.sorted().map(graph.label), weights: names, hyper: hyper,
-            stored: weights.reduce(0) { $0 + elements($1) }, nonTrainable: stateElements, observations: observations)
+            stored: weights.map(elements).saturatingSum, nonTrainable: stateElements, observations: observations)
         layer.nonTrainableWeights = states.map(\.name)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: node.outputs.first)
     }
@@ -119,7 +119,7 @@ enum RecurrentRecognizer {
             hyper["layers"] = .int(Int64(chain.count))
             let stack = Layer(
                 name: name, kind: first.layer.kind, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
-                stored: children.reduce(0) { $0 + $1.stored }, nonTrainable: children.reduce(0) { $0 + $1.nonTrainable },
+                stored: children.map(\.stored).saturatingSum, nonTrainable: children.map(\.nonTrainable).saturatingSum,
                 children: children)
             result.append(LayerSpan(
                 layer: stack, graph: graph, nodeIndices: chain.flatMap(\.nodeIndices), input: first.input, output: last.output))

@@ -10,12 +10,12 @@ enum ReportCharts {
     /// `highlights` maps layer names to `added` or `resized`.
     static func items(_ report: LayersReport, weightSizes: [String: Int64], highlights: [String: String] = [:]) -> [TreemapItem] {
         let layerCount = report.totals.layerCount
-        let total = Double(max(1, report.layers.reduce(Int64(0)) { $0 + $1.stored + $1.nonTrainable }))
+        let total = Double(max(1, report.layers.map { Saturating.add($0.stored, $0.nonTrainable) }.saturatingSum))
         var items = report.layers.map { item($0, weightSizes: weightSizes, highlights: highlights) }
         if layerCount > aggregateAbove { items = aggregate(items, below: total * 0.0005) }
         let loose = report.unattributed.filter { $0.elements > 0 }
         if !loose.isEmpty {
-            let value = Double(loose.reduce(Int64(0)) { $0 + $1.elements })
+            let value = Double(loose.map(\.elements).saturatingSum)
             items.append(TreemapItem(
                 label: "unattributed", title: "\(loose.count) unattributed weights, \(F.grouped(Int64(value))) elements",
                 classes: "unattributed \(H.kindClass("Unattributed"))", attributes: [("data-unattributed", String(Int64(value)))],
@@ -26,11 +26,11 @@ enum ReportCharts {
 
     private static func item(_ e: LayersReport.Entry, weightSizes: [String: Int64], highlights: [String: String]) -> TreemapItem {
         var children = e.children.map { item($0, weightSizes: weightSizes, highlights: highlights) }
-        let own = e.stored + e.nonTrainable
+        let own = Saturating.add(e.stored, e.nonTrainable)
         if children.isEmpty {
             // A leaf layer's weights, in proportion to their stored sizes.
             let sizes = e.weights.map { ($0, weightSizes[$0] ?? 0) }.filter { $0.1 > 0 }
-            let sum = Double(sizes.reduce(Int64(0)) { $0 + $1.1 })
+            let sum = Double(sizes.map(\.1).saturatingSum)
             if sizes.count > 1, sum > 0 {
                 children = sizes.map { name, size in
                     TreemapItem(label: name, title: "\(name): \(F.grouped(size)) elements", classes: "weight \(H.kindClass("Weight"))",
