@@ -63,6 +63,12 @@ struct Audit: ParsableCommand {
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         let report = AuditReport(file: opened, expectations: expectations)
+        do {
+            try opened.verifyUnchanged()
+        } catch {
+            Output.error(ErrorRendering.line(error))
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
         Output.write(AuditRendering.render(report, as: format))
         if !report.passed { throw ExitCode(ExitStatus.differences.rawValue) }
     }

@@ -26,7 +26,10 @@ struct Diff: ParsableCommand {
     func run() throws {
         let report: DiffReport
         do {
-            report = try DiffReport(a: try ModelFile.open(a), b: try ModelFile.open(b))
+            let fileA = try ModelFile.open(a), fileB = try ModelFile.open(b)
+            report = try DiffReport(a: fileA, b: fileB)
+            try fileA.verifyUnchanged()
+            try fileB.verifyUnchanged()
         } catch {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)

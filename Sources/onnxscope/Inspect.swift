@@ -18,7 +18,9 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let format = options.format
         try BatchRun(options: options, command: "inspect").run { path in
-            let report = InspectReport(file: try ModelFile.open(path))
+            let file = try ModelFile.open(path)
+            let report = InspectReport(file: file)
+            try file.verifyUnchanged()
             return BatchItem(text: InspectRendering.render(report, as: format), contribution: .init(report))
         }
     }

@@ -16,7 +16,9 @@ struct Layers: ParsableCommand {
     func run() throws {
         let format = options.format
         try BatchRun(options: options, command: "layers").run { path in
-            let report = LayersReport(file: try ModelFile.open(path))
+            let file = try ModelFile.open(path)
+            let report = LayersReport(file: file)
+            try file.verifyUnchanged()
             return BatchItem(text: LayersRendering.render(report, as: format), contribution: .init(report))
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnnxScope
 
 /// The `onnxscope` command: what is really inside ONNX model files.
 @main
@@ -9,7 +10,7 @@ struct OnnxScopeCommand: ParsableCommand {
         abstract: "Inspect ONNX model files: stored weights, layers, and what changed.",
         discussion: """
         Exit codes: 0 success (diff: no difference); 1 diff: the models differ; 2 usage error; \
-        3 an input could not be read as an ONNX model.
+        3 an input could not be read as an ONNX model; 4 output could not be written.
         """,
         version: "0.1.0",
         subcommands: [Inspect.self, Layers.self, Diff.self, Audit.self, Report.self]
@@ -18,6 +19,8 @@ struct OnnxScopeCommand: ParsableCommand {
     /// Runs the command with the documented exit codes: usage errors exit 2 (not
     /// ArgumentParser's 64), help and version exit 0.
     static func main() {
+        // A closed pipe on stdout is a write error (EPIPE, exit 4), not a silent death.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -27,7 +30,7 @@ struct OnnxScopeCommand: ParsableCommand {
             let status = exitCode(for: error)
             let message = fullMessage(for: error)
             if status == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Output.write(message) }
                 Foundation.exit(0)
             }
             if !message.isEmpty { Output.error(message) }
@@ -42,15 +45,61 @@ enum ExitStatus: Int32 {
     case differences = 1
     case usage = 2
     case unreadable = 3
+    /// Output could not be written: stdout, stderr or the report file.
+    case outputFailed = 4
 }
 
-/// Where the CLI writes: results to stdout, errors to stderr.
+/// Where the CLI writes: results to stdout, errors to stderr, with `write(2)` directly.
+/// A write that fails (ENOSPC, EPIPE, EIO, ...) ends the process with exit code 4 and one
+/// line on stderr, when stderr still works.
 enum Output {
+    /// `text` and a newline on stdout.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        send(text + "\n", to: STDOUT_FILENO, name: "stdout")
     }
 
+    /// `text` as is on stdout.
+    static func writeRaw(_ text: String) {
+        send(text, to: STDOUT_FILENO, name: "stdout")
+    }
+
+    /// `text` and a newline on stderr.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        send(text + "\n", to: STDERR_FILENO, name: "stderr")
+    }
+
+    /// `text` as is on stderr (the progress bar).
+    static func errorRaw(_ text: String) {
+        send(text, to: STDERR_FILENO, name: "stderr")
+    }
+
+    /// Writes every byte of `text` to `fd`, or exits 4.
+    private static func send(_ text: String, to fd: Int32, name: String) {
+        if let failure = writeAll(Array(text.utf8), to: fd) {
+            fail(ErrorRendering.line(path: name, reason: "cannot write: \(String(cString: strerror(failure)))"))
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`; the errno of the first failure, or nil.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }
+            done += n
+        }
+        return nil
+    }
+
+    /// One line on stderr (its failure ignored: there is nowhere left to say it), then exit 4.
+    static func fail(_ line: String) -> Never {
+        _ = writeAll(Array((line + "\n").utf8), to: STDERR_FILENO)
+        exit(ExitStatus.outputFailed.rawValue)
     }
 }

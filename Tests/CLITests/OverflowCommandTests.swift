@@ -66,7 +66,7 @@ struct OverflowCommandTests {
         let report = folder.url.appendingPathComponent("\(site).html").path
         let commands: [[String]] = [["layers", path], ["layers", "-f", "markdown", path], ["audit", path],
                                     ["diff", path, path], ["diff", CLI.fixture("keras/mlp.onnx"), path],
-                                    ["report", path, "-o", report], ["report", CLI.fixture("keras/mlp.onnx"), path, "-o", report]]
+                                    ["report", path, "-o", report], ["report", CLI.fixture("keras/mlp.onnx"), path, "-o", report, "--force"]]
         for arguments in commands {
             let run = try CLI.run(arguments)
             // 0 success, 1 audit failed / models differ, 3 a weight without values; never a signal.

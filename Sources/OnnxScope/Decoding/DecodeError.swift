@@ -31,6 +31,8 @@ public enum DecodeFailure: Error, Hashable, Sendable {
     case notAModel(String)
     /// protobuf-c refused the payload-free copy of the metadata.
     case rejectedByProtobufC
+    /// Another process truncated the file while it was mapped and read.
+    case changedWhileRead
 
     /// The reason as a short phrase.
     public var description: String {
@@ -49,6 +51,7 @@ public enum DecodeFailure: Error, Hashable, Sendable {
         case .stringTooLong(let field, let bytes, let limit): "\(field) is \(bytes) bytes long, more than \(limit) (limit)"
         case .notAModel(let what): "not an ONNX model: \(what)"
         case .rejectedByProtobufC: "not a valid ONNX protobuf: protobuf-c rejected the message structure"
+        case .changedWhileRead: "the file changed while it was read"
         }
     }
 }

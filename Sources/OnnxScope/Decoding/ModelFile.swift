@@ -45,6 +45,7 @@ public struct ModelFile: Sendable {
         } catch {
             throw DecodeError(path: path, failure: error)
         }
+        if mapping.changed { throw DecodeError(path: path, failure: .changedWhileRead) }
         return ModelFile(
             path: path, fileSize: mapping.bytes.count, model: model,
             metadataBytes: mapping.bytes.count - stripped.payloadBytes, mapping: mapping)

@@ -1,0 +1,27 @@
+import Foundation
+
+/// The files that shrank while mapped, remembered after their mapping is released (an
+/// external data file is mapped only while one tensor is read), so that the command can
+/// still say which file changed.
+final class ChangedFiles: @unchecked Sendable {
+    static let shared = ChangedFiles()
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func record(_ path: String) {
+        lock.withLock { if !paths.contains(path) { paths.append(path) } }
+    }
+
+    /// The first file recorded, if any.
+    var first: String? { lock.withLock { paths.first } }
+}
+
+extension ModelFile {
+    /// Throws "the file changed while it was read" when this model file, or any data file
+    /// read so far, shrank while it was mapped (the reads past its new end saw zeros, so
+    /// what was computed from them cannot be trusted). Commands call it before printing.
+    public func verifyUnchanged() throws(DecodeError) {
+        if mapping.changed { throw DecodeError(path: path, failure: .changedWhileRead) }
+        if let other = ChangedFiles.shared.first { throw DecodeError(path: other, failure: .changedWhileRead) }
+    }
+}
