@@ -33,9 +33,27 @@ struct ValueComparison {
         }
     }
 
-    /// Compares two lists of strings.
-    init(strings a: [[UInt8]], _ b: [[UInt8]]) {
-        changedElements = Int64(zip(a, b).filter { $0 != $1 }.count + Swift.abs(a.count - b.count))
+    /// No elements compared yet.
+    init() {}
+
+    /// Adds one pair of numbers (A's, B's).
+    mutating func add(_ u: Double, _ v: Double) {
+        referenceSquares += u * u
+        if u == v || (u.isNaN && v.isNaN) { return }
+        changedElements += 1
+        let d = v - u
+        if d.isFinite {
+            maxAbsDiff = Swift.max(maxAbsDiff, Swift.abs(d))
+            differenceSquares += d * d
+        } else {
+            nonFinite = true
+        }
+    }
+
+    /// Compares the strings of two STRING tensors, in place.
+    init(strings a: TensorValues, _ b: TensorValues) {
+        let x = a.stringSlices(), y = b.stringSlices()
+        changedElements = Int64(zip(x, y).filter { !$0.elementsEqual($1) }.count + Swift.abs(x.count - y.count))
     }
 
     /// The largest difference, nil when a difference is not finite.
