@@ -30,9 +30,7 @@ final class MappedFile: @unchecked Sendable {
 
     /// Maps the file at `path`, or throws the reason it cannot. Anything but a regular
     /// file (a FIFO, a device) is refused before it is opened.
-    init(path: String) throws(DecodeFailure) {
-        copy = nil
-        self.path = path
+    convenience init(path: String) throws(DecodeFailure) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw errno == ENOENT || errno == ENOTDIR ? .notFound : .unreadable(MappedFile.errorText())
@@ -42,6 +40,14 @@ final class MappedFile: @unchecked Sendable {
         // O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not wait.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw .unreadable(MappedFile.errorText()) }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Maps the open file `fd` (closed here, mapped or not); `path` names it in errors.
+    init(descriptor fd: Int32, path: String) throws(DecodeFailure) {
+        copy = nil
+        self.path = path
+        var info = stat()
         defer { close(fd) }
         guard fstat(fd, &info) == 0 else { throw .unreadable(MappedFile.errorText()) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
