@@ -22,7 +22,11 @@ struct OnnxScopeCommand: ParsableCommand {
         // A closed pipe on stdout is a write error (EPIPE, exit 4), not a silent death.
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            // The arguments as the bytes given: a path that is not UTF-8 is kept (RawPath).
+            let arguments = (1..<Int(CommandLine.argc)).map { i in
+                CommandLine.unsafeArgv[i].map { RawPath.string(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? ""
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

@@ -28,7 +28,7 @@ enum ContainedOpen {
 
     /// Opens `location` (relative) below `folder`.
     static func open(_ location: String, in folder: String) -> Outcome {
-        let directory = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directory = RawPath.withCString(folder) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard directory >= 0 else { return .failed("the model's folder cannot be opened: \(reason())") }
         defer { close(directory) }
         let fd = SystemCalls.openBeneath(directory, location)

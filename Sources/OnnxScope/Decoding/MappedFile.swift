@@ -32,13 +32,13 @@ final class MappedFile: @unchecked Sendable {
     /// file (a FIFO, a device) is refused before it is opened.
     convenience init(path: String) throws(DecodeFailure) {
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard RawPath.withCString(path, { stat($0, &info) }) == 0 else {
             throw errno == ENOENT || errno == ENOTDIR ? .notFound : .unreadable(MappedFile.errorText())
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         // O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not wait.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let fd = RawPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { throw .unreadable(MappedFile.errorText()) }
         try self.init(descriptor: fd, path: path)
     }

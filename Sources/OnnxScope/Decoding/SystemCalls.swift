@@ -8,17 +8,21 @@ enum SystemCalls {
     /// no `/proc` magic link. Returns the descriptor, or -1 with `errno` (ENOSYS where
     /// the kernel lacks openat2).
     static func openBeneath(_ directory: Int32, _ path: String) -> Int32 {
-        onnxscope_openat2_beneath(directory, path)
+        RawPath.withCString(path) { onnxscope_openat2_beneath(directory, $0) }
     }
 
     /// renameat2 with `RENAME_NOREPLACE`: fails with EEXIST when `to` exists.
     static func renameNoReplace(_ fromDirectory: Int32, _ from: String, _ toDirectory: Int32, _ to: String) -> Int32 {
-        onnxscope_renameat2(fromDirectory, from, toDirectory, to, onnxscope_rename_noreplace())
+        RawPath.withCString(from) { a in
+            RawPath.withCString(to) { b in onnxscope_renameat2(fromDirectory, a, toDirectory, b, onnxscope_rename_noreplace()) }
+        }
     }
 
     /// renameat2 with `RENAME_EXCHANGE`: swaps two names atomically.
     static func exchange(_ fromDirectory: Int32, _ from: String, _ toDirectory: Int32, _ to: String) -> Int32 {
-        onnxscope_renameat2(fromDirectory, from, toDirectory, to, onnxscope_rename_exchange())
+        RawPath.withCString(from) { a in
+            RawPath.withCString(to) { b in onnxscope_renameat2(fromDirectory, a, toDirectory, b, onnxscope_rename_exchange()) }
+        }
     }
 }
 

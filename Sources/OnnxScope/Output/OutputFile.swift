@@ -58,10 +58,10 @@ public enum OutputFile {
         let found = try existing(place, force: force, protecting: identities(inputs))
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let temporary = ".\(place.name.prefix(64)).onnxscope-\(getpid())-\(suffix)"
-        let fd = openat(place.folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        let fd = RawPath.withCString(temporary) { openat(place.folder, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666) }
         guard fd >= 0 else { throw .failed("cannot create a file beside it: \(reason())") }
         func abandon(_ why: String) -> Failure {
-            _ = unlinkat(place.folder, temporary, 0)
+            _ = RawPath.withCString(temporary) { unlinkat(place.folder, $0, 0) }
             return .failed(why)
         }
         if case .regular(let info) = found {
@@ -79,10 +79,10 @@ public enum OutputFile {
                 let error = errno
                 if error == EEXIST { throw abandon("it appeared while the report was written; not replaced") }
                 // No renameat2 on this file system: link(2) refuses an existing name too.
-                guard error == EINVAL || error == ENOSYS, linkat(place.folder, temporary, place.folder, place.name, 0) == 0 else {
+                guard error == EINVAL || error == ENOSYS, RawPath.withCString(temporary, { t in RawPath.withCString(place.name) { linkat(place.folder, t, place.folder, $0, 0) } }) == 0 else {
                     throw abandon("cannot write: \(String(cString: strerror(error == EINVAL || error == ENOSYS ? errno : error)))")
                 }
-                _ = unlinkat(place.folder, temporary, 0)
+                _ = RawPath.withCString(temporary) { unlinkat(place.folder, $0, 0) }
             }
         case .regular(let info):
             guard SystemCalls.exchange(place.folder, temporary, place.folder, place.name) == 0 else {
@@ -90,13 +90,13 @@ public enum OutputFile {
             }
             // The name now holds the new report; the temporary name holds what was there.
             var swapped = stat()
-            let same = fstatat(place.folder, temporary, &swapped, AT_SYMLINK_NOFOLLOW) == 0
+            let same = RawPath.withCString(temporary, { fstatat(place.folder, $0, &swapped, AT_SYMLINK_NOFOLLOW) }) == 0
                 && swapped.st_dev == info.st_dev && swapped.st_ino == info.st_ino
             if !same {
                 _ = SystemCalls.exchange(place.folder, temporary, place.folder, place.name)
                 throw abandon("it changed while the report was written; not replaced")
             }
-            _ = unlinkat(place.folder, temporary, 0)
+            _ = RawPath.withCString(temporary) { unlinkat(place.folder, $0, 0) }
         }
     }
 
@@ -112,7 +112,7 @@ public enum OutputFile {
             let folderPath = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
             name = slash.map { String(path[path.index(after: $0)...]) } ?? path
             if name == "." || name == ".." { throw .refused("is a folder, not a file name") }
-            folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            folder = RawPath.withCString(folderPath) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             guard folder >= 0 else { throw .failed("cannot open its folder: \(reason())") }
         }
     }
@@ -121,7 +121,7 @@ public enum OutputFile {
     private static func identities(_ paths: [String]) -> [(dev_t, ino_t)] {
         paths.compactMap { path in
             var info = stat()
-            return stat(path, &info) == 0 ? (info.st_dev, info.st_ino) : nil
+            return RawPath.withCString(path, { stat($0, &info) }) == 0 ? (info.st_dev, info.st_ino) : nil
         }
     }
 
@@ -129,14 +129,14 @@ public enum OutputFile {
     private static func existing(_ place: Place, force: Bool, protecting inputs: [(dev_t, ino_t)]) throws(Failure) -> Existing {
         func isInput(_ info: stat) -> Bool { inputs.contains { $0.0 == info.st_dev && $0.1 == info.st_ino } }
         var link = stat()
-        guard fstatat(place.folder, place.name, &link, AT_SYMLINK_NOFOLLOW) == 0 else {
+        guard RawPath.withCString(place.name, { fstatat(place.folder, $0, &link, AT_SYMLINK_NOFOLLOW) }) == 0 else {
             if errno == ENOENT { return .none }
             throw .failed("cannot be checked: \(reason())")
         }
         let type = link.st_mode & S_IFMT
         if type == S_IFLNK {
             var target = stat()
-            if fstatat(place.folder, place.name, &target, 0) == 0, isInput(target) {
+            if RawPath.withCString(place.name, { fstatat(place.folder, $0, &target, 0) }) == 0, isInput(target) {
                 throw .refused("is an input model or its external data (through a symbolic link); not overwritten")
             }
             throw .refused("is a symbolic link; name the file itself")
