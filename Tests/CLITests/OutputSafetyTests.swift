@@ -156,8 +156,9 @@ struct OutputSafetyTests {
             process.standardOutput = full
         }
         process.standardError = err
-        try process.run()
+        // No reader at all: the first write fails with EPIPE.
         if closedPipe { try pipe.fileHandleForReading.close() }
+        try process.run()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
