@@ -79,31 +79,14 @@ enum Output {
 
     /// Writes every byte of `text` to `fd`, or exits 4.
     private static func send(_ text: String, to fd: Int32, name: String) {
-        if let failure = writeAll(Array(text.utf8), to: fd) {
+        if let failure = OutputFile.writeAll(Array(text.utf8), to: fd) {
             fail(ErrorRendering.line(path: name, reason: "cannot write: \(String(cString: strerror(failure)))"))
         }
     }
 
-    /// Writes all of `bytes` to `fd`; the errno of the first failure, or nil.
-    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            if n == 0 { return EIO }
-            done += n
-        }
-        return nil
-    }
-
     /// One line on stderr (its failure ignored: there is nowhere left to say it), then exit 4.
     static func fail(_ line: String) -> Never {
-        _ = writeAll(Array((line + "\n").utf8), to: STDERR_FILENO)
+        _ = OutputFile.writeAll(Array((line + "\n").utf8), to: STDERR_FILENO)
         exit(ExitStatus.outputFailed.rawValue)
     }
 }

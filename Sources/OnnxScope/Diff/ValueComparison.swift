@@ -11,25 +11,9 @@ struct ValueComparison {
 
     /// Compares the numbers of `a` and `b` in aligned chunks.
     init(_ a: TensorValues, _ b: TensorValues) {
+        self.init()
         TensorValues.forEachChunkPair(a, b) { x, y in
-            var changed: Int64 = 0, maxDiff = maxAbsDiff, diffSq = 0.0, refSq = 0.0, bad = false
-            for (u, v) in zip(x, y) {
-                refSq += u * u
-                if u == v || (u.isNaN && v.isNaN) { continue }
-                changed += 1
-                let d = v - u
-                if d.isFinite {
-                    maxDiff = Swift.max(maxDiff, Swift.abs(d))
-                    diffSq += d * d
-                } else {
-                    bad = true
-                }
-            }
-            changedElements += changed
-            maxAbsDiff = maxDiff
-            differenceSquares += diffSq
-            referenceSquares += refSq
-            nonFinite = nonFinite || bad
+            for (u, v) in zip(x, y) { add(u, v) }
         }
     }
 

@@ -147,7 +147,9 @@ public enum OutputFile {
         return .regular(link)
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR; the errno of the
+    /// first failure, or nil.
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress.map { $0 + done }, $0.count - done) }
