@@ -10,7 +10,7 @@ struct Audit: ParsableCommand {
         Expectations come from options or a JSON file (--expect); options override the file. \
         Without any, the audit still fails on layers whose stored count matches neither formula \
         and on error-severity findings. Exit codes: 0 all checks pass; 1 a check failed; \
-        2 usage error; 3 the model is unreadable.
+        2 usage error; 3 the model is unreadable; 4 output could not be written.
         """
     )
 

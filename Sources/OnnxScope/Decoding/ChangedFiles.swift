@@ -12,16 +12,18 @@ final class ChangedFiles: @unchecked Sendable {
         lock.withLock { if !paths.contains(path) { paths.append(path) } }
     }
 
-    /// The first file recorded, if any.
-    var first: String? { lock.withLock { paths.first } }
+    /// The first file recorded below `folder` (a path ending in `/`), if any.
+    func first(below folder: String) -> String? { lock.withLock { paths.first { $0.hasPrefix(folder) } } }
 }
 
 extension ModelFile {
-    /// Throws "the file changed while it was read" when this model file, or any data file
-    /// read so far, shrank while it was mapped (the reads past its new end saw zeros, so
+    /// Throws "the file changed while it was read" when this model file, or an external
+    /// data file of its folder read so far, shrank while it was mapped (the reads past its new end saw zeros, so
     /// what was computed from them cannot be trusted). Commands call it before printing.
     public func verifyUnchanged() throws(DecodeError) {
         if mapping.changed { throw DecodeError(path: path, failure: .changedWhileRead) }
-        if let other = ChangedFiles.shared.first { throw DecodeError(path: other, failure: .changedWhileRead) }
+        if let data = ChangedFiles.shared.first(below: directory + "/") {
+            throw DecodeError(path: data, failure: .changedWhileRead)
+        }
     }
 }

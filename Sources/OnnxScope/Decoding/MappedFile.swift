@@ -27,6 +27,8 @@ final class MappedFile: @unchecked Sendable {
     let path: String
     /// The mapping's slot in the SIGBUS guard (-1 when not guarded).
     private let guardSlot: Int32
+    /// External data: a change is remembered after the mapping is released.
+    private let remembersChange: Bool
 
     /// Maps the file at `path`, or throws the reason it cannot. Anything but a regular
     /// file (a FIFO, a device) is refused before it is opened.
@@ -44,9 +46,12 @@ final class MappedFile: @unchecked Sendable {
     }
 
     /// Maps the open file `fd` (closed here, mapped or not); `path` names it in errors.
-    init(descriptor fd: Int32, path: String) throws(DecodeFailure) {
+    /// With `externalData`, a truncation seen while mapped is remembered in
+    /// ``ChangedFiles`` once the mapping is released.
+    init(descriptor fd: Int32, path: String, externalData: Bool = false) throws(DecodeFailure) {
         copy = nil
         self.path = path
+        remembersChange = externalData
         var info = stat()
         defer { close(fd) }
         guard fstat(fd, &info) == 0 else { throw .unreadable(MappedFile.errorText()) }
@@ -74,6 +79,7 @@ final class MappedFile: @unchecked Sendable {
         base = nil
         path = ""
         guardSlot = -1
+        remembersChange = false
         if source.isEmpty {
             copy = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -87,7 +93,7 @@ final class MappedFile: @unchecked Sendable {
 
     deinit {
         if guardSlot >= 0 {
-            if MappingGuard.changed(guardSlot) { ChangedFiles.shared.record(path) }
+            if remembersChange, MappingGuard.changed(guardSlot) { ChangedFiles.shared.record(path) }
             MappingGuard.unregister(guardSlot)
         }
         if let base { munmap(base, bytes.count) }

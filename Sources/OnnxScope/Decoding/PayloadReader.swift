@@ -196,7 +196,7 @@ struct PayloadReader {
         }
         let mapping: MappedFile
         do {
-            mapping = try MappedFile(descriptor: fd, path: file.directory + "/" + location)
+            mapping = try MappedFile(descriptor: fd, path: file.directory + "/" + location, externalData: true)
         } catch {
             throw PayloadReadFailure(failure: .externalUnreadable(file: location, reason: error.description))
         }
