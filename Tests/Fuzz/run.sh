@@ -8,7 +8,8 @@
 # ASAN_OPTIONS=malloc_context_size=30 for full allocation stacks). Put every such input
 # into Tests/OnnxScopeTests/FailCases/ once it is fixed: the fail-case test replays them
 # all on every `make test`. ONNXSCOPE_FUZZ_SAMPLED=1 trades depth for speed (see
-# Tests/Fuzz/FuzzTarget.swift).
+# Tests/Fuzz/FuzzTarget.swift). Mutations draw on Tests/Fuzz/onnx.dict (overflowing dims,
+# control characters, recognizer op types).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN="${1:-60}"
