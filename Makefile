@@ -94,22 +94,28 @@ LIB_SOURCES := $(shell find Sources/OnnxScope -name '*.swift' | sort)
 # The read path the fuzzer drives is test support: it lives with the tests, and joins the
 # library's module only in this build.
 FUZZ_SUPPORT := Tests/OnnxScopeTests/ReadPath/ReadPathExercise.swift
+SYS_C       := Sources/CSystemCalls/system.c
+SYS_H       := Sources/CSystemCalls/include/onnxscope_system.h
 FUZZ_CC     := -Xcc -fmodule-map-file=$(FUZZ_DIR)/COnnx.modulemap -Xcc -I$(GEN_DIR)/include \
+               -Xcc -fmodule-map-file=$(FUZZ_DIR)/CSystemCalls.modulemap -Xcc -ISources/CSystemCalls/include \
                -Xcc -fmodule-map-file=Sources/CProtobufC/module.modulemap \
                -Xcc -fmodule-map-file=Sources/CXXHash/module.modulemap
 
 fuzz-build: setup $(FUZZ_BIN)
 
-$(FUZZ_BIN): $(LIB_SOURCES) $(FUZZ_SUPPORT) $(GEN_C) Tests/Fuzz/FuzzTarget.swift
+$(FUZZ_BIN): $(LIB_SOURCES) $(FUZZ_SUPPORT) $(GEN_C) $(SYS_C) Tests/Fuzz/FuzzTarget.swift
 	@mkdir -p $(FUZZ_DIR)
 	printf 'module COnnx {\n  header "%s"\n  export *\n}\n' "$(CURDIR)/$(GEN_H)" > $(FUZZ_DIR)/COnnx.modulemap
+	printf 'module CSystemCalls {\n  header "%s"\n  export *\n}\n' "$(CURDIR)/$(SYS_H)" > $(FUZZ_DIR)/CSystemCalls.modulemap
+	clang -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	  -ISources/CSystemCalls/include -c $(SYS_C) -o $(FUZZ_DIR)/system.o
 	clang -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	  -I$(GEN_DIR)/include -c $(GEN_C) -o $(FUZZ_DIR)/onnx.pb-c.o
 	swiftc -O -g -wmo -sanitize=fuzzer,address -enable-testing -parse-as-library -module-name OnnxScope \
 	  -emit-module -emit-module-path $(FUZZ_DIR)/OnnxScope.swiftmodule -emit-object -o $(FUZZ_DIR)/OnnxScope.o \
 	  -D ONNXSCOPE_FUZZ_MODULE $(FUZZ_CC) $(LIB_SOURCES) $(FUZZ_SUPPORT)
 	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name OnnxScopeFuzz -I $(FUZZ_DIR) $(FUZZ_CC) \
-	  Tests/Fuzz/FuzzTarget.swift $(FUZZ_DIR)/OnnxScope.o $(FUZZ_DIR)/onnx.pb-c.o -lprotobuf-c -lxxhash \
+	  Tests/Fuzz/FuzzTarget.swift $(FUZZ_DIR)/OnnxScope.o $(FUZZ_DIR)/onnx.pb-c.o $(FUZZ_DIR)/system.o -lprotobuf-c -lxxhash \
 	  -Xclang-linker -fsanitize=undefined -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true
 	@test -x $@
 
@@ -118,12 +124,16 @@ fuzz: fuzz-build
 	Tests/Fuzz/run.sh $(SECONDS)
 
 # Runs the built binary under strace on models whose external data points at ../secret.bin,
-# /etc/passwd and a symlink out of their folder; fails if any such path is opened.
+# /etc/passwd and a symlink out of their folder; fails if any such path is opened. Then the
+# race: RACE_RUNS diff runs while a folder on the data's path is swapped for a symlink out.
+RACE_RUNS   ?= 500
+
 strace-check: build
 	@command -v strace > /dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get install -y -qq strace; }
 	Tests/Scripts/strace_external.sh .build/debug/onnxscope
+	Tests/Scripts/strace_race.sh .build/debug/onnxscope $(RACE_RUNS)
 
 clean:
 	rm -rf .build

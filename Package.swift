@@ -30,10 +30,13 @@ let package = Package(
             name: "COnnx",
             dependencies: ["CProtobufC"]
         ),
+        // openat2, renameat2 and the SIGBUS guard of file mappings (Linux system calls glibc
+        // does not wrap for Swift); used by Decoding/SystemCalls.swift only.
+        .target(name: "CSystemCalls"),
         // The library: decoding, value model, walk, accounting, output. No terminal code.
         .target(
             name: "OnnxScope",
-            dependencies: ["COnnx", "CXXHash"]
+            dependencies: ["COnnx", "CXXHash", "CSystemCalls"]
         ),
         // The command-line tool.
         .executableTarget(

@@ -10,7 +10,7 @@ struct Audit: ParsableCommand {
         Expectations come from options or a JSON file (--expect); options override the file. \
         Without any, the audit still fails on layers whose stored count matches neither formula \
         and on error-severity findings. Exit codes: 0 all checks pass; 1 a check failed; \
-        2 usage error; 3 the model is unreadable.
+        2 usage error; 3 the model is unreadable; 4 output could not be written.
         """
     )
 
@@ -66,6 +66,12 @@ struct Audit: ParsableCommand {
             throw ExitCode(ExitStatus.unreadable.rawValue)
         }
         let report = ModelAnalysis(file: opened).audit(expectations)
+        do {
+            try opened.verifyUnchanged()
+        } catch {
+            Output.error(ErrorRendering.line(error))
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
         Output.write(AuditRendering.render(report, as: format))
         if !report.passed { throw ExitCode(ExitStatus.differences.rawValue) }
     }

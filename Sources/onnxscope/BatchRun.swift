@@ -74,7 +74,10 @@ struct BatchRun {
             }
         }
         state.end()
-        if state.failed || !expansion.unreadable.isEmpty { throw ExitCode(ExitStatus.unreadable.rawValue) }
+        // A folder with no model, or an entry that could not be read, is a failure (exit 3).
+        if state.failed || !expansion.unreadable.isEmpty || !expansion.empty.isEmpty {
+            throw ExitCode(ExitStatus.unreadable.rawValue)
+        }
     }
 }
 

@@ -7,7 +7,8 @@ struct Diff: ParsableCommand {
         abstract: "Compare two ONNX models: interface, ops, opsets, parameters and every weight's values.",
         discussion: """
         Exit codes (like diff(1)): 0 no difference (renames and storage moves alone are no \
-        difference); 1 differences; 2 usage error; 3 an input could not be read.
+        difference); 1 differences; 2 usage error; 3 an input could not be read; 4 output \
+        could not be written.
         """
     )
 
@@ -26,7 +27,10 @@ struct Diff: ParsableCommand {
     func run() throws {
         let report: DiffReport
         do {
-            report = try ModelAnalysis(path: a).diff(to: ModelAnalysis(path: b))
+            let analysisA = try ModelAnalysis(path: a), analysisB = try ModelAnalysis(path: b)
+            report = try analysisA.diff(to: analysisB)
+            try analysisA.file.verifyUnchanged()
+            try analysisB.file.verifyUnchanged()
         } catch {
             Output.error(ErrorRendering.line(error))
             throw ExitCode(ExitStatus.unreadable.rawValue)

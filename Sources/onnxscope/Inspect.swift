@@ -18,7 +18,9 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let format = options.format, layout = options.layout
         try BatchRun(options: options, command: "inspect").run { path in
-            let report = InspectReport(file: try ModelSource.open(path))
+            let file = try ModelSource.open(path)
+            let report = InspectReport(file: file)
+            try file.verifyUnchanged()
             return BatchItem(text: InspectRendering.render(report, as: format, layout: layout), contribution: .init(report))
         }
     }

@@ -23,6 +23,7 @@ struct Layers: ParsableCommand {
         try BatchRun(options: options, command: "layers").run { path in
             let file = try ModelSource.open(path)
             let report = LayersReport(file: file)
+            try file.verifyUnchanged()
             let view = LayersView(report, model: file.model, options: viewOptions)
             return BatchItem(text: LayersRendering.render(report, as: format, view: view, layout: layout), contribution: .init(report))
         }

@@ -27,14 +27,14 @@ final class ProgressBar {
         lastDraw = now
         let line = ProgressRendering.line(done: done, total: total, current: current,
                                           seconds: now.timeIntervalSince(start), width: ProgressBar.columns())
-        FileHandle.standardError.write(Data(("\r\u{1b}[K" + line).utf8))
+        Output.errorRaw("\r\u{1b}[K" + line)
         visible = true
     }
 
     /// Erases the bar so that other output starts on a clean line.
     func clear() {
         guard enabled, visible else { return }
-        FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+        Output.errorRaw("\r\u{1b}[K")
         visible = false
     }
 

@@ -99,6 +99,9 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, [UInt8](outData), [UInt8](errData))
+        // A signal is reported as a shell does (128 + signal: SIGILL 132, SIGBUS 135), so it
+        // cannot pass for a documented exit code.
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return (status, [UInt8](outData), [UInt8](errData))
     }
 }

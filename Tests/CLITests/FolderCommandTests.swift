@@ -133,7 +133,7 @@ struct FolderCommandTests {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         let run = try CLI.run(["inspect", empty.path])
-        #expect(run.status == 0)
+        #expect(run.status == 3)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr == "onnxscope: \(empty.path): no .onnx files found\n")
     }

@@ -8,7 +8,8 @@
 # ASAN_OPTIONS=malloc_context_size=30 for full allocation stacks). Put every such input
 # into Tests/OnnxScopeTests/FailCases/ once it is fixed: the fail-case test replays them
 # all on every `make test`. ONNXSCOPE_FUZZ_SAMPLED=1 trades depth for speed (see
-# Tests/Fuzz/FuzzTarget.swift).
+# Tests/Fuzz/FuzzTarget.swift). Mutations draw on Tests/Fuzz/onnx.dict (overflowing dims,
+# control characters, recognizer op types).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_TO_RUN="${1:-60}"
@@ -45,5 +46,5 @@ ONNXSCOPE_FUZZ_SAMPLED="${ONNXSCOPE_FUZZ_SAMPLED:-0}" \
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:malloc_context_size=2:quarantine_size_mb=64}" \
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
 exec "$BIN" -max_total_time="$SECONDS_TO_RUN" -max_len="${FUZZ_MAX_LEN:-32768}" -timeout=10 -rss_limit_mb=2048 \
-  -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/" \
+  -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/" -dict=Tests/Fuzz/onnx.dict \
   "$FUZZ_DIR/corpus" "$seeds"

@@ -84,6 +84,8 @@ struct FailCaseTests {
         case .notAModel: "notAModel"
         case .rejectedByProtobufC: "rejectedByProtobufC"
         case .foreignFormat: "foreignFormat"
+        case .changedWhileRead: "changedWhileRead"
+        case .tooManySmallMessages: "tooManySmallMessages"
         }
     }
 }

@@ -148,7 +148,7 @@ extension LayersReport {
         var byKind: [String: Int64] = [:]
         for name in counted {
             guard let owner = recognition.owners[name], let kind = outerKind[owner] else { continue }
-            byKind[kind, default: 0] += byName[name] ?? 0
+            byKind[kind] = Saturating.add(byKind[kind] ?? 0, byName[name] ?? 0)
         }
 
         var trainable: Int64 = 0, total: Int64 = 0, unclaimed: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
@@ -168,7 +168,7 @@ extension LayersReport {
             }
         }
         totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable,
-                        nonTrainable: Formulas.add(Formulas.add(total, -trainable), -unclaimed), unattributed: unclaimed,
+                        nonTrainable: total == .max ? .max : Saturating.add(Saturating.add(total, -trainable), -unclaimed), unattributed: unclaimed,
                         layerCount: layerCount)
         coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
                             ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
@@ -185,7 +185,29 @@ extension LayersReport {
             Finding(severity: .info, code: "weight-read-only-for-shape",
                     message: "\($0.elements) stored elements whose values no node reads: only their shape is used",
                     location: $0.name)
+        } + LayersReport.overflows(layers, totals)
+    }
+
+    /// A `size-overflow` finding for each layer and total whose sum of stored elements
+    /// does not fit in 64 bits (the sums saturate at `Int64.max`).
+    private static func overflows(_ layers: [Entry], _ totals: Totals) -> [Finding] {
+        func finding(_ location: String) -> Finding {
+            Finding(severity: .error, code: "size-overflow", message: "the stored elements of this layer overflow 64 bits",
+                    location: location)
         }
+        func visit(_ entry: Entry) -> [Finding] {
+            (entry.stored == .max || entry.nonTrainable == .max ? [finding(entry.name)] : []) + entry.children.flatMap(visit)
+        }
+        var result = layers.flatMap(visit)
+        for (kind, count) in totals.byKind.sorted(by: { $0.key < $1.key }) where count == .max {
+            result.append(Finding(severity: .error, code: "size-overflow",
+                                  message: "the stored elements of all \(kind) layers overflow 64 bits", location: "totals.byKind.\(kind)"))
+        }
+        if totals.trainable == .max || totals.nonTrainable == .max {
+            result.append(Finding(severity: .error, code: "size-overflow",
+                                  message: "the model's total stored elements overflow 64 bits", location: "totals"))
+        }
+        return result
     }
 
     /// True when a weight no layer claimed is still most likely a parameter: floating-point

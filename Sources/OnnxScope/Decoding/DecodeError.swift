@@ -34,6 +34,11 @@ public enum DecodeFailure: Error, Hashable, Sendable {
     /// The file is of another format, recognized from its first bytes (a PyTorch
     /// checkpoint, a gzip file, a Git LFS pointer, ...): the message says which and what to do.
     case foreignFormat(ForeignFormat)
+    /// Another process truncated the file while it was mapped and read.
+    case changedWhileRead
+    /// So many (mostly empty) messages for the file's size that decoding would need more
+    /// memory than the budget (see the README's limits).
+    case tooManySmallMessages(estimatedBytes: Int, allowedBytes: Int)
 
     /// The reason as a short phrase.
     public var description: String {
@@ -53,6 +58,10 @@ public enum DecodeFailure: Error, Hashable, Sendable {
         case .notAModel(let what): "not an ONNX model: \(what)"
         case .rejectedByProtobufC: "not a valid ONNX protobuf: protobuf-c rejected the message structure"
         case .foreignFormat(let format): format.hint
+        case .changedWhileRead: "the file changed while it was read"
+        case .tooManySmallMessages(let estimated, let allowed):
+            "too many small messages for the file's size: decoding would need about \(estimated >> 20) MB, "
+                + "more than the \(allowed >> 20) MB allowed (16 MB + 50 bytes per byte of file; limit)"
         }
     }
 }

@@ -61,7 +61,7 @@ struct ExternalDataLocator: Sendable {
             return refused("location \(location) resolves outside the model's folder")
         }
         var info = stat()
-        guard stat(real, &info) == 0 else { return (.missingFile(file: location), nil) }
+        guard RawPath.withCString(real, { stat($0, &info) }) == 0 else { return (.missingFile(file: location), nil) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { return refused("location \(location) is not a regular file") }
         let size = Int64(info.st_size)
         let (needed, overflow) = offset.addingReportingOverflow(length)
@@ -90,8 +90,8 @@ struct ExternalDataLocator: Sendable {
     }
 
     private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = RawPath.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return RawPath.string(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)))
     }
 }

@@ -23,20 +23,36 @@ final class MappedFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer?
     /// The in-memory copy, freed on release.
     private let copy: UnsafeMutableRawBufferPointer?
+    /// The path mapped (empty for an in-memory copy).
+    let path: String
+    /// The mapping's slot in the SIGBUS guard (-1 when not guarded).
+    private let guardSlot: Int32
+    /// External data: a change is remembered after the mapping is released.
+    private let remembersChange: Bool
 
     /// Maps the file at `path`, or throws the reason it cannot. Anything but a regular
     /// file (a FIFO, a device) is refused before it is opened.
-    init(path: String) throws(DecodeFailure) {
-        copy = nil
+    convenience init(path: String) throws(DecodeFailure) {
         var info = stat()
-        guard stat(path, &info) == 0 else {
+        guard RawPath.withCString(path, { stat($0, &info) }) == 0 else {
             throw errno == ENOENT || errno == ENOTDIR ? .notFound : .unreadable(MappedFile.errorText())
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         // O_NONBLOCK: should the path be swapped for a FIFO after the check, open does not wait.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let fd = RawPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { throw .unreadable(MappedFile.errorText()) }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Maps the open file `fd` (closed here, mapped or not); `path` names it in errors.
+    /// With `externalData`, a truncation seen while mapped is remembered in
+    /// ``ChangedFiles`` once the mapping is released.
+    init(descriptor fd: Int32, path: String, externalData: Bool = false) throws(DecodeFailure) {
+        copy = nil
+        self.path = path
+        remembersChange = externalData
+        var info = stat()
         defer { close(fd) }
         guard fstat(fd, &info) == 0 else { throw .unreadable(MappedFile.errorText()) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
@@ -44,6 +60,7 @@ final class MappedFile: @unchecked Sendable {
         if size == 0 {
             base = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            guardSlot = -1
             return
         }
         let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
@@ -52,11 +69,17 @@ final class MappedFile: @unchecked Sendable {
         _ = madvise(mapped, size, MADV_RANDOM)
         base = mapped
         bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+        // Another process may truncate the file while it is mapped: reads past the new end
+        // then see zeros instead of raising SIGBUS, and ``changed`` says so.
+        guardSlot = MappingGuard.register(bytes)
     }
 
     /// An exact-size, private copy of `source`, read through ``bytes`` only.
     init(copying source: UnsafeRawBufferPointer) {
         base = nil
+        path = ""
+        guardSlot = -1
+        remembersChange = false
         if source.isEmpty {
             copy = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -69,9 +92,17 @@ final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
+        if guardSlot >= 0 {
+            if remembersChange, MappingGuard.changed(guardSlot) { ChangedFiles.shared.record(path) }
+            MappingGuard.unregister(guardSlot)
+        }
         if let base { munmap(base, bytes.count) }
         copy?.deallocate()
     }
+
+    /// True when the file shrank while mapped and a read hit a page it no longer has
+    /// (the read saw zeros).
+    var changed: Bool { guardSlot >= 0 && MappingGuard.changed(guardSlot) }
 
     private static func errorText() -> String {
         String(cString: strerror(errno))

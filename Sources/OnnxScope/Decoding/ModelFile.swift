@@ -48,6 +48,7 @@ public struct ModelFile: Sendable {
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error))
         }
+        if mapping.changed { throw DecodeError(path: path, failure: .changedWhileRead) }
         return ModelFile(
             path: path, fileSize: mapping.bytes.count, model: model,
             metadataBytes: mapping.bytes.count - stripped.payloadBytes, mapping: mapping)

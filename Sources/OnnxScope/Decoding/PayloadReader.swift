@@ -175,8 +175,8 @@ struct PayloadReader {
         if type == .string { throw PayloadReadFailure(failure: .fieldMismatch(field: .rawData, type: type)) }
         let expected = try rawBytes(type, count)
         let locator = ExternalDataLocator(folder: file.directory)
-        let (status, resolved) = locator.resolve(reference, bytes: expected)
-        guard case .available(let location) = status, let resolved else {
+        let (status, _) = locator.resolve(reference, bytes: expected)
+        guard case .available(let location) = status else {
             throw PayloadReadFailure(failure: .externalData(status))
         }
         // The locator accepted both numbers as non-negative Int64 values.
@@ -185,9 +185,18 @@ struct PayloadReader {
         guard length == expected else {
             throw PayloadReadFailure(failure: .sizeMismatch(expected: expected, found: length, unit: "bytes"))
         }
+        // The check above resolved the path; the open is checked again, in one step, so
+        // that a folder swapped for a symlink in between cannot lead outside.
+        let fd: Int32
+        switch ContainedOpen.open(location, in: file.directory) {
+        case .opened(let descriptor): fd = descriptor
+        case .missing: throw PayloadReadFailure(failure: .externalData(.missingFile(file: location)))
+        case .refused(let why): throw PayloadReadFailure(failure: .externalData(.refused(reason: why)))
+        case .failed(let why): throw PayloadReadFailure(failure: .externalUnreadable(file: location, reason: why))
+        }
         let mapping: MappedFile
         do {
-            mapping = try MappedFile(path: resolved)
+            mapping = try MappedFile(descriptor: fd, path: file.directory + "/" + location, externalData: true)
         } catch {
             throw PayloadReadFailure(failure: .externalUnreadable(file: location, reason: error.description))
         }

@@ -17,6 +17,8 @@ struct PayloadStripper {
     private var output: [UInt8] = []
     private var payloads = PayloadTable()
     private var fields = 0, nodes = 0, tensors = 0, attributes = 0
+    /// Estimated memory of the decoded messages (see ``MemoryBudget``).
+    private var estimatedMemory = 0
 
     private init(input: UnsafeRawBufferPointer) {
         self.input = input
@@ -27,6 +29,11 @@ struct PayloadStripper {
     static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
         var stripper = PayloadStripper(input: bytes)
         try stripper.message(.model, 0..<bytes.count, depth: 1)
+        let estimate = stripper.estimatedMemory + stripper.fields * MemoryBudget.fieldCost
+        let allowed = MemoryBudget.allowed(fileBytes: bytes.count)
+        guard estimate <= allowed else {
+            throw WireError(failure: .tooManySmallMessages(estimatedBytes: estimate, allowedBytes: allowed), offset: 0)
+        }
         let payloadBytes = stripper.payloads.pieces.reduce(0) { $0 + $1.contentBytes }
         return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes)
     }
@@ -121,6 +128,7 @@ struct PayloadStripper {
             n += 1
             guard n <= limit else { throw WireError(failure: .tooMany(what: what, limit: limit), offset: offset) }
         }
+        estimatedMemory += MemoryBudget.cost(kind)
         switch kind {
         case .node: try check(&nodes, DecodingLimits.maxNodes, "nodes")
         case .tensor: try check(&tensors, DecodingLimits.maxTensors, "tensors")

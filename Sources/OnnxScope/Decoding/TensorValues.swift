@@ -142,15 +142,20 @@ public struct TensorValues: @unchecked Sendable {
 
     /// The byte strings of a STRING tensor, in order; empty for other types.
     public func strings() -> [[UInt8]] {
+        stringSlices().map { Array($0) }
+    }
+
+    /// The byte strings of a STRING tensor as regions of the mapping, without copying.
+    func stringSlices() -> [UnsafeRawBufferPointer] {
         guard case .strings(let runs) = layout else { return [] }
-        var out: [[UInt8]] = []
+        var out: [UnsafeRawBufferPointer] = []
         for run in runs {
             var position = 0
             while position < run.count {
                 guard (try? run.readVarint(at: &position, end: run.count)) != nil,
                       let length = try? run.readVarint(at: &position, end: run.count),
                       length <= UInt64(run.count - position) else { break }
-                out.append(Array(run[position..<position + Int(length)]))
+                out.append(UnsafeRawBufferPointer(rebasing: run[position..<position + Int(length)]))
                 position += Int(length)
             }
         }

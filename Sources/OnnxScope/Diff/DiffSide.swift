@@ -22,25 +22,26 @@ struct DiffSide {
         }
     }
 
-    /// The values of weight `i`: tensors in place, sparse tensors made dense, `Constant`
-    /// attribute numbers from memory (attribute strings read as no numbers).
-    func values(_ i: Int) throws(PayloadError) -> TensorValues {
+    /// The values of weight `i`: tensors in place, sparse tensors as their stored
+    /// entries (never made dense), `Constant` attribute numbers from memory (attribute
+    /// strings read as no numbers).
+    func values(_ i: Int) throws(PayloadError) -> DiffValues {
         let weight = weights[i]
         switch weight.source {
         case .tensor(let tensor):
-            return try file.values(of: tensor)
+            return .dense(try file.values(of: tensor))
         case .sparse(let sparse):
-            return try file.denseValues(of: sparse)
+            return .sparse(try file.sparseEntries(of: sparse))
         case .attributeValues:
             let numbers = indexes[weight.graphPath]?.constantAttributeNumbers(weight.name) ?? []
-            return TensorValues(numbers: numbers, dataType: weight.dataType, dims: weight.dims)
+            return .dense(TensorValues(numbers: numbers, dataType: weight.dataType, dims: weight.dims))
         }
     }
 
-    /// The XXH3 hash of weight `i`'s stored values, cached.
+    /// The hash of weight `i`'s stored values, cached.
     mutating func hash(_ i: Int) throws(PayloadError) -> UInt64 {
         if let known = hashes[i] { return known }
-        let value = try values(i).storedHash()
+        let value = try values(i).hash()
         hashes[i] = value
         return value
     }

@@ -4,21 +4,36 @@
 /// `added` or `removed`. Layers that only changed name are no difference.
 enum LayerDiff {
     static func deltas(_ before: [Layer], _ after: [Layer]) -> [LayerDelta] {
-        var unmatchedB = Array(after.indices)
+        // Hash buckets of B's layers, by name and kind and by shape (kind, hyper-parameters,
+        // size), each taken in graph order: the first unmatched B layer of the bucket, as a
+        // linear search would pick, in time linear in the number of layers.
+        var usedB = Array(repeating: false, count: after.count)
+        var byName: [NameKey: [Int]] = [:], byShape: [ShapeKey: [Int]] = [:]
+        for (j, layer) in after.enumerated() {
+            byName[NameKey(layer), default: []].append(j)
+            byShape[ShapeKey(layer), default: []].append(j)
+        }
+        var nameCursor: [NameKey: Int] = [:], shapeCursor: [ShapeKey: Int] = [:]
+        func take<K: Hashable>(_ key: K, _ buckets: [K: [Int]], _ cursors: inout [K: Int]) -> Int? {
+            guard let bucket = buckets[key] else { return nil }
+            var at = cursors[key] ?? 0
+            while at < bucket.count, usedB[bucket[at]] { at += 1 }
+            cursors[key] = at
+            guard at < bucket.count else { return nil }
+            usedB[bucket[at]] = true
+            return bucket[at]
+        }
         var pairs: [(Int, Int)] = []
         var unmatchedA: [Int] = []
         for (i, layer) in before.enumerated() {
-            if let k = unmatchedB.firstIndex(where: { after[$0].name == layer.name && after[$0].kind == layer.kind }) {
-                pairs.append((i, unmatchedB.remove(at: k)))
-            } else {
-                unmatchedA.append(i)
-            }
+            if let j = take(NameKey(layer), byName, &nameCursor) { pairs.append((i, j)) } else { unmatchedA.append(i) }
         }
         unmatchedA.removeAll { i in
-            guard let k = unmatchedB.firstIndex(where: { same(after[$0], before[i]) }) else { return false }
-            pairs.append((i, unmatchedB.remove(at: k)))
+            guard let j = take(ShapeKey(before[i]), byShape, &shapeCursor) else { return false }
+            pairs.append((i, j))
             return true
         }
+        let unmatchedB = after.indices.filter { !usedB[$0] }
         var deltas: [LayerDelta] = []
         for (i, j) in pairs.sorted(by: { $0.0 < $1.0 }) where !same(before[i], after[j]) {
             let x = before[i], y = after[j]
@@ -39,6 +54,20 @@ enum LayerDiff {
                 delta: y.stored, details: .layer(y.hyper)))
         }
         return deltas
+    }
+
+    private struct NameKey: Hashable {
+        var name: String
+        var kind: LayerKind
+        init(_ layer: Layer) { (name, kind) = (layer.name, layer.kind) }
+    }
+
+    /// What ``same(_:_:)`` compares.
+    private struct ShapeKey: Hashable {
+        var kind: LayerKind
+        var hyper: Hyper
+        var stored: Int64
+        init(_ layer: Layer) { (kind, hyper, stored) = (layer.kind, layer.hyper, layer.stored) }
     }
 
     /// Same kind, hyper-parameters and size (names aside).

@@ -98,7 +98,7 @@ extension DiffReport {
                 continue
             }
             let (x, y) = (try a.values(i), try b.values(j))
-            let comparison = x.isNumeric ? ValueComparison(x, y) : ValueComparison(strings: x.strings(), y.strings())
+            let comparison = ValueComparison(x, y)
             if comparison.changedElements == 0 {
                 changes.unchanged += 1  // same numbers, stored in another encoding
             } else {

@@ -38,16 +38,24 @@ struct TensorMatching {
             if let j = leftB[name] { pair(i, j) }
         }
 
-        var byContent: [ContentKey: [Int]] = [:]
+        // Hash buckets of B's unpaired weights: by content, and by content and consumer
+        // signature. Each bucket is taken from the front in file order, skipping weights
+        // paired meanwhile, so the pairing is linear in the number of weights.
+        var byContent: [ContentKey: Bucket] = [:]
+        var bySignature: [SignedContent: Bucket] = [:]
         for j in b.weights.indices where !usedB[j] {
-            byContent[ContentKey(b.weights[j], hash: try b.hash(j)), default: []].append(j)
+            let key = ContentKey(b.weights[j], hash: try b.hash(j))
+            byContent[key, default: Bucket()].items.append(j)
+            bySignature[SignedContent(content: key, signature: b.signature(j)), default: Bucket()].items.append(j)
         }
         if !byContent.isEmpty {
             for i in a.weights.indices where partnerOfA[i] == nil {
                 let key = ContentKey(a.weights[i], hash: try a.hash(i))
-                guard let candidates = byContent[key]?.filter({ !usedB[$0] }), let first = candidates.first else { continue }
-                let signature = a.signature(i)
-                pair(i, candidates.first { b.signature($0) == signature } ?? first)
+                guard byContent[key] != nil else { continue }
+                let signed = SignedContent(content: key, signature: a.signature(i))
+                if let j = bySignature[signed]?.takeFirst(unused: usedB) ?? byContent[key]?.takeFirst(unused: usedB) {
+                    pair(i, j)
+                }
             }
         }
 
@@ -67,6 +75,24 @@ struct TensorMatching {
         for name in repeated { seen[name] = nil }
         return seen
     }
+}
+
+/// Candidates in file order, taken from the front.
+private struct Bucket {
+    var items: [Int] = []
+    private var next = 0
+
+    /// The first candidate not yet used, or nil; used ones before it are skipped for good.
+    mutating func takeFirst(unused used: [Bool]) -> Int? {
+        while next < items.count, used[items[next]] { next += 1 }
+        return next < items.count ? items[next] : nil
+    }
+}
+
+/// Content and the consumer signature (`opType:slot` of each reader).
+private struct SignedContent: Hashable {
+    var content: ContentKey
+    var signature: [String]
 }
 
 /// What makes two weights the same content: type, dims and stored-value hash.

@@ -11,31 +11,33 @@ struct ValueComparison {
 
     /// Compares the numbers of `a` and `b` in aligned chunks.
     init(_ a: TensorValues, _ b: TensorValues) {
+        self.init()
         TensorValues.forEachChunkPair(a, b) { x, y in
-            var changed: Int64 = 0, maxDiff = maxAbsDiff, diffSq = 0.0, refSq = 0.0, bad = false
-            for (u, v) in zip(x, y) {
-                refSq += u * u
-                if u == v || (u.isNaN && v.isNaN) { continue }
-                changed += 1
-                let d = v - u
-                if d.isFinite {
-                    maxDiff = Swift.max(maxDiff, Swift.abs(d))
-                    diffSq += d * d
-                } else {
-                    bad = true
-                }
-            }
-            changedElements += changed
-            maxAbsDiff = maxDiff
-            differenceSquares += diffSq
-            referenceSquares += refSq
-            nonFinite = nonFinite || bad
+            for (u, v) in zip(x, y) { add(u, v) }
         }
     }
 
-    /// Compares two lists of strings.
-    init(strings a: [[UInt8]], _ b: [[UInt8]]) {
-        changedElements = Int64(zip(a, b).filter { $0 != $1 }.count + Swift.abs(a.count - b.count))
+    /// No elements compared yet.
+    init() {}
+
+    /// Adds one pair of numbers (A's, B's).
+    mutating func add(_ u: Double, _ v: Double) {
+        referenceSquares += u * u
+        if u == v || (u.isNaN && v.isNaN) { return }
+        changedElements += 1
+        let d = v - u
+        if d.isFinite {
+            maxAbsDiff = Swift.max(maxAbsDiff, Swift.abs(d))
+            differenceSquares += d * d
+        } else {
+            nonFinite = true
+        }
+    }
+
+    /// Compares the strings of two STRING tensors, in place.
+    init(strings a: TensorValues, _ b: TensorValues) {
+        let x = a.stringSlices(), y = b.stringSlices()
+        changedElements = Int64(zip(x, y).filter { !$0.elementsEqual($1) }.count + Swift.abs(x.count - y.count))
     }
 
     /// The largest difference, nil when a difference is not finite.

@@ -38,7 +38,7 @@ public enum LayersRendering {
                 .map { "\($0.key) \(F.grouped($0.value))" }.joined(separator: " · "))
         }
         if !r.readOnlyForShape.isEmpty {
-            out.append("  Read only for their shape: \(r.readOnlyForShape.count) weights, \(F.grouped(r.readOnlyForShape.reduce(Int64(0)) { $0 + $1.elements })) elements stored but never used (left out of coverage)")
+            out.append("  Read only for their shape: \(r.readOnlyForShape.count) weights, \(F.grouped(r.readOnlyForShape.map(\.elements).saturatingSum)) elements stored but never used (left out of coverage)")
         }
         if let macs = LayersViewRendering.macsLine(view) { out.append(macs) }
         if !t.blocks.isEmpty {

@@ -60,7 +60,10 @@ enum TextFormatting {
         if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            if isTerminalControl(scalar) || scalar.value < 0x20 {
+            if let byte = RawPath.carried(scalar) {
+                // A byte of a path that is not UTF-8 (see RawPath).
+                out += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            } else if isTerminalControl(scalar) || scalar.value < 0x20 {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -104,7 +104,7 @@ enum AttentionRecognizer: LayerRecognizer {
             let mha = Layer(
                 name: name, kind: .multiHeadAttention,
                 nodes: nodeIndices.sorted().map(graph.label) + children.flatMap(\.nodes), weights: extraNames,
-                hyper: hyper, stored: children.reduce(0) { $0 + $1.stored } + extraNames.compactMap(graph.weight).reduce(0) { $0 + elements($1) },
+                hyper: hyper, stored: Saturating.add(children.map(\.stored).saturatingSum, extraNames.compactMap(graph.weight).map(elements).saturatingSum),
                 observations: observations, children: children)
             context.claim(graph, nodes: nodeIndices)
             grouped.formUnion(projections + [out])
@@ -133,7 +133,7 @@ enum AttentionRecognizer: LayerRecognizer {
             name: "\(name).in_proj", kind: .dense, nodes: [graph.label(i)],
             weights: [w.weight.name] + (bias.map { [$0.weight.name] } ?? []),
             hyper: [.inputSize: .int(width), .outputSize: .int(w.dims[1]), .bias: .bool(bias != nil)],
-            stored: w.elements + (bias?.elements ?? 0))
+            stored: Saturating.add(w.elements, bias?.elements ?? 0))
         if bias == nil { inProj.observations.append(.noBias) }
         var children = [inProj]
         var nodeIndices = [i] + w.via + (bias?.via ?? [])
@@ -148,7 +148,7 @@ enum AttentionRecognizer: LayerRecognizer {
         if let heads = node.intAttribute("num_heads") { hyper[.heads] = .int(heads) }
         let layer = Layer(
             name: name, kind: .multiHeadAttention, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
-            stored: children.reduce(0) { $0 + $1.stored }, observations: [.packedQKV], children: children)
+            stored: children.map(\.stored).saturatingSum, observations: [.packedQKV], children: children)
         return (LayerSpan(layer: layer, graph: graph, nodeIndices: nodeIndices, input: node.inputs[0],
                           output: out.flatMap { spans[$0].output } ?? node.outputs.first), out)
     }

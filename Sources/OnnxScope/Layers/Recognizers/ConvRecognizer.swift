@@ -42,8 +42,8 @@ enum ConvRecognizer: NodeRecognizer {
             nodes: nodes.sorted().map(graph.label), weights: weights,
             hyper: [.inChannels: .int(inChannels), .outChannels: .int(outChannels),
                     .kernel: .ints(Array(w.weight.dims.dropFirst(2))), .groups: .int(groups), .bias: .bool(bias != nil)],
-            stored: elements(w.weight) + (bias.map(elements) ?? 0),
-            nonTrainable: quantization.reduce(0) { $0 + elements($1) },
+            stored: Saturating.add(elements(w.weight), bias.map(elements) ?? 0),
+            nonTrainable: quantization.map(elements).saturatingSum,
             observations: observations)
         layer.nonTrainableWeights = quantization.map(\.name)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: node.outputs.first)

@@ -80,7 +80,7 @@ enum DenseRecognizer: NodeRecognizer {
                         inSize: inSize, outSize: outSize, transposed: w.transposed)
         span.layer.weights += extra
         span.layer.nonTrainableWeights = extra
-        span.layer.nonTrainable += extra.compactMap { graph.weight($0) }.reduce(0) { $0 + elements($1) }
+        span.layer.nonTrainable = Saturating.add(span.layer.nonTrainable, extra.compactMap { graph.weight($0) }.map(elements).saturatingSum)
         return span
     }
 
@@ -97,7 +97,7 @@ enum DenseRecognizer: NodeRecognizer {
             name: name, kind: .dense, nodes: [graph.label(i)], weights: weights,
             hyper: [.inputSize: .int(k), .outputSize: .int(n), .bias: .bool(node.inputs.count > 5 && !node.inputs[5].isEmpty),
                     .bits: .int(bits)],
-            stored: elements(w.weight) + extras.reduce(0) { $0 + elements($1) },
+            stored: Saturating.add(elements(w.weight), extras.map(elements).saturatingSum),
             observations: [.quantized("weights packed \(bits) bits per element, with per-block scales")])
         return LayerSpan(layer: layer, graph: graph, nodeIndices: [i], input: node.inputs[0], output: node.outputs.first)
     }
@@ -146,7 +146,7 @@ enum DenseRecognizer: NodeRecognizer {
             name: LayerNaming.name(graph, nodes: nodes, weights: weights), kind: .dense,
             nodes: nodes.sorted().map(graph.label), weights: weights,
             hyper: [.inputSize: .int(inSize), .outputSize: .int(outSize), .bias: .bool(bias != nil)],
-            stored: weight.elements + (bias?.elements ?? 0), observations: observations)
+            stored: Saturating.add(weight.elements, bias?.elements ?? 0), observations: observations)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: input, output: output)
     }
 }

@@ -44,7 +44,7 @@ enum NormRecognizer: NodeRecognizer {
                           input: node.inputs[0], output: node.outputs.first)
         result.layer.weights += statistics.map(\.name)
         result.layer.nonTrainableWeights = statistics.map(\.name)
-        result.layer.nonTrainable = statistics.reduce(0) { $0 + elements($1) }
+        result.layer.nonTrainable = statistics.map(elements).saturatingSum
         if !statistics.isEmpty { result.layer.observations.append(.runningStatistics) }
         return result
     }
@@ -142,7 +142,7 @@ enum NormRecognizer: NodeRecognizer {
         let layer = Layer(
             name: LayerNaming.name(graph, nodes: nodes, weights: names), kind: kind,
             nodes: nodes.sorted().map(graph.label), weights: names, hyper: [.width: .int(width)],
-            stored: weights.reduce(0) { $0 + elements($1) }, observations: observations)
+            stored: weights.map(elements).saturatingSum, observations: observations)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: input, output: output)
     }
 }

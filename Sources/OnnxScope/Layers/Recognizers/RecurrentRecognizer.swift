@@ -44,7 +44,7 @@ enum RecurrentRecognizer: NodeRecognizer {
                 states.append(s)
             }
         }
-        let stateElements = states.reduce(0) { $0 + elements($1) }
+        let stateElements = states.map(elements).saturatingSum
         if !states.isEmpty { observations.append(.foldedInitialStates(stateElements)) }
         var hyper: Hyper = [
             .inputSize: .int(shape.input), .hiddenSize: .int(hidden), .directions: .int(directions),
@@ -55,7 +55,7 @@ enum RecurrentRecognizer: NodeRecognizer {
         var layer = Layer(
             name: LayerNaming.name(graph, nodes: [i], weights: names), kind: kind,
             nodes: nodes.sorted().map(graph.label), weights: names, hyper: hyper,
-            stored: weights.reduce(0) { $0 + elements($1) }, nonTrainable: stateElements, observations: observations)
+            stored: weights.map(elements).saturatingSum, nonTrainable: stateElements, observations: observations)
         layer.nonTrainableWeights = states.map(\.name)
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: node.outputs.first)
     }

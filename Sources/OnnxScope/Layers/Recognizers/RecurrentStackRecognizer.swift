@@ -29,7 +29,7 @@ enum RecurrentStackRecognizer: LayerRecognizer {
             hyper[.layers] = .int(Int64(chain.count))
             let stack = Layer(
                 name: name, kind: first.layer.kind, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
-                stored: children.reduce(0) { $0 + $1.stored }, nonTrainable: children.reduce(0) { $0 + $1.nonTrainable },
+                stored: children.map(\.stored).saturatingSum, nonTrainable: children.map(\.nonTrainable).saturatingSum,
                 children: children)
             result.append(LayerSpan(
                 layer: stack, graph: graph, nodeIndices: chain.flatMap(\.nodeIndices), input: first.input, output: last.output))

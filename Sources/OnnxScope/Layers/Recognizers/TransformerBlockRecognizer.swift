@@ -86,7 +86,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             let block = Layer(
                 name: name, kind: cross || decoderOnly ? .transformerDecoderBlock : .transformerEncoderBlock,
                 nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
-                stored: children.reduce(0) { $0 + $1.stored }, nonTrainable: children.reduce(0) { $0 + $1.nonTrainable },
+                stored: children.map(\.stored).saturatingSum, nonTrainable: children.map(\.nonTrainable).saturatingSum,
                 children: children)
             blocks.append(LayerSpan(
                 layer: block, graph: graph, nodeIndices: members.flatMap { spans[$0].nodeIndices },

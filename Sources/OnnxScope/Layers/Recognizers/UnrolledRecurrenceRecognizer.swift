@@ -47,13 +47,13 @@ enum UnrolledRecurrenceRecognizer: LayerRecognizer {
             let nodes = Array(Set(group.flatMap(\.nodes) + projection.nodes)).sorted()
             let how = inLoop ? "into a Loop body (one step per iteration)" : "per time step (\(group.count) steps)"
             var observations: [LayerObservation] = [.unrolled(how)]
-            if !folded.isEmpty { observations.append(.foldedInitialStates(folded.reduce(0) { $0 + elements($1) })) }
+            if !folded.isEmpty { observations.append(.foldedInitialStates(folded.map(elements).saturatingSum)) }
             let names = trainable.map(\.name) + folded.map(\.name)
             var layer = Layer(
                 name: LayerNaming.name(graph, nodes: nodes, weights: names), kind: .rnn,
                 nodes: nodes.map(graph.label), weights: names,
                 hyper: [.inputSize: .int(projection.weight.weight.dims[0]), .hiddenSize: .int(r.dims[0]), .directions: .int(1)],
-                stored: trainable.reduce(0) { $0 + elements($1) }, nonTrainable: folded.reduce(0) { $0 + elements($1) },
+                stored: trainable.map(elements).saturatingSum, nonTrainable: folded.map(elements).saturatingSum,
                 observations: observations)
             layer.nonTrainableWeights = folded.map(\.name)
             context.claim(graph, nodes: nodes)

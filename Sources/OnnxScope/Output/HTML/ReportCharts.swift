@@ -10,15 +10,15 @@ enum ReportCharts {
     /// `highlights` maps layer names to `added` or `resized`.
     static func items(_ report: LayersReport, weightSizes: [String: Int64], highlights: [String: String] = [:]) -> [TreemapItem] {
         let layerCount = report.totals.layerCount
-        let total = Double(max(1, report.layers.reduce(Int64(0)) { $0 + $1.stored + $1.nonTrainable }))
+        let total = Double(max(1, report.layers.map { Saturating.add($0.stored, $0.nonTrainable) }.saturatingSum))
         var items = byModule(report.layers) { item($0, weightSizes: weightSizes, highlights: highlights) }
         if layerCount > aggregateAbove { items = aggregate(items, below: total * 0.0005) }
         let loose = report.unattributed.filter { $0.elements > 0 }
         if !loose.isEmpty {
-            let value = Double(loose.reduce(Int64(0)) { $0 + $1.elements })
+            let value = Double(loose.map(\.elements).saturatingSum)
             items.append(TreemapItem(
-                label: "unattributed", title: "\(loose.count) unattributed weights, \(F.grouped(Int64(value))) elements",
-                classes: "unattributed \(H.kindClass("Unattributed"))", attributes: [("data-unattributed", String(Int64(value)))],
+                label: "unattributed", title: "\(loose.count) unattributed weights, \(F.grouped(count(value))) elements",
+                classes: "unattributed \(H.kindClass("Unattributed"))", attributes: [("data-unattributed", String(count(value)))],
                 value: value, children: []))
         }
         return items
@@ -42,7 +42,7 @@ enum ReportCharts {
                 let children = items(module)
                 let value = children.reduce(0.0) { $0 + $1.value }
                 result.append(TreemapItem(
-                    label: module.path, title: "\(module.path) · module of \(module.layerCount) layers · \(F.grouped(Int64(value))) elements",
+                    label: module.path, title: "\(module.path) · module of \(module.layerCount) layers · \(F.grouped(count(value))) elements",
                     classes: "module", attributes: [("data-module", module.path)], value: value, children: children))
             }
             return result
@@ -52,11 +52,11 @@ enum ReportCharts {
 
     private static func item(_ e: LayersReport.Entry, weightSizes: [String: Int64], highlights: [String: String]) -> TreemapItem {
         var children = e.children.map { item($0, weightSizes: weightSizes, highlights: highlights) }
-        let own = e.stored + e.nonTrainable
+        let own = Saturating.add(e.stored, e.nonTrainable)
         if children.isEmpty {
             // A leaf layer's weights, in proportion to their stored sizes.
             let sizes = e.weights.map { ($0, weightSizes[$0] ?? 0) }.filter { $0.1 > 0 }
-            let sum = Double(sizes.reduce(Int64(0)) { $0 + $1.1 })
+            let sum = Double(sizes.map(\.1).saturatingSum)
             if sizes.count > 1, sum > 0 {
                 children = sizes.map { name, size in
                     TreemapItem(label: name, title: "\(name): \(F.grouped(size)) elements", classes: "weight \(H.kindClass("Weight"))",
@@ -124,7 +124,7 @@ enum ReportCharts {
                 let y = r.hasChildren ? r.y + 12 : r.y + min(r.height / 2 + 4, 14)
                 out += "<text x=\"\(fmt(r.x + 3))\" y=\"\(fmt(y))\"\(r.hasChildren ? " class=\"g\"" : "")>\(H.escape(text))</text>"
                 // Large leaf cells also show their element count on a second line.
-                let count = F.grouped(Int64(r.item.value.rounded()))
+                let count = F.grouped(count(r.item.value))
                 if !r.hasChildren, r.height >= 32, count.count + 2 <= chars, !r.item.classes.hasPrefix("weight") {
                     out += "<text x=\"\(fmt(r.x + 3))\" y=\"\(fmt(y + 14))\" class=\"c\">\(count)</text>"
                 }
@@ -150,5 +150,12 @@ enum ReportCharts {
     private static func fmt(_ v: Double) -> String {
         let r = (v * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+
+    /// An element count drawn as a Double, back as a count: saturated rather than trapping
+    /// when a hostile file's sizes do not fit (a Double past Int64.max cannot be converted).
+    static func count(_ value: Double) -> Int64 {
+        guard value.isFinite, value > 0 else { return 0 }
+        return value >= 9.2e18 ? .max : Int64(value.rounded())
     }
 }
