@@ -10,10 +10,13 @@ public struct LayersReport: Codable, Sendable, Equatable {
     public var layers: [Entry]
     /// Totals by kind, blocks and trainability.
     public var totals: Totals
-    /// Floating-point weight elements attributed to layers ÷ all floating-point weight elements.
+    /// Parameter elements attributed to layers (or reported as quantization overhead) ÷ all parameter elements.
     public var coverage: Coverage
     /// Stored weights no layer claimed.
     public var unattributed: [Unattributed]
+    /// Scales and zero points of quantized activations and weights that no layer owns
+    /// (the Q/DQ pairs around activations): quantization overhead, not unattributed.
+    public var quantizationOverhead: [Unattributed]
     /// Stored weights whose values are never read: nodes use only their shape. Left out
     /// of the coverage ratio (they are not parameters of any computation).
     public var readOnlyForShape: [Unattributed]
@@ -44,6 +47,10 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var explanation: String
         /// Its parts (attention projections, block parts, stacked layers).
         public var children: [Entry]
+        /// How its weight is stored quantized; absent for float layers.
+        public var quantization: Quantization?
+        /// The element type of its main weight (of its parts', when they agree); absent when it has none.
+        public var dataType: String?
     }
 
     /// Formula predictions.
@@ -68,13 +75,15 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var layerCount: Int
     }
 
-    /// Attribution coverage of floating-point weights.
+    /// Attribution coverage of parameter weights.
     public struct Coverage: Codable, Sendable, Equatable {
-        /// Floating-point elements of weights that recognized layers own.
+        /// Parameter elements of weights that recognized layers own, or that are quantization overhead.
         public var attributedElements: Int64
         /// Floating-point elements of all stored weights, less those read only for their shape.
         public var floatElements: Int64
-        /// attributedElements ÷ floatElements (1 when there are none).
+        /// floatElements plus the integer weights quantized ops read as weights (as stored, 4-bit packed).
+        public var parameterElements: Int64
+        /// attributedElements ÷ parameterElements (1 when there are none).
         public var ratio: Double
     }
 
@@ -103,12 +112,15 @@ extension LayersReport {
     /// The report from a walk and a recognition already made (see ``ModelAnalysis``).
     init(file: ModelFile, catalog: WeightCatalog, recognition: LayerRecognition) {
         self.file = file.path
-        layers = recognition.layers.map(LayersReport.entry)
+        var typeOf: [String: DataType] = [:]
+        typeOf.reserveCapacity(catalog.weights.count)
+        for w in catalog.weights where typeOf[w.name] == nil { typeOf[w.name] = w.dataType }
+        layers = recognition.layers.map { LayersReport.entry($0, types: typeOf) }
 
         // Elements of the first weight of each name (the walk lists main-graph weights first).
         var byName: [String: Int64] = [:]
         byName.reserveCapacity(catalog.weights.count)
-        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = elements(w) }
+        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = recognition.logicalElements[w.name] ?? elements(w) }
         var counted = Set<String>()
         var nonTrainableNames = Set<String>()
         var blocks: [String: Int] = [:]
@@ -137,25 +149,36 @@ extension LayersReport {
             byKind[kind, default: 0] += byName[name] ?? 0
         }
 
-        var trainable: Int64 = 0, total: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
-        var unattributed: [Unattributed] = []
+        var trainable: Int64 = 0, total: Int64 = 0, attributed: Int64 = 0, allFloat: Int64 = 0, allParameters: Int64 = 0
+        var unattributed: [Unattributed] = [], overhead: [Unattributed] = []
         let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
         for w in catalog.weights {
             let n = elements(w)
             total = Formulas.add(total, n)
+            let isParameter = !shapeOnly.contains(w.name) && (w.dataType.isFloatingPoint || recognition.integerParameters.contains(w.name))
             if w.dataType.isFloatingPoint, !shapeOnly.contains(w.name) { allFloat = Formulas.add(allFloat, n) }
+            if isParameter { allParameters = Formulas.add(allParameters, n) }
             if counted.contains(w.name) {
-                if w.dataType.isFloatingPoint { attributedFloat = Formulas.add(attributedFloat, n) }
-                if !nonTrainableNames.contains(w.name) { trainable = Formulas.add(trainable, n) }
-            } else if !shapeOnly.contains(w.name) {
+                if isParameter { attributed = Formulas.add(attributed, n) }
+                if !nonTrainableNames.contains(w.name) {
+                    trainable = Formulas.add(trainable, recognition.logicalElements[w.name] ?? n)
+                }
+            } else if shapeOnly.contains(w.name) {
+                continue
+            } else if recognition.quantizationOverhead.contains(w.name) {
+                if isParameter { attributed = Formulas.add(attributed, n) }
+                overhead.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
+                                             consumers: catalog.consumers(of: w)))
+            } else {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
                                                  consumers: catalog.consumers(of: w)))
             }
         }
         totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainable),
                         layerCount: layerCount)
-        coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
-                            ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
+        coverage = Coverage(attributedElements: attributed, floatElements: allFloat, parameterElements: allParameters,
+                            ratio: allParameters == 0 ? 1 : Double(attributed) / Double(allParameters))
+        quantizationOverhead = overhead
         // Floating-point weights first: they are the ones a layer should have claimed.
         self.unattributed = unattributed.sorted {
             let a = DataTypeName.isFloating($0.type), b = DataTypeName.isFloating($1.type)
@@ -171,13 +194,19 @@ extension LayersReport {
         }
     }
 
-    private static func entry(_ layer: Layer) -> Entry {
+    private static func entry(_ layer: Layer, types: [String: DataType]) -> Entry {
         let audit = LayerAuditor.audit(layer)
+        let children = layer.children.map { entry($0, types: types) }
+        var dataType = layer.weights.first.flatMap { types[$0]?.name }
+        if layer.weights.isEmpty, case let childTypes = Set(children.compactMap(\.dataType)), childTypes.count == 1 {
+            dataType = childTypes.first
+        }
         return Entry(
             name: layer.name, kind: layer.kind, nodes: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
-            status: audit.status, explanation: audit.explanation, children: layer.children.map(entry))
+            status: audit.status, explanation: audit.explanation, children: children,
+            quantization: layer.quantization, dataType: dataType)
     }
 
     private static func mismatches(_ entry: Entry) -> [Finding] {

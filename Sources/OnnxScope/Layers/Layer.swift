@@ -156,6 +156,10 @@ struct Layer: Sendable {
     public var observations: [LayerObservation]
     /// Sub-layers of a composite layer (attention projections, block parts, stacked RNN layers).
     public var children: [Layer]
+    /// How its weight is stored quantized, when it is.
+    public var quantization: Quantization?
+    /// Weights stored packed (4-bit values two to a byte): their elements as the float layer had them.
+    public var logicalElements: [String: Int64] = [:]
 
     /// Creates a layer.
     public init(
