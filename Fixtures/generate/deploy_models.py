@@ -60,9 +60,11 @@ def quantized_weights(source, result):
         if t.data_type not in QUANTIZED_TYPES:
             continue
         base = name[:-len("_quantized")] if name.endswith("_quantized") else None
-        if base is None or base not in src:
+        # A Gemm weight with transB=1 is transposed for MatMulInteger first: `<name>_Transposed_quantized`.
+        origin = base[:-len("_Transposed")] if base and base.endswith("_Transposed") else base
+        if origin is None or origin not in src:
             continue
-        item = {"source": base, "sourceDims": list(src[base].dims), "quantized": name,
+        item = {"source": origin, "sourceDims": list(src[origin].dims), "quantized": name,
                 "type": TensorProto.DataType.Name(t.data_type), "dims": list(t.dims)}
         for suffix in ("_scale", "_zero_point"):
             if base + suffix in got:

@@ -191,7 +191,9 @@ def matmul_nbits():
     g = helper.make_graph(nodes, "nbits", [vi("x", T.FLOAT, [2, k])], [vi("y", T.FLOAT, [2, n])],
                           [init("wq", blob), init("scales", scales)])
     save(g, "matmul_nbits.onnx", "com.microsoft MatMulNBits: a 4-bit packed [N, K/block, block/2] weight with scales",
-         [{"kind": "Dense", "hyper": {"inputSize": k, "outputSize": n}, "stored": blob.size + scales.size}],
+         # stored: the K·N weight as the float layer had it (4-bit values unpacked); the scales are
+         # non-trainable quantization overhead (issue #14).
+         [{"kind": "Dense", "hyper": {"inputSize": k, "outputSize": n}, "stored": k * n, "nonTrainable": scales.size}],
          extra=[("com.microsoft", 1)], check=False)
 
 

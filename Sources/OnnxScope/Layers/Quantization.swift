@@ -120,7 +120,10 @@ extension Layer {
     /// and zero points as non-trainable quantization overhead, and the weight's unpacked count.
     mutating func quantize(_ q: QuantizedWeight, extra: [StoredWeight] = []) {
         quantization = q.quantization
-        observations.append(.quantized(q.quantization.label))
+        let unpacked = q.packed.map { _ in ", counted unpacked" } ?? ""
+        observations.append(.quantized(
+            "stored \(q.quantization.label) (stored counts the float layer's elements\(unpacked)); "
+                + "\(q.quantization.scaleElements) scales and \(q.quantization.zeroPointElements) zero points are quantization overhead"))
         var seen = Set(weights)
         for w in q.overhead + extra where seen.insert(w.name).inserted {
             weights.append(w.name)
@@ -164,5 +167,35 @@ struct DynamicScale {
             nodes.append(p)
             scale = graph.nodes[p].inputs.first { graph.traceWeight($0) != nil }
         }
+    }
+}
+
+/// The float activations around a quantized layer: what it reads before
+/// `DynamicQuantizeLinear` or a `QuantizeLinear` → `DequantizeLinear` pair, and what it
+/// produces after one, so that grouping recognizers see the layer as its float self.
+enum QuantizedActivation {
+    /// The float value `value` was quantized from, or `value` itself.
+    static func source(_ graph: GraphIndex, _ value: String) -> String {
+        guard let p = graph.producer(of: value) else { return value }
+        let node = graph.nodes[p]
+        switch node.opType {
+        case "DynamicQuantizeLinear":
+            return node.inputs.first ?? value
+        case "DequantizeLinear":
+            guard let input = node.inputs.first, let q = graph.producer(of: input), graph.nodes[q].opType == "QuantizeLinear",
+                  let x = graph.nodes[q].inputs.first else { return value }
+            return x
+        default:
+            return value
+        }
+    }
+
+    /// The float value after a `QuantizeLinear` → `DequantizeLinear` pair that is `value`'s only use, or `value` itself.
+    static func result(_ graph: GraphIndex, _ value: String) -> String {
+        let uses = graph.uses(of: value)
+        guard uses.count == 1, graph.nodes[uses[0].node].opType == "QuantizeLinear",
+              let q = graph.nodes[uses[0].node].outputs.first, case let next = graph.uses(of: q), next.count == 1,
+              graph.nodes[next[0].node].opType == "DequantizeLinear", let x = graph.nodes[next[0].node].outputs.first else { return value }
+        return x
     }
 }

@@ -78,7 +78,7 @@ enum LayerNaming {
     }
 
     /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.
-    private static func weightStem(_ weights: [String]) -> String? {
+    static func weightStem(_ weights: [String]) -> String? {
         for w in weights {
             if let dot = w.lastIndex(of: "."), !w.hasPrefix("onnx::"), w.contains(where: { $0.isLetter }) {
                 let stem = String(w[..<dot])

@@ -69,7 +69,8 @@ enum ConvRecognizer: NodeRecognizer {
             stored: elements(w.weight) + (bias.map(elements) ?? 0),
             observations: observations)
         if let quantized { layer.quantize(quantized, extra: parameters + QuantizedWeight.overhead(of: biasTrace, graph)) }
-        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: node.inputs[0], output: output)
+        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, node.inputs[0]),
+                         output: output.map { QuantizedActivation.result(graph, $0) })
     }
 
     /// Input `slot` of `node`, when present and not empty.
