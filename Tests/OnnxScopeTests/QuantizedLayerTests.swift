@@ -92,7 +92,14 @@ struct QuantizedLayerTests {
         // The exporter folded each BatchNorm into the Conv before it: γ and β (2 per channel)
         // are gone, and the Conv gained a bias (1 per channel).
         let folded = framework.modules.filter { $0.type.hasPrefix("BatchNorm") }.compactMap { $0.hyper["num_features"]?.int }.reduce(0, +)
-        #expect(try Self.report(file).totals.trainable == trainable - folded)
+        let entry = try #require(Fixtures.entry(file))
+        let t = try #require(entry.transform)
+        let totals = try Self.report(file).totals
+        #expect(totals.trainable == trainable - folded)
+        // Trainable + non-trainable = the stored elements, with each packed 4-bit weight's K·N/2 bytes counted as K·N values.
+        let unpacked = t.matMulNBits.map { $0.K * $0.N - $0.K * $0.N * $0.bits / 8 }.reduce(0, +)
+        #expect(totals.nonTrainable >= 0)
+        #expect(totals.trainable + totals.nonTrainable == entry.stored.weights.elements + unpacked)
     }
 
     @Test("the source's layers are found again, with their hyper-parameters", arguments: quantized)

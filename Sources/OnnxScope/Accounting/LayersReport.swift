@@ -67,7 +67,7 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var byKind: [String: Int64]
         /// Number of transformer blocks of each kind (the stacks m and n).
         public var blocks: [String: Int]
-        /// Elements of weights that are layer parameters.
+        /// Elements of weights that are layer parameters (packed 4-bit weights counted unpacked).
         public var trainable: Int64
         /// All other stored elements: running statistics, initial states, shape constants, unattributed.
         public var nonTrainable: Int64
@@ -149,7 +149,9 @@ extension LayersReport {
             byKind[kind, default: 0] += byName[name] ?? 0
         }
 
-        var trainable: Int64 = 0, total: Int64 = 0, attributed: Int64 = 0, allFloat: Int64 = 0, allParameters: Int64 = 0
+        // Trainable counts packed weights unpacked (as the float layers had them); the rest is stored elements.
+        var trainable: Int64 = 0, trainableStored: Int64 = 0, total: Int64 = 0, attributed: Int64 = 0
+        var allFloat: Int64 = 0, allParameters: Int64 = 0
         var unattributed: [Unattributed] = [], overhead: [Unattributed] = []
         let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
         for w in catalog.weights {
@@ -162,6 +164,7 @@ extension LayersReport {
                 if isParameter { attributed = Formulas.add(attributed, n) }
                 if !nonTrainableNames.contains(w.name) {
                     trainable = Formulas.add(trainable, recognition.logicalElements[w.name] ?? n)
+                    trainableStored = Formulas.add(trainableStored, n)
                 }
             } else if shapeOnly.contains(w.name) {
                 continue
@@ -174,7 +177,7 @@ extension LayersReport {
                                                  consumers: catalog.consumers(of: w)))
             }
         }
-        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainable),
+        totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable, nonTrainable: Formulas.add(total, -trainableStored),
                         layerCount: layerCount)
         coverage = Coverage(attributedElements: attributed, floatElements: allFloat, parameterElements: allParameters,
                             ratio: allParameters == 0 ? 1 : Double(attributed) / Double(allParameters))

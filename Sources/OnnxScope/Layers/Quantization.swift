@@ -115,6 +115,11 @@ struct QuantizedWeight {
     }
 }
 
+/// `1 scale`, `32 scales`.
+private func count(_ n: Int64, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+}
+
 extension Layer {
     /// Records that the layer's weight is stored quantized: its quantization, the scales
     /// and zero points as non-trainable quantization overhead, and the weight's unpacked count.
@@ -123,7 +128,8 @@ extension Layer {
         let unpacked = q.packed.map { _ in ", counted unpacked" } ?? ""
         observations.append(.quantized(
             "stored \(q.quantization.label) (stored counts the float layer's elements\(unpacked)); "
-                + "\(q.quantization.scaleElements) scales and \(q.quantization.zeroPointElements) zero points are quantization overhead"))
+                + "\(count(q.quantization.scaleElements, "scale")) and \(count(q.quantization.zeroPointElements, "zero point")) "
+                + "are quantization overhead"))
         var seen = Set(weights)
         for w in q.overhead + extra where seen.insert(w.name).inserted {
             weights.append(w.name)

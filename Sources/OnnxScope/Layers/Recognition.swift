@@ -13,8 +13,11 @@ struct LayerSpan {
     /// For attention: the value its key projection reads (differs from `input` for cross-attention).
     var keyInput: String? = nil
 
-    /// Position of its first node, for ordering layers as the graph runs.
-    var order: Int { nodeIndices.min() ?? 0 }
+    /// Position of its first node, for ordering layers as the graph runs. A quantized
+    /// weight's `DequantizeLinear`, which quantizers put first in the graph, does not count.
+    var order: Int {
+        nodeIndices.lazy.filter { self.graph.nodes[$0].opType != "DequantizeLinear" }.min() ?? nodeIndices.min() ?? 0
+    }
 }
 
 /// Shared state while recognizers run: which nodes and weights are already claimed.
