@@ -87,11 +87,10 @@ struct QuantizedWeight {
     /// Describes `weight` as `DequantizeLinear` node `dq` dequantizes it.
     init(dequantizeNode dq: Int, weight: StoredWeight, _ graph: GraphIndex) {
         let node = graph.nodes[dq]
-        let input = { (slot: Int) in node.inputs.indices.contains(slot) ? node.inputs[slot] : nil }
         let block = node.intAttribute("block_size").flatMap { $0 > 0 ? $0 : nil }
         let rank = Int64(weight.dims.count)
         let axis = node.intAttribute("axis").map { $0 < 0 ? $0 + rank : $0 } ?? 1
-        self.init(graph, scheme: block == nil ? .qdq : .blockwise, weight: weight, scale: input(1), zeroPoint: input(2),
+        self.init(graph, scheme: block == nil ? .qdq : .blockwise, weight: weight, scale: node.input(1), zeroPoint: node.input(2),
                   axis: axis, blockSize: block)
     }
 
@@ -102,6 +101,11 @@ struct QuantizedWeight {
         return trace.via.filter { graph.nodes[$0].opType == "DequantizeLinear" }.flatMap { dq in
             graph.nodes[dq].inputs.dropFirst().compactMap { $0.isEmpty ? nil : graph.traceWeight($0)?.weight }
         }
+    }
+
+    /// The stored weights `node` reads at `slots` (a quantized op's scales and zero points).
+    static func weights(_ graph: GraphIndex, _ node: Node, slots: [Int]) -> [StoredWeight] {
+        slots.compactMap { node.input($0).flatMap { graph.traceWeight($0)?.weight } }
     }
 
     /// Bits of a stored quantized element (8 for INT8/UINT8, 4 for INT4/UINT4).

@@ -28,8 +28,7 @@ enum QuantizationRoles {
     static func weights(of graph: GraphIndex) -> (parameters: Set<String>, overhead: Set<String>) {
         var parameters = Set<String>(), overhead = Set<String>()
         for (i, node) in graph.nodes.enumerated() {
-            let key = node.isDefaultDomain ? node.opType : "\(node.domain).\(node.opType)"
-            var slots = table[key]
+            var slots = table[node.qualifiedOpType]
             if slots == nil, node.domain == "com.microsoft", node.opType.hasPrefix("QLinear") {
                 // QLinearAdd, QLinearGlobalAveragePool, ...: every stored input is a scale or zero point.
                 slots = Slots(parameters: [], overhead: Array(node.inputs.indices))

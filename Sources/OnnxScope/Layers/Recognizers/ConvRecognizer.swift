@@ -29,7 +29,7 @@ enum ConvRecognizer: NodeRecognizer {
         var quantized: QuantizedWeight?
         switch node.opType {
         case "QLinearConv":
-            quantized = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: input(node, 4), zeroPoint: input(node, 5),
+            quantized = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: node.input(4), zeroPoint: node.input(5),
                                         axis: 0)
         case "ConvInteger":
             // Inputs x, w, x_zero_point, w_zero_point; the scales are in the float tail, the bias in an Add after it.
@@ -44,13 +44,13 @@ enum ConvRecognizer: NodeRecognizer {
                     output = graph.nodes[scale.last].outputs.first
                 }
             }
-            quantized = QuantizedWeight(graph, scheme: .dynamic, weight: w.weight, scale: scale?.scale, zeroPoint: input(node, 3),
+            quantized = QuantizedWeight(graph, scheme: .dynamic, weight: w.weight, scale: scale?.scale, zeroPoint: node.input(3),
                                         axis: 0)
         default:
             quantized = QuantizedWeight(dequantized: w, graph)
         }
         let bias = biasTrace?.weight
-        let parameters = slots.2.compactMap { input(node, $0).flatMap { graph.traceWeight($0)?.weight } }
+        let parameters = QuantizedWeight.weights(graph, node, slots: slots.2)
         let weights = [w.weight.name] + (bias.map { [$0.name] } ?? [])
         var observations: [LayerObservation] = []
         if bias == nil { observations.append(.noBias) }
@@ -71,11 +71,6 @@ enum ConvRecognizer: NodeRecognizer {
         if let quantized { layer.quantize(quantized, extra: parameters + QuantizedWeight.overhead(of: biasTrace, graph)) }
         return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, node.inputs[0]),
                          output: output.map { QuantizedActivation.result(graph, $0) })
-    }
-
-    /// Input `slot` of `node`, when present and not empty.
-    private static func input(_ node: Node, _ slot: Int) -> String? {
-        node.inputs.indices.contains(slot) && !node.inputs[slot].isEmpty ? node.inputs[slot] : nil
     }
 
     /// The bias `Add` after a convolution's output: the only consumer, adding a weight of one

@@ -50,9 +50,9 @@ enum DenseRecognizer: NodeRecognizer {
             if let q = QuantizedWeight(dequantized: w, graph) { span.layer.quantize(q, extra: biasOverhead) }
         } else {
             // QGemm: B's scale and zero point are slots 4 and 5; B is quantized along its output axis.
-            let q = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: input(node, 4), zeroPoint: input(node, 5),
+            let q = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: node.input(4), zeroPoint: node.input(5),
                                     axis: transB ? 0 : 1)
-            span.layer.quantize(q, extra: weights(graph, node, slots: quantization))
+            span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: quantization))
         }
         return span
     }
@@ -88,11 +88,11 @@ enum DenseRecognizer: NodeRecognizer {
                 tail = scale.last
             }
             quantized = QuantizedWeight(graph, scheme: .dynamic, weight: w.weight, scale: scale?.scale,
-                                        zeroPoint: input(node, weightFirst ? 2 : 3), axis: weightFirst ? 0 : 1)
+                                        zeroPoint: node.input(weightFirst ? 2 : 3), axis: weightFirst ? 0 : 1)
         case "QLinearMatMul":
-            quantized = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: input(node, weightSlot + 1),
-                                        zeroPoint: input(node, weightSlot + 2), axis: weightFirst ? 0 : 1)
-            extra = weights(graph, node, slots: [1, 2, 4, 5, 6, 7])
+            quantized = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: node.input(weightSlot + 1),
+                                        zeroPoint: node.input(weightSlot + 2), axis: weightFirst ? 0 : 1)
+            extra = QuantizedWeight.weights(graph, node, slots: [1, 2, 4, 5, 6, 7])
         default:
             quantized = QuantizedWeight(dequantized: w, graph)
         }
@@ -120,7 +120,7 @@ enum DenseRecognizer: NodeRecognizer {
               let packed = graph.traceWeight(node.inputs[1]) else { return nil }
         let bits = node.intAttribute("bits") ?? 4
         var nodes = [i] + packed.via
-        var bias = input(node, 5).flatMap { graph.traceWeight($0) }
+        var bias = node.input(5).flatMap { graph.traceWeight($0) }
         var output = node.outputs.first
         if bias == nil, let (addIndex, b) = biasAdd(graph, after: i, size: n) {
             bias = b
@@ -134,21 +134,11 @@ enum DenseRecognizer: NodeRecognizer {
         weight.dims = [k, n]
         var span = make(graph, nodes: nodes, input: node.inputs[0], output: output, weight: weight, bias: bias,
                         inSize: k, outSize: n, transposed: false)
-        var q = QuantizedWeight(graph, scheme: .blockwise, weight: packed.weight, scale: input(node, 2), zeroPoint: input(node, 3),
+        var q = QuantizedWeight(graph, scheme: .blockwise, weight: packed.weight, scale: node.input(2), zeroPoint: node.input(3),
                                 axis: 0, blockSize: node.intAttribute("block_size") ?? 32, bits: bits)
         q.packed = (packed.weight.name, logical)
-        span.layer.quantize(q, extra: weights(graph, node, slots: [4]))
+        span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: [4]))
         return span
-    }
-
-    /// Input `slot` of `node`, when present and not empty.
-    private static func input(_ node: Node, _ slot: Int) -> String? {
-        node.inputs.indices.contains(slot) && !node.inputs[slot].isEmpty ? node.inputs[slot] : nil
-    }
-
-    /// The stored weights `node` reads at `slots`.
-    private static func weights(_ graph: GraphIndex, _ node: Node, slots: [Int]) -> [StoredWeight] {
-        slots.compactMap { input(node, $0).flatMap { graph.traceWeight($0)?.weight } }
     }
 
     /// A bias that onnxruntime's optimizer moved into the norm after the layer: input 4 of
@@ -165,7 +155,7 @@ enum DenseRecognizer: NodeRecognizer {
         case "SkipSimplifiedLayerNormalization": slot = 3
         default: return nil
         }
-        guard let b = input(norm, slot).flatMap({ graph.traceWeight($0) }), b.elements == size else { return nil }
+        guard let b = norm.input(slot).flatMap({ graph.traceWeight($0) }), b.elements == size else { return nil }
         return b
     }
 

@@ -22,18 +22,17 @@ enum EmbedLayerNormRecognizer: LayerRecognizer {
 
     private static func layers(_ graph: GraphIndex, _ i: Int) -> [LayerSpan] {
         let node = graph.nodes[i]
-        let input = { (slot: Int) in node.inputs.indices.contains(slot) && !node.inputs[slot].isEmpty ? node.inputs[slot] : nil }
         var result: [LayerSpan] = []
         for (table, indices, role) in tables {
-            guard let w = input(table).flatMap({ graph.traceWeight($0) }), w.dims.count == 2 else { continue }
+            guard let w = node.input(table).flatMap({ graph.traceWeight($0) }), w.dims.count == 2 else { continue }
             let layer = Layer(
                 name: name(graph, i, weights: [w.weight.name], role: "\(role)_embeddings"), kind: .embedding,
                 nodes: [graph.label(i)] + w.via.map(graph.label), weights: [w.weight.name],
                 hyper: [.vocabSize: .int(w.dims[0]), .width: .int(w.dims[1])], stored: w.elements)
-            result.append(LayerSpan(layer: layer, graph: graph, nodeIndices: [i] + w.via, input: input(indices), output: nil))
+            result.append(LayerSpan(layer: layer, graph: graph, nodeIndices: [i] + w.via, input: node.input(indices), output: nil))
         }
-        guard let gamma = input(5).flatMap({ graph.traceWeight($0) }) else { return result }
-        let beta = input(6).flatMap { graph.traceWeight($0) }
+        guard let gamma = node.input(5).flatMap({ graph.traceWeight($0) }) else { return result }
+        let beta = node.input(6).flatMap { graph.traceWeight($0) }
         let weights = [gamma.weight.name] + (beta.map { [$0.weight.name] } ?? [])
         var norm = Layer(
             name: name(graph, i, weights: weights, role: "LayerNorm"), kind: .layerNorm,
