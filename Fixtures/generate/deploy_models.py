@@ -124,12 +124,17 @@ def nbits(symmetric):
     return run
 
 
-def fp16(src, dst):
-    from onnxconverter_common import __version__ as occ_version
-    from onnxconverter_common import float16
-    onnx.save(float16.convert_float_to_float16(onnx.load(src), keep_io_types=True), dst)
-    return {"tool": "onnxconverter_common.float16.convert_float_to_float16", "toolVersion": occ_version,
-            "keepIoTypes": True, "bits": 16}
+def fp16(block=None):
+    def run(src, dst):
+        from onnxconverter_common import __version__ as occ_version
+        from onnxconverter_common import float16
+        onnx.save(float16.convert_float_to_float16(onnx.load(src), keep_io_types=True, op_block_list=block), dst)
+        record = {"tool": "onnxconverter_common.float16.convert_float_to_float16", "toolVersion": occ_version,
+                  "keepIoTypes": True, "bits": 16}
+        if block:
+            record["opBlockList"] = block
+        return record
+    return run
 
 
 def optimize(model_type, heads, width):
@@ -158,7 +163,9 @@ def specs():
         ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "dynamic_qint8", lambda s, d: dynamic(s, d, "QInt8")),
         ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "static_qdq_per_channel",
          lambda s, d: static(s, d, "QDQ", per_channel=True)),
-        ("gpt2", "hf/gpt2.torchscript.onnx", "float16", fp16),
+        ("gpt2", "hf/gpt2.torchscript.onnx", "float16", fp16()),
+        # Norms and softmax kept in float32: Casts around each of them, and fp32 LayerNorm weights.
+        ("gpt2", "hf/gpt2.torchscript.onnx", "float16_fp32_norms", fp16(["LayerNormalization", "Softmax"])),
         ("bert_eager", "hf/bert_eager.torchscript.onnx", "ort_optimizer", optimize("bert", 4, 32)),
         ("gpt2", "hf/gpt2.torchscript.onnx", "ort_optimizer", optimize("gpt2", 4, 32)),
     ]

@@ -180,9 +180,9 @@ struct DynamicScale {
     }
 }
 
-/// The float activations around a quantized layer: what it reads before
-/// `DynamicQuantizeLinear` or a `QuantizeLinear` → `DequantizeLinear` pair, and what it
-/// produces after one, so that grouping recognizers see the layer as its float self.
+/// The float activation a quantized layer reads: the value before `DynamicQuantizeLinear`
+/// or a `QuantizeLinear` → `DequantizeLinear` pair, which is what the layer before it
+/// produced, so that grouping recognizers see the layer as its float self.
 enum QuantizedActivation {
     /// The float value `value` was quantized from, or `value` itself.
     static func source(_ graph: GraphIndex, _ value: String) -> String {
@@ -198,14 +198,5 @@ enum QuantizedActivation {
         default:
             return value
         }
-    }
-
-    /// The float value after a `QuantizeLinear` → `DequantizeLinear` pair that is `value`'s only use, or `value` itself.
-    static func result(_ graph: GraphIndex, _ value: String) -> String {
-        let uses = graph.uses(of: value)
-        guard uses.count == 1, graph.nodes[uses[0].node].opType == "QuantizeLinear",
-              let q = graph.nodes[uses[0].node].outputs.first, case let next = graph.uses(of: q), next.count == 1,
-              graph.nodes[next[0].node].opType == "DequantizeLinear", let x = graph.nodes[next[0].node].outputs.first else { return value }
-        return x
     }
 }

@@ -69,8 +69,7 @@ enum ConvRecognizer: NodeRecognizer {
             stored: elements(w.weight) + (bias.map(elements) ?? 0),
             observations: observations)
         if let quantized { layer.quantize(quantized, extra: parameters + QuantizedWeight.overhead(of: biasTrace, graph)) }
-        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, node.inputs[0]),
-                         output: output.map { QuantizedActivation.result(graph, $0) })
+        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, node.inputs[0]), output: output)
     }
 
     /// The bias `Add` after a convolution's output: the only consumer, adding a weight of one

@@ -208,7 +208,6 @@ enum DenseRecognizer: NodeRecognizer {
             nodes: nodes.sorted().map(graph.label), weights: weights,
             hyper: [.inputSize: .int(inSize), .outputSize: .int(outSize), .bias: .bool(bias != nil)],
             stored: weight.elements + (bias?.elements ?? 0), observations: observations)
-        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, input),
-                         output: output.map { QuantizedActivation.result(graph, $0) })
+        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, input), output: output)
     }
 }
