@@ -16,7 +16,9 @@ struct LayerSpan {
     /// Position of its first node, for ordering layers as the graph runs. A quantized
     /// weight's `DequantizeLinear`, which quantizers put first in the graph, does not count.
     var order: Int {
-        nodeIndices.lazy.filter { self.graph.nodes[$0].opType != "DequantizeLinear" }.min() ?? nodeIndices.min() ?? 0
+        guard let first = nodeIndices.min() else { return 0 }
+        guard graph.nodes[first].opType == "DequantizeLinear" else { return first }
+        return nodeIndices.lazy.filter { self.graph.nodes[$0].opType != "DequantizeLinear" }.min() ?? first
     }
 }
 
