@@ -60,9 +60,11 @@ def quantized_weights(source, result):
         if t.data_type not in QUANTIZED_TYPES:
             continue
         base = name[:-len("_quantized")] if name.endswith("_quantized") else None
-        if base is None or base not in src:
+        # A Gemm weight with transB=1 is transposed for MatMulInteger first: `<name>_Transposed_quantized`.
+        origin = base[:-len("_Transposed")] if base and base.endswith("_Transposed") else base
+        if origin is None or origin not in src:
             continue
-        item = {"source": base, "sourceDims": list(src[base].dims), "quantized": name,
+        item = {"source": origin, "sourceDims": list(src[origin].dims), "quantized": name,
                 "type": TensorProto.DataType.Name(t.data_type), "dims": list(t.dims)}
         for suffix in ("_scale", "_zero_point"):
             if base + suffix in got:
@@ -103,29 +105,36 @@ def dynamic(src, dst, weight_type):
             "perChannel": False}
 
 
-def static(src, dst, fmt):
+def static(src, dst, fmt, per_channel=False):
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_static
     quantize_static(src, dst, RandomCalibration("image", (1, 3, 32, 32)), quant_format=getattr(QuantFormat, fmt),
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=False)
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=per_channel)
     return {"tool": "onnxruntime.quantization.quantize_static", "format": fmt, "activationType": "QUInt8",
-            "weightType": "QInt8", "bits": 8, "perChannel": False, "calibration": "4 random N(0,1) images, seed 0"}
+            "weightType": "QInt8", "bits": 8, "perChannel": per_channel, "calibration": "4 random N(0,1) images, seed 0"}
 
 
-def nbits(src, dst):
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-    q = MatMulNBitsQuantizer(onnx.load(src), bits=4, block_size=32, is_symmetric=True)
-    q.process()
-    q.model.save_model_to_file(dst, use_external_data_format=False)
-    return {"tool": "onnxruntime.quantization.matmul_nbits_quantizer.MatMulNBitsQuantizer", "bits": 4,
-            "blockSize": 32, "symmetric": True}
+def nbits(symmetric):
+    def run(src, dst):
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+        q = MatMulNBitsQuantizer(onnx.load(src), bits=4, block_size=32, is_symmetric=symmetric)
+        q.process()
+        q.model.save_model_to_file(dst, use_external_data_format=False)
+        return {"tool": "onnxruntime.quantization.matmul_nbits_quantizer.MatMulNBitsQuantizer", "bits": 4,
+                "blockSize": 32, "symmetric": symmetric}
+    return run
 
 
-def fp16(src, dst):
-    from onnxconverter_common import __version__ as occ_version
-    from onnxconverter_common import float16
-    onnx.save(float16.convert_float_to_float16(onnx.load(src), keep_io_types=True), dst)
-    return {"tool": "onnxconverter_common.float16.convert_float_to_float16", "toolVersion": occ_version,
-            "keepIoTypes": True, "bits": 16}
+def fp16(block=None):
+    def run(src, dst):
+        from onnxconverter_common import __version__ as occ_version
+        from onnxconverter_common import float16
+        onnx.save(float16.convert_float_to_float16(onnx.load(src), keep_io_types=True, op_block_list=block), dst)
+        record = {"tool": "onnxconverter_common.float16.convert_float_to_float16", "toolVersion": occ_version,
+                  "keepIoTypes": True, "bits": 16}
+        if block:
+            record["opBlockList"] = block
+        return record
+    return run
 
 
 def optimize(model_type, heads, width):
@@ -147,8 +156,16 @@ def specs():
         ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "static_qdq", lambda s, d: static(s, d, "QDQ")),
         ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "static_qoperator",
          lambda s, d: static(s, d, "QOperator")),
-        ("llama_gqa", "hf/llama_gqa.torchscript.onnx", "matmul_4bits_block32", nbits),
-        ("gpt2", "hf/gpt2.torchscript.onnx", "float16", fp16),
+        ("llama_gqa", "hf/llama_gqa.torchscript.onnx", "matmul_4bits_block32", nbits(True)),
+        # Asymmetric: 4-bit zero points packed beside the scales.
+        ("llama_gqa", "hf/llama_gqa.torchscript.onnx", "matmul_4bits_block32_asym", nbits(False)),
+        # quantize_dynamic on a CNN: ConvInteger, its scale Mul, and the bias Add after it.
+        ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "dynamic_qint8", lambda s, d: dynamic(s, d, "QInt8")),
+        ("resnet_small", "pytorch/resnet_small.torchscript.onnx", "static_qdq_per_channel",
+         lambda s, d: static(s, d, "QDQ", per_channel=True)),
+        ("gpt2", "hf/gpt2.torchscript.onnx", "float16", fp16()),
+        # Norms and softmax kept in float32: Casts around each of them, and fp32 LayerNorm weights.
+        ("gpt2", "hf/gpt2.torchscript.onnx", "float16_fp32_norms", fp16(["LayerNormalization", "Softmax"])),
         ("bert_eager", "hf/bert_eager.torchscript.onnx", "ort_optimizer", optimize("bert", 4, 32)),
         ("gpt2", "hf/gpt2.torchscript.onnx", "ort_optimizer", optimize("gpt2", 4, 32)),
     ]

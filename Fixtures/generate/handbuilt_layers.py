@@ -191,7 +191,9 @@ def matmul_nbits():
     g = helper.make_graph(nodes, "nbits", [vi("x", T.FLOAT, [2, k])], [vi("y", T.FLOAT, [2, n])],
                           [init("wq", blob), init("scales", scales)])
     save(g, "matmul_nbits.onnx", "com.microsoft MatMulNBits: a 4-bit packed [N, K/block, block/2] weight with scales",
-         [{"kind": "Dense", "hyper": {"inputSize": k, "outputSize": n}, "stored": blob.size + scales.size}],
+         # stored: the K·N weight as the float layer had it (4-bit values unpacked); the scales are
+         # non-trainable quantization overhead (issue #14).
+         [{"kind": "Dense", "hyper": {"inputSize": k, "outputSize": n}, "stored": k * n, "nonTrainable": scales.size}],
          extra=[("com.microsoft", 1)], check=False)
 
 
@@ -214,11 +216,73 @@ def group_normalization_op():
          [{"kind": "GroupNorm", "hyper": {"groups": g, "width": c}, "stored": 2 * c}], opset=21)
 
 
+def gather_block_quantized():
+    vocab, width, block = 16, 16, 16
+    data = rng.integers(0, 255, size=(vocab, width // 2)).astype(np.uint8)  # 4-bit, two per byte
+    scales = rnd(vocab, width // block)
+    nodes = [helper.make_node("GatherBlockQuantized", ["table", "ids", "scales"], ["y"], domain="com.microsoft",
+                              gather_axis=0, quantize_axis=1, block_size=block, bits=4)]
+    g = helper.make_graph(nodes, "gbq", [vi("ids", T.INT64, [2, 3])], [vi("y", T.FLOAT, [2, 3, width])],
+                          [init("table", data), init("scales", scales)])
+    save(g, "gather_block_quantized.onnx", "com.microsoft GatherBlockQuantized: a 4-bit [16, 16] table packed in [16, 8] bytes, one scale per row block",
+         [{"kind": "Embedding", "hyper": {"vocabSize": vocab, "width": width}, "stored": vocab * width,
+           "nonTrainable": scales.size}], extra=[("com.microsoft", 1)], check=False)
+
+
+def matmul_nbits_full():
+    k, n, block = 32, 8, 16
+    blocks = k // block
+    blob = rng.integers(0, 255, size=(n, blocks, block // 2)).astype(np.uint8)
+    scales = rnd(n * blocks)
+    zero_points = rng.integers(0, 255, size=(n * ((blocks + 1) // 2),)).astype(np.uint8)  # 4-bit, packed
+    g_idx = (np.arange(k) // block).astype(np.int32)
+    bias = rnd(n)
+    nodes = [helper.make_node("MatMulNBits", ["x", "wq", "scales", "zp", "g_idx", "bias"], ["y"], domain="com.microsoft",
+                              K=k, N=n, bits=4, block_size=block)]
+    g = helper.make_graph(nodes, "nbits_full", [vi("x", T.FLOAT, [2, k])], [vi("y", T.FLOAT, [2, n])],
+                          [init("wq", blob), init("scales", scales), init("zp", zero_points), init("g_idx", g_idx),
+                           init("bias", bias)])
+    save(g, "matmul_nbits_full.onnx", "com.microsoft MatMulNBits with packed 4-bit zero points, g_idx and a bias input",
+         [{"kind": "Dense", "hyper": {"inputSize": k, "outputSize": n, "bias": True}, "stored": k * n + n,
+           "nonTrainable": scales.size + zero_points.size + g_idx.size}], extra=[("com.microsoft", 1)], check=False)
+
+
+def ort_fused_dense():
+    x, inner = 16, 8
+    nodes = [
+        helper.make_node("FusedMatMul", ["x", "w1"], ["h"], domain="com.microsoft", transB=1, alpha=1.0),
+        helper.make_node("BiasGelu", ["h", "b1"], ["a"], domain="com.microsoft"),
+        helper.make_node("MatMul", ["a", "w2"], ["o"]),
+        helper.make_node("SkipSimplifiedLayerNormalization", ["o", "x", "gamma", "b2"], ["y"], domain="com.microsoft",
+                         epsilon=1e-6),
+    ]
+    inits = [init("w1", rnd(inner, x)), init("b1", rnd(inner)), init("w2", rnd(inner, x)), init("b2", rnd(x)),
+             init("gamma", rnd(x))]
+    g = helper.make_graph(nodes, "fused", [vi("x", T.FLOAT, [2, x])], [vi("y", T.FLOAT, [2, x])], inits)
+    save(g, "ort_fused_dense.onnx", "onnxruntime fusions: FusedMatMul (transB) whose bias is in BiasGelu, a MatMul whose bias is input 3 of SkipSimplifiedLayerNormalization",
+         [{"kind": "Dense", "hyper": {"inputSize": x, "outputSize": inner, "bias": True}, "stored": x * inner + inner},
+          {"kind": "Dense", "hyper": {"inputSize": inner, "outputSize": x, "bias": True}, "stored": inner * x + x},
+          {"kind": "RMSNorm", "hyper": {"width": x}, "stored": x}], extra=[("com.microsoft", 1)], check=False)
+
+
+def qdq_embedding():
+    vocab, width = 20, 6
+    table = rng.integers(-127, 127, size=(vocab, width)).astype(np.int8)
+    nodes = [helper.make_node("DequantizeLinear", ["table_q", "scale", "zp"], ["table"]),
+             helper.make_node("Gather", ["table", "ids"], ["y"])]
+    inits = [init("table_q", table), init("scale", np.array(0.02, dtype=np.float32)), init("zp", np.array(0, dtype=np.int8))]
+    g = helper.make_graph(nodes, "qdq_embedding", [vi("ids", T.INT64, [2, 3])], [vi("y", T.FLOAT, [2, 3, width])], inits)
+    save(g, "qdq_embedding.onnx", "QDQ embedding: an INT8 table behind DequantizeLinear, then Gather",
+         [{"kind": "Embedding", "hyper": {"vocabSize": vocab, "width": width}, "stored": vocab * width, "nonTrainable": 2}])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(WORK, exist_ok=True)
     for fn in (decomposed_ln, decomposed_rms, batchnorm, quantized_dense, attention_op, ms_multihead, ms_attention, qlinear,
-               matmul_nbits, lstm_peepholes, group_normalization_op):
+               matmul_nbits, lstm_peepholes, group_normalization_op,
+               # issue #14 (after the others, so that their random values stay as they were)
+               gather_block_quantized, matmul_nbits_full, ort_fused_dense, qdq_embedding):
         fn()
     with open(os.path.join(WORK, "handbuilt_layers.json"), "w") as f:
         json.dump({"fixtures": entries, "exportFailures": []}, f, indent=2, sort_keys=True)

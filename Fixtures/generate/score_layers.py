@@ -3,6 +3,7 @@
 
     python3 Fixtures/generate/score_layers.py .build/release/onnxscope \\
         [--sources transformers,torchvision,torch-issue13] [--markdown] [--no-diffs]
+    python3 Fixtures/generate/score_layers.py BINARY --sources deploy --with-sources
 
 Runs `BINARY layers -f json` once on every manifest fixture of the chosen sources and prints,
 per fixture and in total: the truth modules of a scored type that were found as a layer of the
@@ -17,6 +18,11 @@ named below the module path (`encoder.layer.0.attention.self` for `encoder.layer
 else the first unmatched layer of that kind with exactly the expected hyper-parameters. Types without an entry in KINDS
 (AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored, nor are Keras entries (their
 truth uses Keras class names and keys).
+
+With --with-sources, each transformed fixture (a `transform` with a `sourceFile`) is scored beside
+its source file against the same truth, and every weight the transform quantized (its
+`quantizedWeights` and `matMulNBits`) must be owned by a layer whose `quantization` object states
+the transform's bits and block size.
 """
 
 import argparse
@@ -194,6 +200,82 @@ def score(entry, report):
     return rows
 
 
+def chosen(source, sources):
+    """`deploy` chooses `deploy-issue14`: a source is chosen by its name or its name's first part."""
+    return source in sources or source.split("-")[0] in sources
+
+
+def quantized_names(transform):
+    """Stored names of the weights a transform quantized, with (bits, blockSize) its rules give them."""
+    out = {}
+    for q in transform.get("quantizedWeights", []):
+        out[q["quantized"]] = (transform.get("bits"), None)
+    for q in transform.get("matMulNBits", []):
+        out[q["packedWeight"]] = (q["bits"], q["blockSize"])
+    return out
+
+
+def quantization_rows(entry, report):
+    """Per quantized weight of the transform: (weight, layer, ok, why): the layer owning it must state
+    the transform's bits and block size, and count the source's elements as `stored`."""
+    want = quantized_names(entry.get("transform", {}))
+    source_dims = {q["quantized"]: q["sourceDims"] for q in entry["transform"].get("quantizedWeights", [])}
+    source_dims.update({q["packedWeight"]: q["sourceDims"] for q in entry["transform"].get("matMulNBits", [])})
+    owners = {}
+    for layer in flatten(report.get("layers", [])):
+        for w in layer.get("weights", []):
+            owners.setdefault(w, layer)
+    rows = []
+    for name, (bits, block) in sorted(want.items()):
+        layer = owners.get(name)
+        if layer is None:
+            rows.append((name, None, False, "no layer owns it"))
+            continue
+        q = layer.get("quantization")
+        if not q:
+            rows.append((name, layer["name"], False, "no quantization object"))
+            continue
+        why = []
+        if q.get("bits") != bits:
+            why.append("bits %s, transform %s" % (q.get("bits"), bits))
+        if q.get("blockSize") != block:
+            why.append("blockSize %s, transform %s" % (q.get("blockSize"), block))
+        if not q.get("scheme"):
+            why.append("no scheme")
+        rows.append((name, layer["name"], not why, "; ".join(why)))
+    return rows
+
+
+def paired(binary, entries, reports, markdown):
+    """Each transformed fixture beside its source file, scored against the same framework truth."""
+    deploy = [e for e in entries if e.get("transform", {}).get("sourceFile")]
+    sources = run_layers(binary, sorted({e["transform"]["sourceFile"] for e in deploy}))
+    rows, problems = [], []
+    for e in deploy:
+        src_file = e["transform"]["sourceFile"]
+        rep, src = reports.get(e["file"], {"error": "no output"}), sources.get(src_file, {"error": "no output"})
+        if "error" in rep or "error" in src:
+            rows.append([e["file"], "error", "", "", "", "", ""])
+            continue
+        r, s = score(e, rep), score(e, src)
+        found, src_found = sum(x["found"] for x in r), sum(x["found"] for x in s)
+        exact, src_exact = sum(x["exact"] for x in r), sum(x["exact"] for x in s)
+        q = quantization_rows(e, rep)
+        problems += ["%s: %s (%s): %s" % (e["file"], n, l, why) for n, l, ok, why in q if not ok]
+        rows.append([e["file"], "%d/%d" % (found, len(r)), "%d/%d" % (src_found, len(s)),
+                     "%d/%d" % (exact, len(r)), "%d/%d" % (src_exact, len(s)),
+                     "%.4f" % rep["coverage"]["ratio"], "%.4f" % src["coverage"]["ratio"],
+                     "%d / %d" % (rep["totals"]["trainable"], src["totals"]["trainable"]),
+                     "%d/%d" % (sum(ok for _, _, ok, _ in q), len(q)) if q else "-"])
+    print(table(["fixture", "found", "source found", "exact", "source exact", "coverage", "source coverage",
+                 "trainable / source's", "quantized ok"], rows, markdown))
+    if problems:
+        print()
+        print("quantized weights not reported as the transform made them (%d):" % len(problems))
+        for p in problems:
+            print("  " + p)
+
+
 def pct(a, b):
     return "%.0f%%" % (100.0 * a / b) if b else "-"
 
@@ -213,16 +295,20 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--sources", default=DEFAULT_SOURCES)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--with-sources", action="store_true",
+                    help="transformed fixtures (deploy): score each beside its source file, and check quantized layers")
     ap.add_argument("--no-diffs", action="store_true", help="do not list every differing hyper-parameter")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     sources = set(args.sources.split(","))
     manifest = json.load(open(os.path.join(FIX, "manifest.json")))
-    entries = [e for e in manifest["fixtures"] if e["source"] in sources and e.get("framework")
+    entries = [e for e in manifest["fixtures"] if chosen(e["source"], sources) and e.get("framework")
                and e["framework"]["name"] in TORCH_TRUTH]
     if not entries:
         raise SystemExit("no fixtures of sources %s in the manifest" % sorted(sources))
     reports = run_layers(binary, [e["file"] for e in entries])
+    if args.with_sources:
+        return paired(binary, entries, reports, args.markdown)
 
     per_file, by_type, diffs = [], OrderedDict((t, [0, 0, 0, 0]) for t in KINDS), []
     all_rows = []

@@ -17,7 +17,7 @@ struct Audit: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: table, json or markdown.")
     var format: OutputFormat = .table
 
-    @Option(help: "JSON file of expectations (keys: parameters, tolerance, layerCounts, kindParameters, allowedDataTypes, maxBytes, allowedOps, opsetMin, opsetMax, allowMismatch, strictLayers).")
+    @Option(help: "JSON file of expectations (keys: parameters, tolerance, layerCounts, kindParameters, allowedDataTypes, maxBytes, allowedOps, opsetMin, opsetMax, allowMismatch, strictLayers, quantizedBits).")
     var expect: String?
 
     @Option(help: "Expected parameter count: trainable elements in layers plus unattributed weights (see --strict-layers).")
@@ -49,6 +49,9 @@ struct Audit: ParsableCommand {
 
     @Option(name: .customLong("opset-max"), help: "Highest allowed ai.onnx opset.")
     var opsetMax: Int64?
+
+    @Option(name: .customLong("quantized"), help: "Bits every layer of a kind must be quantized to, e.g. Dense=4 (repeatable).")
+    var quantized: [String] = []
 
     @Flag(name: .customLong("allow-mismatch"), help: "Do not fail on layers whose stored count matches neither formula.")
     var allowMismatch = false
@@ -103,6 +106,13 @@ struct Audit: ParsableCommand {
         options.opsetMin = opsetMin
         options.opsetMax = opsetMax
         options.allowMismatch = allowMismatch ? true : nil
+        if !quantized.isEmpty {
+            let bits = try pairs(quantized, option: "--quantized")
+            for (kind, n) in bits where LayerKind(rawValue: kind) == nil || n <= 0 {
+                throw ValidationError("--quantized takes KIND=BITS with a layer kind (\(LayerKind.allCases.map(\.rawValue).joined(separator: ", "))) and bits > 0, got \(kind)=\(n)")
+            }
+            options.quantizedBits = bits
+        }
         options.strictLayers = strictLayers ? true : nil
         let merged = fromFile.merged(with: options)
         let problems = merged.problems()

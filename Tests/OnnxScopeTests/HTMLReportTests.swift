@@ -61,7 +61,8 @@ struct HTMLReportTests {
         let report = LayersReport(
             file: "huge.onnx", layers: layers,
             totals: .init(byKind: ["Dense": 1], blocks: [:], trainable: 1, nonTrainable: 0, layerCount: count),
-            coverage: .init(attributedElements: 1, floatElements: 1, ratio: 1), unattributed: [], readOnlyForShape: [], findings: [])
+            coverage: .init(attributedElements: 1, floatElements: 1, parameterElements: 1, ratio: 1), unattributed: [],
+            quantizationOverhead: [], readOnlyForShape: [], findings: [])
         let inspect = InspectReport(file: try ModelFile.open(Fixtures.path("keras/mlp.onnx")))
         let page = ModelReportPage.render(ModelSummary(inspect: inspect, layers: report, weightElements: sizes))
         #expect(page.utf8.count < 10_000_000)

@@ -29,6 +29,7 @@ struct RenderingGoldenTests {
         ("pytorch/transformer_decoder.dynamo.onnx", .markdown),
         ("keras/lstm.onnx", .json),
         ("pytorch/lstm.torchscript.onnx", .table),
+        ("deploy/resnet_small.static_qdq.onnx", .table),
     ]
 
     @Test(arguments: layerCases)

@@ -42,11 +42,50 @@ struct Manifest: Decodable {
         var framework: Framework?
         var stored: Stored
         var expectedLayers: [ExpectedLayer]?
+        var transform: Transform?
+    }
+
+    /// What a deployment tool did to a source fixture (Fixtures/generate/deploy_models.py): its own rules.
+    struct Transform: Decodable, Sendable {
+        var tool: String
+        var sourceFile: String
+        var bits: Int64?
+        var blockSize: Int64?
+        var perChannel: Bool?
+        var format: String?
+        var quantizedWeights: [QuantizedWeight]
+        var matMulNBits: [MatMulNBits]
+        var convertedToFloat16: [String]
+        var fusedOperators: [String: Int]?
+    }
+
+    /// A source float weight and the quantized tensor the tool stored for it.
+    struct QuantizedWeight: Decodable, Sendable {
+        var source: String
+        var sourceDims: [Int64]
+        var quantized: String
+        var dims: [Int64]
+        var type: String
+        var scale: String
+        var zeroPoint: String
+    }
+
+    /// One com.microsoft MatMulNBits node the quantizer wrote.
+    struct MatMulNBits: Decodable, Sendable {
+        var node: String
+        var K: Int64
+        var N: Int64
+        var bits: Int64
+        var blockSize: Int64
+        var packedWeight: String
+        var source: String
+        var sourceDims: [Int64]
     }
 
     struct Framework: Decodable, Sendable {
         var name: String
         var totalParameters: Int64
+        var trainableParameters: Int64?
         var buffers: Int64?
         var parameters: [String: [Int64]]
         var modules: [Module]

@@ -27,6 +27,8 @@ public struct AuditExpectations: Codable, Sendable, Equatable {
     public var opsetMax: Int64?
     /// When true, layers whose stored count matches neither formula do not fail the audit.
     public var allowMismatch: Bool?
+    /// Bits every layer of a kind must be quantized to, e.g. `{"Dense": 4}`.
+    public var quantizedBits: [String: Int64]?
 
     /// No expectations: only the built-in checks (no `mismatch`, no error findings) run.
     public init() {}
@@ -45,6 +47,7 @@ public struct AuditExpectations: Codable, Sendable, Equatable {
         m.opsetMax = other.opsetMax ?? opsetMax
         m.allowMismatch = other.allowMismatch ?? allowMismatch
         m.strictLayers = other.strictLayers ?? strictLayers
+        m.quantizedBits = other.quantizedBits ?? quantizedBits
         return m
     }
 }
@@ -117,13 +120,32 @@ public struct AuditReport: Codable, Sendable, Equatable {
             }
         }
         if let allowed = e.allowedDataTypes {
-            // Parameter weights: those layers own, and any floating-point one; integer
-            // constants no layer uses (shapes, axes) are not parameters.
-            let loose = Set(layers.unattributed.filter { !DataTypeName.isFloating($0.type) }.map(\.name))
+            // Parameter weights: those layers own (a quantized layer's scales and zero points
+            // too), and any floating-point one; integer constants no layer uses (shapes, axes)
+            // and the zero points of quantized activations are not parameters.
+            let loose = Set((layers.unattributed + layers.quantizationOverhead).filter { !DataTypeName.isFloating($0.type) }.map(\.name))
             let used = Set(catalog.weights.filter { !loose.contains($0.name) }.map(\.dataType.name)).sorted()
             let extra = used.filter { !allowed.contains($0) }
             check("allowedDataTypes", extra.isEmpty, expected: allowed.joined(separator: ","),
                   actual: extra.isEmpty ? used.joined(separator: ",") : "also " + extra.joined(separator: ","))
+        }
+        if let wanted = e.quantizedBits {
+            var all: [LayersReport.Entry] = []
+            func collect(_ entry: LayersReport.Entry) {
+                all.append(entry)
+                entry.children.forEach(collect)
+            }
+            layers.layers.forEach(collect)
+            for (kind, bits) in wanted.sorted(by: { $0.key < $1.key }) {
+                let ofKind = all.filter { $0.kind.rawValue == kind }
+                let wrong = ofKind.filter { $0.quantization?.bits != bits }
+                let shown = wrong.prefix(5).map { "\($0.name) (\($0.quantization.map { "\($0.bits)-bit" } ?? "not quantized"))" }
+                let more = wrong.count > 5 ? ", and \(wrong.count - 5) more" : ""
+                check("quantized.\(kind)", !ofKind.isEmpty && wrong.isEmpty, expected: "every \(kind) layer \(bits)-bit",
+                      actual: ofKind.isEmpty ? "no \(kind) layer"
+                          : wrong.isEmpty ? "\(ofKind.count) \(kind) layers, all \(bits)-bit"
+                          : "\(wrong.count) of \(ofKind.count) are not: " + shown.joined(separator: ", ") + more)
+            }
         }
         if let limit = e.maxBytes {
             check("maxBytes", inspect.weights.bytes <= limit, expected: "≤ \(limit)", actual: "\(inspect.weights.bytes)")

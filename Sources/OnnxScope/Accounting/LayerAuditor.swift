@@ -127,6 +127,7 @@ enum LayerAuditor {
     private static func embedding(_ layer: Layer) -> LayerAudit {
         let formula = F.mul(layer.int(.vocabSize), layer.int(.width))
         var notes: [String] = []
+        for case .quantized(let how) in layer.observations { notes.append("quantized: \(how)") }
         for case .positionTable(let rows) in layer.observations {
             notes.append("a position table sliced to the example length: the exporter folded positions 0…\(rows - 1) into \(rows) stored rows; the model's own table may be longer")
         }
@@ -148,7 +149,7 @@ enum LayerAuditor {
             lines = notes.filter { !$0.hasPrefix("ONNX and PyTorch keep") }
         } else if layer.stored == convention {
             status = .explained
-        } else if layer.observations.contains(where: { if case .duplicatesWeight = $0 { true } else if case .sharesWeight = $0 { true } else if case .quantized = $0 { true } else { false } }) {
+        } else if layer.observations.contains(where: { if case .duplicatesWeight = $0 { true } else if case .sharesWeight = $0 { true } else { false } }) {
             status = .explained
         } else {
             status = .mismatch

@@ -10,10 +10,13 @@ public struct LayersReport: Codable, Sendable, Equatable {
     public var layers: [Entry]
     /// Totals by kind, blocks and trainability.
     public var totals: Totals
-    /// Floating-point weight elements attributed to layers ÷ all floating-point weight elements.
+    /// Parameter elements attributed to layers (or reported as quantization overhead) ÷ all parameter elements.
     public var coverage: Coverage
     /// Stored weights no layer claimed.
     public var unattributed: [Unattributed]
+    /// Scales and zero points of quantized activations and weights that no layer owns
+    /// (the Q/DQ pairs around activations): quantization overhead, not unattributed.
+    public var quantizationOverhead: [Unattributed]
     /// Stored weights whose values are never read: nodes use only their shape. Left out
     /// of the coverage ratio (they are not parameters of any computation).
     public var readOnlyForShape: [Unattributed]
@@ -52,6 +55,10 @@ public struct LayersReport: Codable, Sendable, Equatable {
         @ExplicitNull public var module: String? = nil
         /// The framework module's class, where the exporter recorded it (absent otherwise).
         @ExplicitNull public var moduleClass: String? = nil
+        /// How its weight is stored quantized; null for float layers.
+        @ExplicitNull public var quantization: Quantization? = nil
+        /// The element type of its main weight (of its parts', when they agree); null when it has none.
+        @ExplicitNull public var dataType: String? = nil
     }
 
     /// Formula predictions.
@@ -68,7 +75,7 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var byKind: [String: Int64]
         /// Number of transformer blocks of each kind (the stacks m and n).
         public var blocks: [String: Int]
-        /// Elements of weights that recognized layers own as parameters.
+        /// Elements of weights that recognized layers own as parameters (packed 4-bit weights counted unpacked).
         public var trainable: Int64
         /// Elements known not to be trained: layers' state (BatchNorm running statistics, RNN
         /// initial states, constant affine ones and zeros), integer shape and index constants
@@ -82,13 +89,15 @@ public struct LayersReport: Codable, Sendable, Equatable {
         public var layerCount: Int
     }
 
-    /// Attribution coverage of floating-point weights.
+    /// Attribution coverage of parameter weights.
     public struct Coverage: Codable, Sendable, Equatable {
-        /// Floating-point elements of weights that recognized layers own.
+        /// Parameter elements of weights that recognized layers own, or that are quantization overhead.
         public var attributedElements: Int64
         /// Floating-point elements of all stored weights, less those read only for their shape.
         public var floatElements: Int64
-        /// attributedElements ÷ floatElements (1 when there are none).
+        /// floatElements plus the integer weights quantized ops read as weights (as stored, 4-bit packed).
+        public var parameterElements: Int64
+        /// attributedElements ÷ parameterElements (1 when there are none).
         public var ratio: Double
     }
 
@@ -117,12 +126,15 @@ extension LayersReport {
     /// The report from a walk and a recognition already made (see ``ModelAnalysis``).
     init(file: ModelFile, catalog: WeightCatalog, recognition: LayerRecognition) {
         self.file = file.path
-        layers = recognition.layers.map(LayersReport.entry)
+        var typeOf: [String: DataType] = [:]
+        typeOf.reserveCapacity(catalog.weights.count)
+        for w in catalog.weights where typeOf[w.name] == nil { typeOf[w.name] = w.dataType }
+        layers = recognition.layers.map { LayersReport.entry($0, types: typeOf) }
 
         // Elements of the first weight of each name (the walk lists main-graph weights first).
         var byName: [String: Int64] = [:]
         byName.reserveCapacity(catalog.weights.count)
-        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = elements(w) }
+        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = recognition.logicalElements[w.name] ?? elements(w) }
         var counted = Set<String>()
         var nonTrainableNames = Set<String>()
         var blocks: [String: Int] = [:]
@@ -151,27 +163,42 @@ extension LayersReport {
             byKind[kind] = Saturating.add(byKind[kind] ?? 0, byName[name] ?? 0)
         }
 
-        var trainable: Int64 = 0, total: Int64 = 0, unclaimed: Int64 = 0, attributedFloat: Int64 = 0, allFloat: Int64 = 0
-        var unattributed: [Unattributed] = []
+        // Trainable counts packed weights unpacked (as the float layers had them); the rest is stored elements.
+        var trainable: Int64 = 0, trainableStored: Int64 = 0, total: Int64 = 0, attributed: Int64 = 0, unclaimed: Int64 = 0
+        var allFloat: Int64 = 0, allParameters: Int64 = 0
+        var unattributed: [Unattributed] = [], overhead: [Unattributed] = []
         let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
         for w in catalog.weights {
             let n = elements(w)
             total = Formulas.add(total, n)
+            let isParameter = !shapeOnly.contains(w.name) && (w.dataType.isFloatingPoint || recognition.integerParameters.contains(w.name))
             if w.dataType.isFloatingPoint, !shapeOnly.contains(w.name) { allFloat = Formulas.add(allFloat, n) }
+            if isParameter { allParameters = Formulas.add(allParameters, n) }
             if counted.contains(w.name) {
-                if w.dataType.isFloatingPoint { attributedFloat = Formulas.add(attributedFloat, n) }
-                if !nonTrainableNames.contains(w.name) { trainable = Formulas.add(trainable, n) }
-            } else if !shapeOnly.contains(w.name) {
+                if isParameter { attributed = Formulas.add(attributed, n) }
+                if !nonTrainableNames.contains(w.name) {
+                    trainable = Formulas.add(trainable, recognition.logicalElements[w.name] ?? n)
+                    trainableStored = Formulas.add(trainableStored, n)
+                }
+            } else if shapeOnly.contains(w.name) {
+                continue
+            } else if recognition.quantizationOverhead.contains(w.name) {
+                if isParameter { attributed = Formulas.add(attributed, n) }
+                overhead.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
+                                             consumers: catalog.consumers(of: w)))
+            } else {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
                                                  consumers: catalog.consumers(of: w)))
                 if LayersReport.isUnclaimedParameter(w), !LayersReport.isAdditiveMask(w, file) { unclaimed = Formulas.add(unclaimed, n) }
             }
         }
         totals = Totals(byKind: byKind, blocks: blocks, trainable: trainable,
-                        nonTrainable: total == .max ? .max : Saturating.add(Saturating.add(total, -trainable), -unclaimed), unattributed: unclaimed,
+                        nonTrainable: total == .max ? .max : Saturating.add(Saturating.add(total, -trainableStored), -unclaimed),
+                        unattributed: unclaimed,
                         layerCount: layerCount)
-        coverage = Coverage(attributedElements: attributedFloat, floatElements: allFloat,
-                            ratio: allFloat == 0 ? 1 : Double(attributedFloat) / Double(allFloat))
+        coverage = Coverage(attributedElements: attributed, floatElements: allFloat, parameterElements: allParameters,
+                            ratio: allParameters == 0 ? 1 : Double(attributed) / Double(allParameters))
+        quantizationOverhead = overhead
         // Floating-point weights first: they are the ones a layer should have claimed.
         self.unattributed = unattributed.sorted {
             let a = DataTypeName.isFloating($0.type), b = DataTypeName.isFloating($1.type)
@@ -227,14 +254,19 @@ extension LayersReport {
         return values.contains { $0 <= -1e4 } && values.allSatisfy { $0 == 0 || $0 <= -1e4 }
     }
 
-    private static func entry(_ layer: Layer) -> Entry {
+    private static func entry(_ layer: Layer, types: [String: DataType]) -> Entry {
         let audit = LayerAuditor.audit(layer)
+        let children = layer.children.map { entry($0, types: types) }
+        var dataType = layer.weights.first.flatMap { types[$0]?.name }
+        if layer.weights.isEmpty, case let childTypes = Set(children.compactMap(\.dataType)), childTypes.count == 1 {
+            dataType = childTypes.first
+        }
         return Entry(
             name: layer.name, kind: layer.kind, nodes: layer.nodes, nodeNames: layer.nodes, weights: layer.weights, hyper: layer.hyper,
             stored: layer.stored, nonTrainable: layer.nonTrainable,
             predicted: Predicted(textbook: audit.textbook, convention: audit.convention),
-            status: audit.status, explanation: audit.explanation, children: layer.children.map(entry),
-            module: layer.module, moduleClass: layer.moduleClass)
+            status: audit.status, explanation: audit.explanation, children: children,
+            module: layer.module, moduleClass: layer.moduleClass, quantization: layer.quantization, dataType: dataType)
     }
 
     private static func mismatches(_ entry: Entry) -> [Finding] {

@@ -166,6 +166,10 @@ struct Layer: Sendable {
     public var module: String?
     /// The framework module's class, where the exporter recorded it (`LlamaAttention`).
     public var moduleClass: String?
+    /// How its weight is stored quantized, when it is.
+    public var quantization: Quantization?
+    /// Weights stored packed (4-bit values two to a byte): their elements as the float layer had them.
+    public var logicalElements: [String: Int64] = [:]
 
     /// Creates a layer.
     public init(

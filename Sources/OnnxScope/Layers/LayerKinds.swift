@@ -72,6 +72,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
         ConvRecognizer.self,
         NormRecognizer.self,
         GroupNormRecognizer.self,
+        EmbedLayerNormRecognizer.self,
         EmbeddingRecognizer.self,
         DenseRecognizer.self,
         PositionTableRecognizer.self,

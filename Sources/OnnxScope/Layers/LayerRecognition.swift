@@ -7,6 +7,12 @@ struct LayerRecognition: Sendable {
     public private(set) var owners: [String: String] = [:]
     /// Weights that nodes read only for their shape (`Shape`, `Size`): stored, never used.
     public private(set) var shapeOnlyWeights: [StoredWeight] = []
+    /// Integer weights that quantized ops read as weights: parameters, as floating-point weights are.
+    public private(set) var integerParameters: Set<String> = []
+    /// Scales and zero points that quantization ops read: quantization overhead.
+    public private(set) var quantizationOverhead: Set<String> = []
+    /// Weights stored packed, with their elements as the float layers had them.
+    public private(set) var logicalElements: [String: Int64] = [:]
 
     /// Recognizes the layers of `file`, whose weights `catalog` lists.
     public init(file: ModelFile, catalog: WeightCatalog) {
@@ -29,6 +35,14 @@ struct LayerRecognition: Sendable {
         layers = ModuleProvenance.annotate(TiedWeights.mark(all.map(\.layer), indexes: indexes), indexes: indexes)
         owners = context.owners
         shapeOnlyWeights = indexes.flatMap(\.shapeOnlyWeights)
+        for graph in indexes {
+            let roles = QuantizationRoles.weights(of: graph)
+            integerParameters.formUnion(roles.parameters)
+            quantizationOverhead.formUnion(roles.overhead)
+        }
+        for layer in layers.flatMap(\.flattened) {
+            logicalElements.merge(layer.logicalElements) { first, _ in first }
+        }
     }
 
     private func assignOwnership(_ layer: Layer, _ context: inout RecognitionContext) -> Layer {

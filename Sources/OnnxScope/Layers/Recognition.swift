@@ -16,8 +16,15 @@ struct LayerSpan {
     /// tables computed once for the whole model, long before its projections).
     var anchor: Int? = nil
 
-    /// Position of its first node, for ordering layers as the graph runs.
-    var order: Int { anchor ?? nodeIndices.min() ?? 0 }
+    /// Position of its anchor node, or of its first node, for ordering layers as the graph
+    /// runs. A quantized weight's `DequantizeLinear`, which quantizers put first in the
+    /// graph, does not count.
+    var order: Int {
+        if let anchor { return anchor }
+        guard let first = nodeIndices.min() else { return 0 }
+        guard graph.nodes[first].opType == "DequantizeLinear" else { return first }
+        return nodeIndices.lazy.filter { self.graph.nodes[$0].opType != "DequantizeLinear" }.min() ?? first
+    }
 }
 
 /// Shared state while recognizers run: which nodes and weights are already claimed.
@@ -85,7 +92,7 @@ enum LayerNaming {
     }
 
     /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.
-    private static func weightStem(_ weights: [String]) -> String? {
+    static func weightStem(_ weights: [String]) -> String? {
         for w in weights {
             if let dot = w.lastIndex(of: "."), !w.hasPrefix("onnx::"), w.contains(where: { $0.isLetter }) {
                 let stem = String(w[..<dot])

@@ -79,4 +79,9 @@ public struct Node: Hashable, Sendable {
     public func attribute(_ name: String) -> Attribute? {
         attributes.first { $0.name == name }
     }
+
+    /// Input `slot`, when the node has it and it is not empty (an optional input left out).
+    public func input(_ slot: Int) -> String? {
+        inputs.indices.contains(slot) && !inputs[slot].isEmpty ? inputs[slot] : nil
+    }
 }

@@ -17,11 +17,13 @@ public enum LayersRendering {
     private typealias F = TextFormatting
 
     /// The hyper-parameters the kind's descriptor shows, in its order: `i=16 o=32 no bias`.
+    /// A quantized layer adds how it is stored: `i=32 o=32 no bias int4 blockwise/32`.
     static func hyperText(_ entry: LayersReport.Entry) -> String {
-        entry.kind.descriptor.columns.compactMap { key -> String? in
+        let parts = entry.kind.descriptor.columns.compactMap { key -> String? in
             guard let v = entry.hyper[key], !key.isQuiet(v) else { return nil }
             return key == .bias ? "no bias" : "\(key.label)=\(v.text)"
-        }.joined(separator: " ")
+        }
+        return (parts + (entry.quantization.map { [$0.label] } ?? [])).joined(separator: " ")
     }
 
     static func table(_ r: LayersReport, view: LayersView, layout: TextLayout) -> String {
@@ -32,7 +34,14 @@ public enum LayersRendering {
         let t = r.totals
         out.append("  Total: \(F.grouped(total(t))) · Trainable: \(F.grouped(t.trainable)) · Non-trainable: \(F.grouped(t.nonTrainable)) · Unattributed: \(F.grouped(t.unattributed))")
         let percent = (r.coverage.ratio * 1000).rounded() / 10
-        out.append("  Coverage: \(F.grouped(r.coverage.attributedElements)) of \(F.grouped(r.coverage.floatElements)) floating-point weight elements in recognized layers (\(percent)%)")
+        if r.coverage.parameterElements == r.coverage.floatElements && r.quantizationOverhead.isEmpty {
+            out.append("  Coverage: \(F.grouped(r.coverage.attributedElements)) of \(F.grouped(r.coverage.floatElements)) floating-point weight elements in recognized layers (\(percent)%)")
+        } else {
+            out.append("  Coverage: \(F.grouped(r.coverage.attributedElements)) of \(F.grouped(r.coverage.parameterElements)) parameter elements (floating-point and quantized integer weights, as stored) in recognized layers or quantization overhead (\(percent)%)")
+        }
+        if !r.quantizationOverhead.isEmpty {
+            out.append("  Quantization overhead: \(r.quantizationOverhead.count) scales and zero points of quantized activations, \(F.grouped(r.quantizationOverhead.reduce(Int64(0)) { Saturating.add($0, $1.elements) })) elements (no layer's weights)")
+        }
         if !t.byKind.isEmpty {
             out.append("  By kind: " + t.byKind.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
                 .map { "\($0.key) \(F.grouped($0.value))" }.joined(separator: " · "))

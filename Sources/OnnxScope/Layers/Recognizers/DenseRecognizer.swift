@@ -1,22 +1,26 @@
-/// Dense (fully connected) layers: `Gemm`; `MatMul` with a weight on either side and an
-/// optional bias `Add`; and the quantized forms `MatMulInteger`, `QLinearMatMul`,
-/// `DequantizeLinear`→`MatMul` (through the weight trace) and com.microsoft `MatMulNBits`.
+/// Dense (fully connected) layers: `Gemm`; `MatMul` (and com.microsoft `FusedMatMul`) with a
+/// weight on either side and an optional bias (an `Add`, or the bias input of a following
+/// com.microsoft `BiasGelu`, `FastGelu` or `Skip(Simplified)LayerNormalization`); and the
+/// quantized forms: `MatMulInteger` with its dynamic scale tail, `QLinearMatMul`,
+/// com.microsoft `QGemm`, `DequantizeLinear`→`MatMul`/`Gemm` (through the weight trace) and
+/// com.microsoft `MatMulNBits`.
 enum DenseRecognizer: NodeRecognizer {
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
-        return switch (node.domain, node.opType) {
-        case ("", "Gemm"), ("ai.onnx", "Gemm"): gemm(graph, i)
-        case ("", "MatMul"), ("ai.onnx", "MatMul"), ("", "MatMulInteger"), ("ai.onnx", "MatMulInteger"):
-            matMul(graph, i, weightSlots: [1, 0])
-        case ("", "QLinearMatMul"), ("ai.onnx", "QLinearMatMul"): matMul(graph, i, weightSlots: [3, 0])
+        return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
+        case ("", "Gemm"): gemm(graph, i, slots: (1, 2), quantization: [])
+        case ("com.microsoft", "QGemm"): gemm(graph, i, slots: (3, 6), quantization: [1, 2, 4, 5, 7, 8])
+        case ("", "MatMul"), ("", "MatMulInteger"), ("com.microsoft", "FusedMatMul"): matMul(graph, i, weightSlots: [1, 0])
+        case ("", "QLinearMatMul"): matMul(graph, i, weightSlots: [3, 0])
         case ("com.microsoft", "MatMulNBits"): matMulNBits(graph, i)
         default: nil
         }
     }
 
-    private static func gemm(_ graph: GraphIndex, _ i: Int) -> LayerSpan? {
+    /// `Gemm` (weight slot 1, bias slot 2) or `QGemm` (3 and 6, with quantization-parameter slots).
+    private static func gemm(_ graph: GraphIndex, _ i: Int, slots: (weight: Int, bias: Int), quantization: [Int]) -> LayerSpan? {
         let node = graph.nodes[i]
-        guard node.inputs.count >= 2, var w = graph.traceWeight(node.inputs[1]) else { return nil }
+        guard node.inputs.count > slots.weight, var w = graph.traceWeight(node.inputs[slots.weight]) else { return nil }
         if !w.shapeKnown || w.dims.count != 2 {
             // A reshape to a computed shape: the bias after the op tells the output size.
             guard let o = downstreamBias(graph, after: i)?.elements, o > 0, w.elements % o == 0 else { return nil }
@@ -26,7 +30,7 @@ enum DenseRecognizer: NodeRecognizer {
         let transB = node.intAttribute("transB") == 1
         let (inSize, outSize) = transB ? (w.dims[1], w.dims[0]) : (w.dims[0], w.dims[1])
         var bias: WeightTrace?
-        if node.inputs.count >= 3, !node.inputs[2].isEmpty, let b = graph.traceWeight(node.inputs[2]) {
+        if node.inputs.count > slots.bias, !node.inputs[slots.bias].isEmpty, let b = graph.traceWeight(node.inputs[slots.bias]) {
             bias = b
         }
         var nodes = [i] + w.via
@@ -39,8 +43,18 @@ enum DenseRecognizer: NodeRecognizer {
         } else if bias == nil, let b = downstreamBias(graph, after: i), b.elements == outSize {
             bias = b
         }
-        return make(graph, nodes: nodes, input: node.inputs[0], output: output, weight: w, bias: bias,
-                    inSize: inSize, outSize: outSize, transposed: w.transposed)
+        var span = make(graph, nodes: nodes, input: node.inputs[0], output: output, weight: w, bias: bias,
+                        inSize: inSize, outSize: outSize, transposed: w.transposed)
+        let biasOverhead = QuantizedWeight.overhead(of: bias, graph)
+        if quantization.isEmpty {
+            if let q = QuantizedWeight(dequantized: w, graph) { span.layer.quantize(q, extra: biasOverhead) }
+        } else {
+            // QGemm: B's scale and zero point are slots 4 and 5; B is quantized along its output axis.
+            let q = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: node.input(4), zeroPoint: node.input(5),
+                                    axis: transB ? 0 : 1)
+            span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: quantization))
+        }
+        return span
     }
 
     private static func matMul(_ graph: GraphIndex, _ i: Int, weightSlots: [Int]) -> LayerSpan? {
@@ -57,57 +71,104 @@ enum DenseRecognizer: NodeRecognizer {
         case (let w?, nil): (trace, activation, weightFirst) = (w, node.inputs[weightSlot], true)
         default: return nil
         }
-        let w = trace
+        var w = trace
         guard w.dims.count == 2 else { return nil }
+        if node.opType == "FusedMatMul", node.intAttribute(weightFirst ? "transA" : "transB") == 1 { w.dims.reverse() }
         let (inSize, outSize) = weightFirst ? (w.dims[1], w.dims[0]) : (w.dims[0], w.dims[1])
         var nodes = [i] + w.via
-        var extra: [String] = []
-        if node.opType == "QLinearMatMul" {
-            extra = [1, 2, 4, 5, 6, 7].compactMap { node.inputs.indices.contains($0) ? graph.traceWeight(node.inputs[$0])?.weight.name : nil }
-        }
-        for v in w.via where graph.nodes[v].opType == "DequantizeLinear" {
-            extra += graph.nodes[v].inputs.dropFirst().compactMap { graph.traceWeight($0)?.weight.name }
+        var quantized: QuantizedWeight?
+        var extra: [StoredWeight] = []
+        var tail = i
+        switch node.opType {
+        case "MatMulInteger":
+            // Inputs A, B, a_zero_point, b_zero_point; the scales are in the float tail.
+            let scale = DynamicScale(graph, after: i)
+            if let scale {
+                nodes += scale.nodes
+                tail = scale.last
+            }
+            quantized = QuantizedWeight(graph, scheme: .dynamic, weight: w.weight, scale: scale?.scale,
+                                        zeroPoint: node.input(weightFirst ? 2 : 3), axis: weightFirst ? 0 : 1)
+        case "QLinearMatMul":
+            quantized = QuantizedWeight(graph, scheme: .qoperator, weight: w.weight, scale: node.input(weightSlot + 1),
+                                        zeroPoint: node.input(weightSlot + 2), axis: weightFirst ? 0 : 1)
+            extra = QuantizedWeight.weights(graph, node, slots: [1, 2, 4, 5, 6, 7])
+        default:
+            quantized = QuantizedWeight(dequantized: w, graph)
         }
         var bias: WeightTrace?
-        var output = node.outputs.first
-        if let (addIndex, b) = biasAdd(graph, after: i, size: outSize) {
+        var output = graph.nodes[tail].outputs.first
+        if let (addIndex, b) = biasAdd(graph, after: tail, size: outSize) {
             bias = b
             nodes.append(addIndex)
             nodes.append(contentsOf: b.via)
             output = graph.nodes[addIndex].outputs.first
+        } else if let b = normBias(graph, after: tail, size: outSize) {
+            bias = b
         }
         var span = make(graph, nodes: nodes, input: activation, output: output, weight: w, bias: bias,
                         inSize: inSize, outSize: outSize, transposed: w.transposed)
-        span.layer.weights += extra
-        span.layer.nonTrainableWeights = extra
-        span.layer.nonTrainable = Saturating.add(span.layer.nonTrainable, extra.compactMap { graph.weight($0) }.map(elements).saturatingSum)
+        if let quantized { span.layer.quantize(quantized, extra: extra + QuantizedWeight.overhead(of: bias, graph)) }
         return span
     }
 
-    /// com.microsoft MatMulNBits: the sizes are attributes; the weight is packed.
+    /// com.microsoft MatMulNBits: inputs A, B (packed), scales, zero_points, g_idx, bias; K, N,
+    /// bits and block_size are attributes. The layer stores K·N logical elements.
     private static func matMulNBits(_ graph: GraphIndex, _ i: Int) -> LayerSpan? {
         let node = graph.nodes[i]
-        guard let k = node.intAttribute("K"), let n = node.intAttribute("N"), node.inputs.count >= 2,
-              let w = graph.traceWeight(node.inputs[1]) else { return nil }
-        let extras = node.inputs.dropFirst(2).compactMap { $0.isEmpty ? nil : graph.traceWeight($0)?.weight }
-        let weights = [w.weight.name] + extras.map(\.name)
-        let name = LayerNaming.name(graph, nodes: [i], weights: weights)
+        guard let k = node.intAttribute("K"), let n = node.intAttribute("N"), k > 0, n > 0, node.inputs.count >= 2,
+              let packed = graph.traceWeight(node.inputs[1]) else { return nil }
         let bits = node.intAttribute("bits") ?? 4
-        let layer = Layer(
-            name: name, kind: .dense, nodes: [graph.label(i)], weights: weights,
-            hyper: [.inputSize: .int(k), .outputSize: .int(n), .bias: .bool(node.inputs.count > 5 && !node.inputs[5].isEmpty),
-                    .bits: .int(bits)],
-            stored: Saturating.add(elements(w.weight), extras.map(elements).saturatingSum),
-            observations: [.quantized("weights packed \(bits) bits per element, with per-block scales")])
-        return LayerSpan(layer: layer, graph: graph, nodeIndices: [i], input: node.inputs[0], output: node.outputs.first)
+        var nodes = [i] + packed.via
+        var bias = node.input(5).flatMap { graph.traceWeight($0) }
+        var output = node.outputs.first
+        if bias == nil, let (addIndex, b) = biasAdd(graph, after: i, size: n) {
+            bias = b
+            nodes.append(addIndex)
+            output = graph.nodes[addIndex].outputs.first
+        } else if bias == nil {
+            bias = normBias(graph, after: i, size: n)
+        }
+        let logical = Saturating.mul(k, n)
+        var weight = packed
+        weight.dims = [k, n]
+        var span = make(graph, nodes: nodes, input: node.inputs[0], output: output, weight: weight, bias: bias,
+                        inSize: k, outSize: n, transposed: false)
+        var q = QuantizedWeight(graph, scheme: .blockwise, weight: packed.weight, scale: node.input(2), zeroPoint: node.input(3),
+                                axis: 0, blockSize: node.intAttribute("block_size") ?? 32, bits: bits)
+        q.packed = (packed.weight.name, logical)
+        span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: [4]))
+        return span
     }
 
-    /// An `Add` that is the only consumer of node `i`'s output and adds a weight of `size` elements.
+    /// A bias that onnxruntime's optimizer moved into the norm after the layer: input 4 of
+    /// com.microsoft `SkipLayerNormalization`, input 3 of `SkipSimplifiedLayerNormalization`.
+    static func normBias(_ graph: GraphIndex, after i: Int, size: Int64) -> WeightTrace? {
+        guard let out = graph.nodes[i].outputs.first else { return nil }
+        let uses = graph.uses(of: out)
+        guard uses.count == 1, uses[0].slot < 2 else { return nil }
+        let norm = graph.nodes[uses[0].node]
+        guard norm.domain == "com.microsoft" else { return nil }
+        let slot: Int
+        switch norm.opType {
+        case "SkipLayerNormalization": slot = 4
+        case "SkipSimplifiedLayerNormalization": slot = 3
+        default: return nil
+        }
+        guard let b = norm.input(slot).flatMap({ graph.traceWeight($0) }), b.elements == size else { return nil }
+        return b
+    }
+
+    /// An `Add` (or a com.microsoft `BiasGelu`/`FastGelu`) that is the only consumer of node
+    /// `i`'s output and adds a weight of `size` elements.
     static func biasAdd(_ graph: GraphIndex, after i: Int, size: Int64) -> (Int, WeightTrace)? {
         guard let out = graph.nodes[i].outputs.first else { return nil }
         let uses = graph.uses(of: out)
-        guard uses.count == 1, graph.nodes[uses[0].node].opType == "Add" else { return nil }
+        guard uses.count == 1 else { return nil }
         let add = graph.nodes[uses[0].node]
+        // com.microsoft BiasGelu and FastGelu add the bias (input 1) to input 0 before the activation.
+        let fusedGelu = add.domain == "com.microsoft" && ["BiasGelu", "FastGelu", "Gelu"].contains(add.opType) && uses[0].slot == 0
+        guard add.opType == "Add" || fusedGelu else { return nil }
         guard add.inputs.count == 2, let b = graph.traceWeight(add.inputs[1 - uses[0].slot]),
               b.elements == size, b.dims.last == size else { return nil }
         return (uses[0].node, b)
@@ -147,6 +208,6 @@ enum DenseRecognizer: NodeRecognizer {
             nodes: nodes.sorted().map(graph.label), weights: weights,
             hyper: [.inputSize: .int(inSize), .outputSize: .int(outSize), .bias: .bool(bias != nil)],
             stored: Saturating.add(weight.elements, bias?.elements ?? 0), observations: observations)
-        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: input, output: output)
+        return LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: QuantizedActivation.source(graph, input), output: output)
     }
 }

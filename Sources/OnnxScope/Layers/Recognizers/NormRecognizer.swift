@@ -25,7 +25,8 @@ enum NormRecognizer: NodeRecognizer {
         let node = graph.nodes[i]
         guard node.inputs.count > scaleSlot, let scale = graph.traceWeight(node.inputs[scaleSlot]) else { return nil }
         var weights = [scale.weight]
-        if node.inputs.count > scaleSlot + 1, !node.inputs[scaleSlot + 1].isEmpty,
+        // An RMS norm has no β: input 3 of com.microsoft SkipSimplifiedLayerNormalization is the bias of the layer before.
+        if kind != .rmsNorm, node.inputs.count > scaleSlot + 1, !node.inputs[scaleSlot + 1].isEmpty,
            let bias = graph.traceWeight(node.inputs[scaleSlot + 1]) {
             weights.append(bias.weight)
         }

@@ -32,7 +32,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             // residual add (post-norm blocks read the previous norm's output for both).
             if position > 0, isNorm(ordered[position - 1].element), !used.contains(ordered[position - 1].offset),
                feeds(graph, ordered[position - 1].element.output, span.input),
-               let normInput = ordered[position - 1].element.input, readers(graph, normInput) > 1 {
+               let normInput = ordered[position - 1].element.input, readers(graph, uncast(graph, normInput)) > 1 {
                 members.insert(ordered[position - 1].offset, at: 0)
                 preNorm = true
             }
@@ -124,6 +124,17 @@ enum TransformerBlockRecognizer: LayerRecognizer {
         }
         guard numbered, let dot = prefix.lastIndex(of: ".") else { return prefix }
         return String(prefix[..<dot])
+    }
+
+    /// `value` before the Casts that lead to it (a norm kept in float32 in an fp16 model).
+    private static func uncast(_ graph: GraphIndex, _ value: String) -> String {
+        var current = value
+        for _ in 0..<4 {
+            guard let p = graph.producer(of: current), graph.nodes[p].opType == "Cast", let input = graph.nodes[p].inputs.first,
+                  graph.uses(of: current).count == 1 else { break }
+            current = input
+        }
+        return current
     }
 
     /// Nodes that read `value` for its contents (shape reads aside).

@@ -87,6 +87,11 @@ extension OutputSchema {
               "type": "integer",
               "minimum": 0
             },
+            "parameterElements": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "floating-point weights plus the integer weights quantized ops read as weights"
+            },
             "ratio": {
               "type": "number",
               "minimum": 0,
@@ -96,11 +101,18 @@ extension OutputSchema {
           "required": [
             "attributedElements",
             "floatElements",
+            "parameterElements",
             "ratio"
           ],
           "additionalProperties": false
         },
         "unattributed": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/unattributed"
+          }
+        },
+        "quantizationOverhead": {
           "type": "array",
           "items": {
             "$ref": "#/$defs/unattributed"
@@ -130,6 +142,7 @@ extension OutputSchema {
         "file",
         "findings",
         "layers",
+        "quantizationOverhead",
         "readOnlyForShape",
         "schemaVersion",
         "stacks",
@@ -242,12 +255,60 @@ extension OutputSchema {
         "moduleClass": {
           "type": ["string", "null"],
           "description": "the framework module's class, where the exporter recorded it"
+        },
+        "dataType": {
+          "type": ["string", "null"],
+          "description": "the element type of its main weight as stored"
+        },
+        "quantization": {
+          "oneOf": [
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "properties": {
+                "scheme": {
+                  "enum": ["dynamic", "qdq", "qoperator", "blockwise"]
+                },
+                "bits": {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "blockSize": {
+                  "type": ["integer", "null"]
+                },
+                "perChannel": {
+                  "type": "boolean"
+                },
+                "axis": {
+                  "type": ["integer", "null"]
+                },
+                "scaleElements": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "zeroPointElements": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "bytes": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "required": ["axis", "bits", "blockSize", "bytes", "perChannel", "scaleElements", "scheme", "zeroPointElements"],
+              "additionalProperties": false
+            }
+          ]
         }
       },
       "required": [
         "children",
+        "dataType",
         "module",
         "moduleClass",
+        "quantization",
         "explanation",
         "hyper",
         "kind",
