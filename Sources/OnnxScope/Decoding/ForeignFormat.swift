@@ -1,5 +1,5 @@
 /// A kind of file that is often mistaken for an ONNX model, recognized from its first
-/// bytes by ``ForeignFormat/recognize(_:)``; each case renders as a one-line hint.
+/// bytes (`ForeignFormat.recognize(_:)`, internal); each case renders as a one-line hint.
 public enum ForeignFormat: Hashable, Sendable {
     /// A zip archive whose entries look like a `torch.save` checkpoint (`data.pkl`).
     case pytorchCheckpoint
