@@ -102,6 +102,12 @@ public struct LayerKindDescriptor: Sendable {
 
 /// Which formulas audit a kind; the formulas themselves live in Accounting.
 public enum FormulaFamily: Sendable, Equatable {
+    /// True for the RNN family.
+    var isRecurrent: Bool {
+        if case .recurrent = self { return true }
+        return false
+    }
+
     /// i·o + o.
     case dense
     /// (∏kernel · i/groups + 1)·o.

@@ -21,7 +21,7 @@ struct LayerRecognition: Sendable {
         var all: [LayerSpan] = []
         for graph in indexes {
             var spans: [LayerSpan] = []
-            for recognizer in LayerKind.recognizers { spans = recognizer.run(spans, graph, &context) }
+            for recognizer in LayerKind.recognizers { recognizer.run(&spans, graph, &context) }
             all += spans.sorted { $0.order < $1.order }
         }
         // Ownership: an embedding owns its table (a tied output head shares it); otherwise

@@ -2,8 +2,23 @@
 /// returns them with its own added, or grouped into composite layers. The steps run in
 /// the order ``LayerKind/recognizers`` lists.
 protocol LayerRecognizer: Sendable {
-    /// The layers after this step, from those found so far in `graph`.
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
+    /// Adds this step's layers to those found so far in `graph`, or groups them, in place:
+    /// the list is never copied for a step that finds nothing (100k-node graphs hold tens
+    /// of thousands of layers).
+    static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext)
+}
+
+/// A step that combines the layers found so far into composite ones (attention, blocks,
+/// stacks). It returns its input itself when it groups nothing.
+protocol SpanGrouper: LayerRecognizer {
+    /// The layers after grouping.
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
+}
+
+extension SpanGrouper {
+    static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) {
+        spans = group(spans, graph, &context)
+    }
 }
 
 /// A recognizer that tries every node no earlier match has claimed, in graph order, as
@@ -20,7 +35,7 @@ protocol NodeRecognizer: LayerRecognizer {
 extension NodeRecognizer {
     static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] { [] }
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) {
         var found: [LayerSpan] = []
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
             guard var span = match(graph, i, context) else { continue }
@@ -30,6 +45,9 @@ extension NodeRecognizer {
             context.claim(graph, nodes: span.nodeIndices)
             found.append(span)
         }
-        return spans + found + follow(found, graph, &context)
+        guard !found.isEmpty else { return }
+        let followers = follow(found, graph, &context)
+        spans.append(contentsOf: found)
+        spans.append(contentsOf: followers)
     }
 }

@@ -3,12 +3,12 @@
 /// constants, non-trainable). A stored weight that reaches a `Concat` only through
 /// broadcasting and reshaping ops, whose result the attention core then reads, belongs to
 /// that attention layer. Runs right after the attention recognizer, on its layers.
-enum AttentionBuffersRecognizer: LayerRecognizer {
+enum AttentionBuffersRecognizer: SpanGrouper {
     private static let broadcasting: Set<String> = [
         "Expand", "Tile", "Reshape", "Unsqueeze", "Squeeze", "Transpose", "Identity", "Cast",
     ]
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         let attention = spans.indices.filter { spans[$0].layer.kind == .multiHeadAttention }
         guard !attention.isEmpty else { return spans }
         var taken = Set(spans.flatMap { $0.layer.flattened.flatMap(\.weights) })

@@ -2,7 +2,7 @@
 /// attention core. Cores: the decomposed form (scores `MatMul` → `Softmax` → `MatMul` with
 /// V), the ONNX opset-23 `Attention` op, and com.microsoft `MultiHeadAttention`;
 /// com.microsoft `Attention` also carries the packed QKV weight itself.
-enum AttentionRecognizer: LayerRecognizer {
+enum AttentionRecognizer: SpanGrouper {
     /// Ops between a projection and the attention core that change no weight count.
     private static let pathOps: Set<String> = [
         "Reshape", "Transpose", "Mul", "Div", "Gather", "Split", "Slice", "Squeeze", "Unsqueeze", "Cast",
@@ -20,7 +20,7 @@ enum AttentionRecognizer: LayerRecognizer {
         var scales: [String]
     }
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var spans = spans
         var byOutput: [String: Int] = [:]
         var byInput: [String: [Int]] = [:]
@@ -114,6 +114,7 @@ enum AttentionRecognizer: LayerRecognizer {
                 input: spans[q].input, output: spans[out].output, keyInput: spans[k].input,
                 anchor: (projections + [out]).map { spans[$0].order }.min()))
         }
+        guard !result.isEmpty else { return spans }
         spans = spans.enumerated().filter { !grouped.contains($0.offset) }.map(\.element)
         return spans + result
     }

@@ -2,12 +2,12 @@
 /// for BERT-style embeddings: one node holding the word, position and token-type tables
 /// (inputs 2, 3, 4) and the LayerNorm's γ and β (inputs 5, 6). Reported as what it fused:
 /// up to three Embeddings and a LayerNorm.
-enum EmbedLayerNormRecognizer: LayerRecognizer {
+enum EmbedLayerNormRecognizer: SpanGrouper {
     /// (table slot, indices slot) of each embedding; the position table's indices are
     /// input 8 when given, else the positions 0… the op makes itself.
     private static let tables: [(table: Int, indices: Int, role: String)] = [(2, 0, "word"), (3, 8, "position"), (4, 1, "token_type")]
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var found: [LayerSpan] = []
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
             let node = graph.nodes[i]
@@ -17,6 +17,7 @@ enum EmbedLayerNormRecognizer: LayerRecognizer {
             context.claim(graph, nodes: [i])
             found += parts
         }
+        guard !found.isEmpty else { return spans }
         return spans + found
     }
 

@@ -4,7 +4,7 @@
 /// - gated with a fused gate_up x→2d whose output is split (Phi-3).
 /// Found from the down projection, walking back through element-wise and shape ops to the
 /// Dense layers that feed it; at least one nonlinearity must lie on the way.
-enum FeedForwardRecognizer: LayerRecognizer {
+enum FeedForwardRecognizer: SpanGrouper {
     /// Ops between the projections of a feed-forward network.
     private static let pathOps: Set<String> = [
         "Relu", "Gelu", "Erf", "Tanh", "Sigmoid", "Mul", "Add", "Div", "Pow", "Sub", "Cast", "Identity", "Dropout",
@@ -20,7 +20,7 @@ enum FeedForwardRecognizer: LayerRecognizer {
         "Mish", "Exp", "Clip", "FastGelu", "BiasGelu", "QuickGelu",
     ]
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var byOutput: [String: Int] = [:]
         for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
             if let o = s.output { byOutput[o] = k }
@@ -48,6 +48,7 @@ enum FeedForwardRecognizer: LayerRecognizer {
             used.formUnion(sources + [down])
             result.append(ffn)
         }
+        guard !result.isEmpty else { return spans }
         return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + result
     }
 

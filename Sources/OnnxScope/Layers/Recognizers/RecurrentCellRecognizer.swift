@@ -8,7 +8,7 @@
 ///
 /// A cell is a recurrence only with evidence of one: its state is a `Loop`/`Scan` body
 /// input, or the same weights are used at two time steps or more (one layer, all steps).
-enum RecurrentCellRecognizer: LayerRecognizer {
+enum RecurrentCellRecognizer: SpanGrouper {
     /// A matrix product by a stored 2-D weight, with its bias.
     private struct Projection {
         var node: Int
@@ -35,7 +35,7 @@ enum RecurrentCellRecognizer: LayerRecognizer {
     private static let activations: Set<String> = ["Sigmoid", "Tanh", "Relu"]
     private static let gateArithmetic: Set<String> = ["Sigmoid", "Tanh", "Relu", "Mul", "Add", "Sub", "Split"]
 
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var projections: [Projection] = []
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
             if let p = projection(graph, i) { projections.append(p) }
@@ -62,6 +62,7 @@ enum RecurrentCellRecognizer: LayerRecognizer {
             context.claim(graph, nodes: span.nodeIndices)
             found.append(span)
         }
+        guard !found.isEmpty else { return spans }
         return spans + found
     }
 

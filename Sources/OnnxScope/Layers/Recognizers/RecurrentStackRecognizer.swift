@@ -1,8 +1,9 @@
 /// Stacked recurrent layers: consecutive recurrent layers of one kind, each reading the
 /// previous one's output, become one layer with a child per layer. Runs right after the
 /// recurrent recognizers, on the layers they found.
-enum RecurrentStackRecognizer: LayerRecognizer {
-    static func run(_ singles: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+enum RecurrentStackRecognizer: SpanGrouper {
+    static func group(_ singles: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        guard singles.contains(where: { $0.graph === graph && $0.layer.kind.descriptor.formula.isRecurrent }) else { return singles }
         var result: [LayerSpan] = []
         var used = Set<Int>()
         let sorted = singles.sorted { $0.order < $1.order }

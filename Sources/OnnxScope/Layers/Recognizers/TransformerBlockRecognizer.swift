@@ -4,8 +4,8 @@
 /// (norm, attention, add, norm, FFN, add). A block whose self-attention is causal, that has
 /// no cross-attention, in a model with a head onto its token vocabulary, is decoder-only
 /// (GPT-2, LLaMA): a decoder block with `crossAttention` false, never an encoder block.
-enum TransformerBlockRecognizer: LayerRecognizer {
-    static func run(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+enum TransformerBlockRecognizer: SpanGrouper {
+    static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         let ordered = spans.enumerated().filter { $0.element.graph === graph }.sorted { $0.element.order < $1.element.order }
         var used = Set<Int>()
         var blocks: [LayerSpan] = []
@@ -95,6 +95,7 @@ enum TransformerBlockRecognizer: LayerRecognizer {
             used.formUnion(members)
             position = j
         }
+        guard !blocks.isEmpty else { return spans }
         return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + blocks
     }
 

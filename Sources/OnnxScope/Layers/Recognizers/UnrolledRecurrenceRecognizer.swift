@@ -5,7 +5,7 @@
 /// - tf2onnx puts a Keras `SimpleRNN` cell into a `Loop` body, whose state input is
 ///   multiplied by R and added to x_t·W.
 /// A step is an activation (`Tanh`, `Relu`, `Sigmoid`) of a sum holding R·h.
-enum UnrolledRecurrenceRecognizer: LayerRecognizer {
+enum UnrolledRecurrenceRecognizer: SpanGrouper {
     private static let activations: Set<String> = ["Tanh", "Relu", "Sigmoid"]
     private static let sliceOps: Set<String> = ["Slice", "Squeeze", "Unsqueeze", "Gather", "Split", "Reshape", "Identity"]
 
@@ -18,7 +18,7 @@ enum UnrolledRecurrenceRecognizer: LayerRecognizer {
         var inputProjection: (weight: WeightTrace, nodes: [Int], bias: StoredWeight?, input: String)?
     }
 
-    static func run(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+    static func group(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var steps: [Step] = []
         for (i, node) in graph.nodes.enumerated()
         where node.isDefaultDomain && activations.contains(node.opType) && !context.isClaimed(graph, i) {
@@ -60,6 +60,7 @@ enum UnrolledRecurrenceRecognizer: LayerRecognizer {
             spans.append(LayerSpan(layer: layer, graph: graph, nodeIndices: nodes, input: projection.input,
                                    output: graph.nodes[group[group.count - 1].activation].outputs.first))
         }
+        guard !spans.isEmpty else { return found }
         return found + spans
     }
 

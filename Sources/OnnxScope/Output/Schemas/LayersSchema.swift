@@ -214,22 +214,7 @@ extension OutputSchema {
           "minimum": 0
         },
         "predicted": {
-          "type": "object",
-          "properties": {
-            "textbook": {
-              "type": "integer",
-              "minimum": 0
-            },
-            "convention": {
-              "type": "integer",
-              "minimum": 0
-            }
-          },
-          "required": [
-            "convention",
-            "textbook"
-          ],
-          "additionalProperties": false
+          "$ref": "#/$defs/predicted"
         },
         "status": {
           "enum": [
@@ -323,6 +308,24 @@ extension OutputSchema {
       ],
       "additionalProperties": false
     },
+    "predicted": {
+      "type": "object",
+      "properties": {
+        "textbook": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "convention": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "required": [
+        "convention",
+        "textbook"
+      ],
+      "additionalProperties": false
+    },
     "stack": {
       "type": "object",
       "properties": {
@@ -338,22 +341,7 @@ extension OutputSchema {
           "minimum": 0
         },
         "predicted": {
-          "type": "object",
-          "properties": {
-            "textbook": {
-              "type": "integer",
-              "minimum": 0
-            },
-            "convention": {
-              "type": "integer",
-              "minimum": 0
-            }
-          },
-          "required": [
-            "convention",
-            "textbook"
-          ],
-          "additionalProperties": false
+          "$ref": "#/$defs/predicted"
         },
         "explanation": {
           "type": "string"
