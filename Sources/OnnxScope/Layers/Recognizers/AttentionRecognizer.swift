@@ -21,6 +21,8 @@ enum AttentionRecognizer: SpanGrouper {
     }
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        // Every core is a Softmax or an attention op: a graph without one has nothing to group.
+        guard graph.nodes.contains(where: { ["Softmax", "Attention", "MultiHeadAttention"].contains($0.opType) }) else { return spans }
         var spans = spans
         var byOutput: [String: Int] = [:]
         var byInput: [String: [Int]] = [:]

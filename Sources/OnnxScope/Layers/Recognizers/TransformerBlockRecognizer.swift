@@ -6,6 +6,7 @@
 /// (GPT-2, LLaMA): a decoder block with `crossAttention` false, never an encoder block.
 enum TransformerBlockRecognizer: SpanGrouper {
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        guard spans.contains(where: { $0.graph === graph && $0.layer.kind == .multiHeadAttention }) else { return spans }
         let ordered = spans.enumerated().filter { $0.element.graph === graph }.sorted { $0.element.order < $1.element.order }
         var used = Set<Int>()
         var blocks: [LayerSpan] = []
