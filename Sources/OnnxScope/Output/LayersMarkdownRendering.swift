@@ -20,7 +20,7 @@ enum LayersMarkdownRendering {
         }
         collect(r.layers)
         let coverage = (r.coverage.ratio * 1000).rounded() / 10
-        out.append("**\(F.grouped(t.trainable))** trainable parameters · \(F.grouped(Formulas.add(t.trainable, t.nonTrainable))) stored elements · "
+        out.append("**\(F.grouped(t.trainable))** trainable parameters · \(F.grouped(LayersRendering.total(t))) stored elements · "
             + "**\(F.grouped(t.layerCount))** layers · coverage **\(coverage)%** · "
             + (mismatched.isEmpty ? "no mismatch ✅" : "**\(mismatched.count) mismatch\(mismatched.count == 1 ? "" : "es")** ❌"))
         if !mismatched.isEmpty {

@@ -289,7 +289,7 @@ extension OutputSchema {
                 "type": "string"
               },
               "kind": {
-                "enum": \#(OutputSchema.jsonList(LayerKind.allCases.map(\.rawValue)))
+                "enum": \#(OutputSchema.layerKinds)
               },
               "change": {
                 "enum": [

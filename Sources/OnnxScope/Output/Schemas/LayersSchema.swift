@@ -158,7 +158,7 @@ extension OutputSchema {
           "type": "string"
         },
         "kind": {
-          "enum": \#(OutputSchema.jsonList(LayerKind.allCases.map(\.rawValue)))
+          "enum": \#(OutputSchema.layerKinds)
         },
         "nodes": {
           "type": "array",

@@ -39,4 +39,7 @@ extension OutputSchema {
     static func jsonList(_ values: [String]) -> String {
         "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
     }
+
+    /// Every layer kind, as the schemas' `kind` enum.
+    static var layerKinds: String { jsonList(LayerKind.allCases.map(\.rawValue)) }
 }
