@@ -21,7 +21,7 @@ public final class ModelAnalysis {
     /// Analyses an opened model file.
     public init(file: ModelFile) {
         self.file = file
-        catalog = WeightCatalog(model: file.model)
+        catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
     }
 
     /// Opens and analyses the model at `path` (its external data is looked up beside it).

@@ -22,13 +22,13 @@ enum AttentionRecognizer: SpanGrouper {
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         // Every core is a Softmax or an attention op: a graph without one has nothing to group.
-        guard graph.nodes.contains(where: { ["Softmax", "Attention", "MultiHeadAttention"].contains($0.opType) }) else { return spans }
+        guard graph.hasNode(ofType: ["Softmax", "Attention", "MultiHeadAttention"]) else { return spans }
         var spans = spans
         var byOutput: [String: Int] = [:]
         var byInput: [String: [Int]] = [:]
-        for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
-            if let o = s.output { byOutput[o] = k }
-            if let i = s.input { byInput[i, default: []].append(k) }
+        for k in spans.indices where spans[k].graph === graph && spans[k].layer.kind == .dense {
+            if let o = spans[k].output { byOutput[o] = k }
+            if let i = spans[k].input { byInput[i, default: []].append(k) }
         }
         var grouped = Set<Int>()
         var result: [LayerSpan] = []

@@ -5,6 +5,9 @@
 /// com.microsoft `QGemm`, `DequantizeLinear`→`MatMul`/`Gemm` (through the weight trace) and
 /// com.microsoft `MatMulNBits`.
 enum DenseRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["Gemm", "QGemm", "MatMul", "MatMulInteger", "FusedMatMul", "QLinearMatMul", "MatMulNBits"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {

@@ -3,6 +3,12 @@
 /// and RMS norm (com.microsoft `SimplifiedLayerNormalization`, or decomposed:
 /// Pow, ReduceMean, Add, Sqrt, Div or Reciprocal·Mul, Mul γ).
 enum NormRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = [
+        "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization",
+        "RMSNormalization", "BatchNormalization", "Div", "Mul",
+    ]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
