@@ -41,8 +41,11 @@ enum FeedForwardRecognizer: SpanGrouper {
             }
         }
         for (down, span) in spans.enumerated() where span.graph === graph && span.layer.kind == .dense && !used.contains(down) {
+            // The nonlinearity lies on the way, or inside an up projection whose bias a fused
+            // activation adds (com.microsoft BiasGelu, FastGelu).
             guard let input = span.input, let (sources, path) = feeders(graph, input, byOutput),
-                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) }),
+                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) })
+                    || sources.contains(where: { spans[$0].nodeIndices.contains { nonlinear.contains(graph.nodes[$0].opType) } }),
                   !sources.contains(down), !sources.contains(where: used.contains),
                   let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
             used.formUnion(sources + [down])
