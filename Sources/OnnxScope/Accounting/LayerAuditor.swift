@@ -38,7 +38,8 @@ enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers:
+                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers,
+                 .rotaryCaches:
                 break
             }
         }

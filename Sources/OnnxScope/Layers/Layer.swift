@@ -138,6 +138,9 @@ enum LayerObservation: Hashable, Sendable {
     /// Extra key/value rows appended by the attention: learnt `bias_k`/`bias_v`
     /// (`add_bias_kv`, trainable) and stored zeros (`add_zero_attn`, non-trainable), in elements.
     case attentionBuffers(biasKV: Int64, zeroAttn: Int64)
+    /// The cos and sin caches a fused rotary embedding reads (com.microsoft
+    /// `GroupQueryAttention`, `RotaryEmbedding`): stored, non-trainable, in elements.
+    case rotaryCaches(Int64)
 }
 
 /// One recognized layer.

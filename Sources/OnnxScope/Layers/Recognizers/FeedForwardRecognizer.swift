@@ -42,8 +42,11 @@ enum FeedForwardRecognizer: SpanGrouper {
             }
         }
         for down in spans.indices where spans[down].graph === graph && spans[down].layer.kind == .dense && !used.contains(down) {
+            // The nonlinearity lies on the way, or inside an up projection whose bias a fused
+            // activation adds (com.microsoft BiasGelu, FastGelu).
             guard let input = spans[down].input, let (sources, path) = feeders(graph, input, byOutput),
-                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) }),
+                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) })
+                    || sources.contains(where: { spans[$0].nodeIndices.contains { nonlinear.contains(graph.nodes[$0].opType) } }),
                   !sources.contains(down), !sources.contains(where: used.contains),
                   let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
             used.formUnion(sources + [down])

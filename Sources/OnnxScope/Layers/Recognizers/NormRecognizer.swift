@@ -14,7 +14,9 @@ enum NormRecognizer: NodeRecognizer {
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
         case ("", "LayerNormalization"), ("com.microsoft", "LayerNormalization"), ("com.microsoft", "SkipLayerNormalization"):
             fused(graph, i, kind: .layerNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
-        case ("com.microsoft", "SimplifiedLayerNormalization"), ("com.microsoft", "SkipSimplifiedLayerNormalization"):
+        // onnxruntime registers SimplifiedLayerNormalization in the default domain too (the genai builder writes it there).
+        case ("com.microsoft", "SimplifiedLayerNormalization"), ("", "SimplifiedLayerNormalization"),
+             ("com.microsoft", "SkipSimplifiedLayerNormalization"):
             fused(graph, i, kind: .rmsNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
         case ("", "RMSNormalization"):
             fused(graph, i, kind: .rmsNorm, scaleSlot: 1)
