@@ -170,6 +170,8 @@ struct Layer: Sendable {
     public var quantization: Quantization?
     /// Weights stored packed (4-bit values two to a byte): their elements as the float layer had them.
     public var logicalElements: [String: Int64] = [:]
+    /// Where its quantized weights' numbers, scales and zero points are (what `diff` dequantizes).
+    var quantizedStorage: [QuantizedStorage] = []
 
     /// Creates a layer.
     public init(
