@@ -288,7 +288,13 @@ def expected_answer(path_a, path_b):
         if a["dims"] != b["dims"]:
             t["reshaped"].append({"name": b["name"], "before": a["dims"], "after": b["dims"]})
         if a["type"] != b["type"]:
-            mad = float(np.max(np.abs(a["values"] - b["values"]))) if a["dims"] == b["dims"] and a["values"].size else (0.0 if a["dims"] == b["dims"] else None)
+            mad = None
+            if a["dims"] == b["dims"]:
+                x, y = a["values"], b["values"]
+                same = (x == y) | (np.isnan(x) & np.isnan(y))
+                with np.errstate(invalid="ignore"):
+                    d = np.where(same, 0.0, np.abs(y - x))
+                mad = (float(np.max(d)) if d.size else 0.0) if np.all(np.isfinite(d)) else None
             t["retyped"].append({"name": b["name"], "before": T.DataType.Name(a["type"]),
                                  "after": T.DataType.Name(b["type"]), "maxAbsDiff": mad})
             continue

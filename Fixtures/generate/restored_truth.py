@@ -442,5 +442,6 @@ def restored_answer(path_a, path_b, A, B, partner, old):
                                             "granularity", "before", "after")} for r in restored],
             "valuesChanged": plain_changed + beyond,
             "removed": removed, "added": added,
+            "pairedOverhead": sorted({v for r in judged for v in r.get("overhead", [])}),
             "nonParameters": {"removed": len(non_removed), "removedElements": int(sum(A[i]["values"].size for i in non_removed)),
                               "added": len(non_added), "addedElements": int(sum(B[j]["values"].size for j in non_added))}}
