@@ -34,12 +34,12 @@ enum Dequantization {
         var out: [String: DequantizedWeight] = [:]
         func add(_ name: String, scale: String?, zeroPoint: String?, axis: Int64?, block: Int64?,
                  layout: QuantizedStorage.Layout = .plain, bits: Int64? = nil, scaleValues: [Double]? = nil) throws(PayloadError) {
-            guard out[name] == nil, let i = side.mainByName[name], !side.weights[i].dataType.isFloatingPoint else { return }
+            guard out[name] == nil, let i = side.mainIndex(name), !side.weights[i].dataType.isFloatingPoint else { return }
             var s = scaleValues
-            if s == nil, let scale, let j = side.mainByName[scale] { s = try side.doubles(j) }
+            if s == nil, let scale, let j = side.mainIndex(scale) { s = try side.doubles(j) }
             guard let s, !s.isEmpty, let q = try side.doubles(i) else { return }
-            let z = try zeroPoint.flatMap { name throws(PayloadError) in try side.mainByName[name].flatMap { j throws(PayloadError) in try side.doubles(j) } }
-            let overhead = [scale, zeroPoint].compactMap { $0 }.filter { side.mainByName[$0] != nil }
+            let z = try zeroPoint.flatMap { name throws(PayloadError) in try side.mainIndex(name).flatMap { j throws(PayloadError) in try side.doubles(j) } }
+            let overhead = [scale, zeroPoint].compactMap { $0 }.filter { side.mainIndex($0) != nil }
             let w = side.weights[i]
             switch layout {
             case .plain:
@@ -61,7 +61,7 @@ enum Dequantization {
             switch node.qualifiedOpType {
             case "DequantizeLinear", "com.microsoft.DequantizeLinear":
                 guard var x = node.input(0) else { continue }
-                if side.mainByName[x] == nil, let p = graph.producer(of: x), graph.nodes[p].opType == "Gather",
+                if side.mainIndex(x) == nil, let p = graph.producer(of: x), graph.nodes[p].opType == "Gather",
                    let table = graph.nodes[p].input(0) {
                     x = table  // rows gathered from an integer table, then dequantized
                 }
@@ -70,7 +70,7 @@ enum Dequantization {
             case "QLinearConv", "com.microsoft.QGemm":
                 let bias = node.opType == "QLinearConv" ? 8 : 6
                 guard let b = node.input(bias), let xs = node.input(1), let ws = node.input(4),
-                      let i = side.mainByName[xs], let j = side.mainByName[ws],
+                      let i = side.mainIndex(xs), let j = side.mainIndex(ws),
                       let x = try side.doubles(i), let w = try side.doubles(j), x.count == 1 else { continue }
                 try add(b, scale: nil, zeroPoint: nil, axis: 0, block: nil, scaleValues: w.map { $0 * x[0] })
             default:

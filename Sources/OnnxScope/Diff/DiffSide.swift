@@ -10,8 +10,8 @@ struct DiffSide {
     private var hashes: [Int: UInt64] = [:]
     /// The main graph's index.
     let main: GraphIndex?
-    /// Main-graph weights by name (the first of a name).
-    let mainByName: [String: Int]
+    /// Main-graph weights by name (the first of a name), built on first use: most diffs never ask.
+    private let names: NameIndex
 
     init(file: ModelFile, catalog: WeightCatalog) {
         self.file = file
@@ -19,9 +19,7 @@ struct DiffSide {
         let all = catalog.graphIndexes(of: file.model, reader: nil, includingFunctions: true)
         indexes = Dictionary(all.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         main = all.first { $0.path == file.model.graph.name || $0.path == "main" } ?? all.first
-        var byName: [String: Int] = [:]
-        for (i, w) in catalog.weights.enumerated() where w.placement == .mainGraph && byName[w.name] == nil { byName[w.name] = i }
-        mainByName = byName
+        names = NameIndex(catalog.weights)
         let byNamespace = Dictionary(grouping: all, by: \.namespace)
         signatures = catalog.weights.map { w in
             (byNamespace[w.namespace] ?? []).flatMap { index in
@@ -44,6 +42,11 @@ struct DiffSide {
             let numbers = indexes[weight.graphPath]?.constantAttributeNumbers(weight.name) ?? []
             return .dense(TensorValues(numbers: numbers, dataType: weight.dataType, dims: weight.dims))
         }
+    }
+
+    /// The index of the main-graph weight called `name`.
+    func mainIndex(_ name: String) -> Int? {
+        names.index(name)
     }
 
     /// Weight `i`'s numbers as doubles (sparse tensors made dense); nil for STRING.
@@ -84,5 +87,23 @@ struct DiffSide {
     /// The consumer signature of weight `i`.
     func signature(_ i: Int) -> [String] {
         signatures[i]
+    }
+}
+
+/// Main-graph weight indices by name, made on the first lookup.
+private final class NameIndex {
+    private let weights: [StoredWeight]
+    private var map: [String: Int]?
+
+    init(_ weights: [StoredWeight]) {
+        self.weights = weights
+    }
+
+    func index(_ name: String) -> Int? {
+        if let map { return map[name] }
+        var built: [String: Int] = [:]
+        for (i, w) in weights.enumerated() where w.placement == .mainGraph && built[w.name] == nil { built[w.name] = i }
+        map = built
+        return built[name]
     }
 }

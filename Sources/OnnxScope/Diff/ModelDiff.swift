@@ -64,8 +64,13 @@ extension DiffReport {
         model = DiffReport.facts(fileA.model, fileB.model)
         let changes = try DiffReport.tensorChanges(&sideA, &sideB, layersB: inputB.layers, options: options)
         tensors = changes.tensors
+        // Only the layers' weights are looked up (a model of 100,000 loose constants builds no name set).
+        func paired(_ layers: [Layer], _ side: DiffSide, _ used: [Bool]) -> Set<String> {
+            Set(layers.flatMap(\.flattened).flatMap(\.weights).filter { name in side.mainIndex(name).map { used[$0] } ?? false })
+        }
         layers = LayerDiff.deltas(inputA.layers, inputB.layers,
-                                  paired: LayerDiff.Paired(a: changes.pairedA, b: changes.pairedB,
+                                  paired: LayerDiff.Paired(a: paired(inputA.layers, sideA, changes.usedA),
+                                                           b: paired(inputB.layers, sideB, changes.usedB).union(changes.restoredB),
                                                            restoredA: changes.restoredA, restoredB: changes.restoredB))
 
         let t = tensors
@@ -99,8 +104,8 @@ extension DiffReport {
         var parametersRestored = false
         /// Names of the weights in re-stored pairs (and B's quantization scales), per side.
         var restoredA: Set<String> = [], restoredB: Set<String> = []
-        /// Names of the weights paired in any way, per side.
-        var pairedA: Set<String> = [], pairedB: Set<String> = []
+        /// Which weights are paired in any way, per side (by index).
+        var usedA: [Bool] = [], usedB: [Bool] = []
     }
 
     private static func tensorChanges(_ a: inout DiffSide, _ b: inout DiffSide, layersB: [Layer],
@@ -170,8 +175,8 @@ extension DiffReport {
             }
         }
         result.restoredB.formUnion(restoring.overheadB)
-        result.pairedA = Set(a.weights.indices.filter { restoring.usedA[$0] }.map { a.weights[$0].name })
-        result.pairedB = Set(b.weights.indices.filter { restoring.usedB[$0] }.map { b.weights[$0].name }).union(restoring.overheadB)
+        result.usedA = restoring.usedA
+        result.usedB = restoring.usedB
         var removedParameters = 0, addedParameters = 0
         for i in a.weights.indices where !restoring.usedA[i] {
             result.unpairedA += 1

@@ -106,7 +106,7 @@ struct RestoredPairing {
             guard let best else { continue }
             usedA[best.i] = true
             usedB[j] = true
-            for name in d.overhead { if let k = b.mainByName[name] { usedB[k] = true } }
+            for name in d.overhead { if let k = b.mainIndex(name) { usedB[k] = true } }
             var judgement = PairJudgement()
             for k in 0..<count { judgement.add(best.values[k], d.values[k], bound: d.bound(k, best.values[k])) }
             let x = a.weights[best.i]
@@ -126,7 +126,7 @@ struct RestoredPairing {
                 stripped = true
             }
         }
-        return base.count < name.count ? a.mainByName[String(base)] : nil
+        return base.count < name.count ? a.mainIndex(String(base)) : nil
     }
 
     // MARK: 3. folded BatchNorm
@@ -146,10 +146,10 @@ struct RestoredPairing {
                 }
                 guard let best else { continue }
                 usedB[best.j] = true
-                for name in part.sources { if let i = a.mainByName[name] { usedA[i] = true } }
+                for name in part.sources { if let i = a.mainIndex(name) { usedA[i] = true } }
                 var judgement = PairJudgement()
                 for k in best.values.indices { judgement.add(part.values[k], best.values[k], bound: part.bounds[k]) }
-                let source = a.mainByName[part.sources[0]].map { a.weights[$0].dataType } ?? .float
+                let source = a.mainIndex(part.sources[0]).map { a.weights[$0].dataType } ?? .float
                 record(part.sources, [b.weights[best.j].name], .folded, judgement, bits: nil, granularity: nil,
                        before: source, after: b.weights[best.j].dataType)
             }
@@ -301,10 +301,10 @@ struct BatchNormFold {
 
     init?(_ node: Node, _ graph: GraphIndex, _ a: DiffSide) throws(PayloadError) {
         guard node.inputs.count >= 5, let p = graph.producer(of: node.inputs[0]), graph.nodes[p].opType == "Conv",
-              let wName = graph.nodes[p].input(1), let wi = a.mainByName[wName], let w = try a.doubles(wi) else { return nil }
+              let wName = graph.nodes[p].input(1), let wi = a.mainIndex(wName), let w = try a.doubles(wi) else { return nil }
         var stats: [[Double]] = []
         for name in node.inputs[1...4] {
-            guard let k = a.mainByName[name], let v = try a.doubles(k) else { return nil }
+            guard let k = a.mainIndex(name), let v = try a.doubles(k) else { return nil }
             stats.append(v)
         }
         let (gamma, beta, mean, variance) = (stats[0], stats[1], stats[2], stats[3])
@@ -315,7 +315,7 @@ struct BatchNormFold {
         if case .float(let e) = node.attribute("epsilon")?.value { epsilon = Double(e) }
         var convBias = [Double](repeating: 0, count: channels)
         var biasSources: [String] = []
-        if let bName = graph.nodes[p].input(2), let bi = a.mainByName[bName], let b = try a.doubles(bi), b.count == channels {
+        if let bName = graph.nodes[p].input(2), let bi = a.mainIndex(bName), let b = try a.doubles(bi), b.count == channels {
             convBias = b
             biasSources = [bName]
         }
