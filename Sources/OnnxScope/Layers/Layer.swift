@@ -164,6 +164,7 @@ struct Layer: Sendable {
         var moduleClass: String? = nil
         var quantization: Quantization? = nil
         var logicalElements: [String: Int64] = [:]
+        var quantizedStorage: [QuantizedStorage] = []
 
         init(name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper, stored: Int64,
              nonTrainable: Int64, observations: [LayerObservation], children: [Layer]) {
@@ -186,6 +187,7 @@ struct Layer: Sendable {
             c.moduleClass = moduleClass
             c.quantization = quantization
             c.logicalElements = logicalElements
+            c.quantizedStorage = quantizedStorage
             return c
         }
     }
@@ -280,6 +282,12 @@ struct Layer: Sendable {
     public var logicalElements: [String: Int64] {
         get { storage.logicalElements }
         _modify { yield &unique().logicalElements }
+    }
+
+    /// Where its quantized weights' numbers, scales and zero points are (what `diff` dequantizes).
+    var quantizedStorage: [QuantizedStorage] {
+        get { storage.quantizedStorage }
+        _modify { yield &unique().quantizedStorage }
     }
 
     /// Creates a layer.

@@ -140,6 +140,7 @@ enum DenseRecognizer: NodeRecognizer {
         var q = QuantizedWeight(graph, scheme: .blockwise, weight: packed.weight, scale: node.input(2), zeroPoint: node.input(3),
                                 axis: 0, blockSize: node.intAttribute("block_size") ?? 32, bits: bits)
         q.packed = (packed.weight.name, logical)
+        q.storage.layout = .matMulNBits(k: k, n: n)
         span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: [4]))
         return span
     }
