@@ -16,30 +16,69 @@ enum ModuleProvenance {
                 }
             }
         }
-        var scopes: [String: String] = [:]
-        for k in layers.indices { annotate(&layers[k], classes, &scopes) }
+        for k in layers.indices { annotate(&layers[k], classes) }
     }
 
-    /// `scopes` caches each TorchScript node label's module scope: a composite layer lists
-    /// its children's nodes again.
-    private static func annotate(_ layer: inout Layer, _ classes: [String: String], _ scopes: inout [String: String]) {
+    private static func annotate(_ layer: inout Layer, _ classes: [String: String]) {
         // In place: a layer's storage is copied only when it changes.
-        for k in layer.children.indices { annotate(&layer.children[k], classes, &scopes) }
+        for k in layer.children.indices { annotate(&layer.children[k], classes) }
         if let cls = classes[layer.name] {
             layer.module = layer.name
             layer.moduleClass = cls
-        } else if layer.nodes.contains(where: { label in
-            guard label.hasPrefix("/") else { return false }
-            let scope: String
-            if let known = scopes[label] {
-                scope = known
-            } else {
-                scope = LayerNaming.collapsed(label.split(separator: "/").dropLast().map(String.init))
-                scopes[label] = scope
-            }
-            return isModule(layer.name, orAncestorOf: scope)
-        }) {
+        } else if layer.children.contains(where: { $0.module.map { isModule(layer.name, orAncestorOf: $0) } ?? false }) {
+            // A child's module lies inside this layer's path: one of the child's nodes, which
+            // this layer lists too, records a scope there.
             layer.module = layer.name
+        } else if layer.nodes.contains(where: { scope(of: $0, isWithin: layer.name) }) {
+            layer.module = layer.name
+        }
+    }
+
+    /// True when TorchScript node label `label` (`/features/features.1/attn/MatMul`) records
+    /// a module scope, collapsed as ``LayerNaming/collapsed(_:)`` collapses it, that is
+    /// `name` or lies inside it. Works on the label's bytes: no component is copied.
+    static func scope(of label: String, isWithin name: String) -> Bool {
+        var label = label, name = name
+        return label.withUTF8 { l in
+            name.withUTF8 { n in
+                guard l.first == UInt8(ascii: "/") else { return false }
+                // The non-empty components between slashes (as `split` gives them), the last
+                // (the op) left out.
+                var parts: [Range<Int>] = []
+                var start = 0
+                for i in 0...l.count where i == l.count || l[i] == UInt8(ascii: "/") {
+                    if i > start { parts.append(start..<i) }
+                    start = i + 1
+                }
+                guard !parts.isEmpty else { return false }
+                parts.removeLast()
+                // Collapse: a part that extends the one before it with "." replaces it.
+                var kept: [Range<Int>] = []
+                for part in parts {
+                    if let last = kept.last, part.count > last.count, l[part.lowerBound + last.count] == UInt8(ascii: "."),
+                       l[part.lowerBound..<(part.lowerBound + last.count)].elementsEqual(l[last]) {
+                        kept[kept.count - 1] = part
+                    } else {
+                        kept.append(part)
+                    }
+                }
+                guard !kept.isEmpty else { return false }
+                // The scope is the kept parts joined by "."; compare it with `name` byte by byte.
+                var position = 0
+                for (k, part) in kept.enumerated() {
+                    if k > 0 {
+                        guard position < n.count else { return true }  // "." follows all of `name`
+                        if n[position] != UInt8(ascii: ".") { return false }
+                        position += 1
+                    }
+                    for i in part {
+                        guard position < n.count else { return l[i] == UInt8(ascii: ".") && position == n.count }
+                        if l[i] != n[position] { return false }
+                        position += 1
+                    }
+                }
+                return position == n.count
+            }
         }
     }
 

@@ -14,7 +14,6 @@ enum GraphChecks {
     public static func findings(_ model: Model) -> [Finding] {
         var report = Report()
         var scopes: [Scope] = []
-        var names = Interner(capacity: 2 * model.graph.nodes.count + model.graph.initializers.count)
         var work: [Visit] = [Visit(
             nodes: model.graph.nodes, path: "main", parent: nil,
             declared: model.graph.inputs.map(\.name) + model.graph.initializers.map(\.name)
@@ -23,12 +22,14 @@ enum GraphChecks {
             work.append(Visit(nodes: function.nodes, path: "function \(function.qualifiedName)", parent: nil,
                               declared: function.inputs))
         }
+        // Every graph first, then the checks: names are interned from what nodes read and
+        // write in any graph, so a declared name that no node mentions (most initializers
+        // of a weight-heavy file) costs nothing here.
         var next = 0
         while next < work.count {
             let visit = work[next]
+            let scope = next
             next += 1
-            let scope = scopes.count
-            scopes.append(check(visit, scopes: scopes, names: &names, report: &report))
             for (position, node) in visit.nodes.enumerated() {
                 for attribute in node.attributes {
                     for graph in attribute.value.subgraphs {
@@ -41,6 +42,16 @@ enum GraphChecks {
                 }
             }
         }
+        var names = Interner(capacity: 2 * model.graph.nodes.count)
+        for visit in work {
+            for node in visit.nodes {
+                for output in node.outputs where !output.isEmpty { _ = names.id(output) }
+                for input in node.inputs where !input.isEmpty { _ = names.id(input) }
+            }
+        }
+        for visit in work {
+            scopes.append(check(visit, scopes: scopes, names: &names, report: &report))
+        }
         return report.finish()
     }
 
@@ -48,8 +59,10 @@ enum GraphChecks {
     /// to integers once (`names`, shared by every graph of the model), so each occurrence
     /// is hashed as a string once and every later lookup is an integer one.
     private static func check(_ visit: Visit, scopes: [Scope], names: inout Interner, report: inout Report) -> Scope {
-        var defined = Set<Int32>(minimumCapacity: visit.declared.count + visit.nodes.count)
-        for name in visit.declared where !name.isEmpty { defined.insert(names.id(name)) }
+        var defined = Set<Int32>()
+        for name in visit.declared where !name.isEmpty {
+            if let id = names.existingID(name) { defined.insert(id) }
+        }
         // Per node, the ids of its outputs and inputs (-1 for an omitted optional one).
         var outputs: [Int32] = [], outputStart: [Int32] = [0]
         var inputs: [Int32] = [], inputStart: [Int32] = [0]
@@ -154,6 +167,8 @@ enum GraphChecks {
             names.append(name)
             return id
         }
+
+        func existingID(_ name: String) -> Int32? { ids[name] }
 
         func name(_ id: Int32) -> String { names[Int(id)] }
     }

@@ -149,7 +149,8 @@ final class GraphIndex: @unchecked Sendable {
     /// Stored weights of this graph that nodes read only for their shape (`Shape`, `Size`):
     /// their values are never used.
     public var shapeOnlyWeights: [StoredWeight] {
-        weights.values.filter { w in
+        guard hasNode(ofType: GraphIndex.shapeReaders) else { return [] }
+        return weights.values.filter { w in
             guard w.graphPath == path else { return false }
             let u = uses(of: w.name)
             return !u.isEmpty && u.allSatisfy { GraphIndex.shapeReaders.contains(nodes[$0.node].opType) }
