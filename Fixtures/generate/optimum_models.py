@@ -236,6 +236,7 @@ def main():
                     {"inputs": [], "outputs": []},
                     "mergedBranches": merged_branches(m) if produced == "decoder_model_merged.onnx" else None,
                     "packedWeights": [], "splitWeights": [], "quantizedWeights": [], "matMulNBits": [],
+                    "convertedToFloat16": [],
                 }
                 print("wrote %s (%d bytes)" % (rel, os.path.getsize(os.path.join(FIX, rel))), flush=True)
                 entries.append({"file": rel, "source": SOURCE, "exporter": "optimum_" + task, "generator": GEN,

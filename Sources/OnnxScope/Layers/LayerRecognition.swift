@@ -13,6 +13,8 @@ struct LayerRecognition: Sendable {
     public private(set) var quantizationOverhead: Set<String> = []
     /// Weights stored packed, with their elements as the float layers had them.
     public private(set) var logicalElements: [String: Int64] = [:]
+    /// `If`s whose two branches hold the same layers (optimum's merged decoder): listed once.
+    public private(set) var mergedBranches: [BranchAlternatives.Merge] = []
 
     /// Recognizes the layers of `file`, whose weights `catalog` lists.
     public init(file: ModelFile, catalog: WeightCatalog) {
@@ -24,6 +26,7 @@ struct LayerRecognition: Sendable {
             for recognizer in LayerKind.recognizers { recognizer.run(&spans, graph, &context) }
             all += spans.sorted { $0.order < $1.order }
         }
+        mergedBranches = BranchAlternatives.merge(&all, indexes: indexes)
         // Ownership: an embedding owns its table (a tied output head shares it); otherwise
         // the first layer in graph order to use a weight owns it, and later users share it.
         for layer in all.map(\.layer).flatMap(\.flattened) where layer.kind == .embedding {
