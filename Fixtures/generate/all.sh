@@ -11,6 +11,7 @@ VENV_TF="${VENV_TF:-/work/venv-tf}"
 VENV_ONNX="${VENV_ONNX:-/work/venv-onnx}"
 VENV_ORT="${VENV_ORT:-/work/venv-ort}"
 VENV_GENAI="${VENV_GENAI:-/work/venv-genai}"
+VENV_OPTIMUM="${VENV_OPTIMUM:-/work/venv-optimum}"
 PY311="${PY311:-python3.11}"
 
 if [[ "${1:-}" == "--setup" ]]; then
@@ -30,9 +31,11 @@ if [[ "${1:-}" == "--setup" ]]; then
   "$VENV_ORT/bin/pip" install -r "$HERE/requirements-ort.txt"
   [[ -x "$VENV_GENAI/bin/python" ]] || "$PY311" -m venv "$VENV_GENAI"
   "$VENV_GENAI/bin/pip" install -r "$HERE/requirements-genai.txt"
+  [[ -x "$VENV_OPTIMUM/bin/python" ]] || "$PY311" -m venv "$VENV_OPTIMUM"
+  "$VENV_OPTIMUM/bin/pip" install -r "$HERE/requirements-optimum.txt"
 fi
 
-rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FIX/deploy"
+rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FIX/deploy" "$FIX/optimum"
 "$VENV_ONNX/bin/python" "$HERE/handbuilt.py"
 "$VENV_TORCH/bin/python" "$HERE/pytorch_models.py"
 "$VENV_TORCH/bin/python" "$HERE/hf_models.py"
@@ -44,5 +47,6 @@ rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FI
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"   # deploy_models.py reads the float entries
 "$VENV_ORT/bin/python" "$HERE/deploy_models.py"
 "$VENV_GENAI/bin/python" "$HERE/genai_models.py"   # checks its models against the hf/ entries
+"$VENV_OPTIMUM/bin/python" "$HERE/optimum_models.py"   # reads the hf/ entries and files
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"
 du -sh "$FIX"

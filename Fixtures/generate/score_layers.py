@@ -19,6 +19,9 @@ else the first unmatched layer of that kind with exactly the expected hyper-para
 (AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored, nor are Keras entries (their
 truth uses Keras class names and keys).
 
+A transform that splits a model over several files (optimum's encoder, decoder and merged decoder) lists
+the modules each file holds (`modulesInFile`): only those are asked for, in the file and in its source.
+
 A transform's own rules (its `renamedWeights`, `packedWeights` and `splitWeights`) are applied first:
 a Linear module whose weight the tool packed with others (ORT's and the genai builder's fused QKV) is
 found as the Dense layer holding the packed weight, with the group's combined output size; one it
@@ -236,8 +239,9 @@ def score(entry, report, transformed=True):
         renamed = rules["renamed"]
         layer["sourceWeights"] = [p for w in layer["allWeights"] for p in (renamed.get(w, []) if renamed else [w])]
     used, rows = set(), []
+    inside = (entry.get("transform") or {}).get("modulesInFile")
     for module in entry["framework"]["modules"]:
-        if module["type"] not in KINDS:
+        if module["type"] not in KINDS or (inside is not None and module["name"] not in inside):
             continue
         i, layer, want, rule = match(module, layers, used, rules)
         row = {"module": module, "found": layer is not None, "named": rule == "name", "diffs": []}

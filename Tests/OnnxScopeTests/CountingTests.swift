@@ -15,8 +15,12 @@ struct CountingTests {
         #expect(report.irVersion == expected.irVersion)
         #expect(report.opsets == expected.opsets)
         #expect(report.producer == expected.producer)
-        #expect(report.inputs == expected.inputs)
-        #expect(report.outputs == expected.outputs)
+        // Names, types and shapes as onnx reads them; the cache roles are OptimumExportTests' (optimum's truth).
+        func interface(_ values: [InspectReport.IOValue]) -> [InspectReport.IOValue] {
+            values.map { var v = $0; v.kvCache = nil; return v }
+        }
+        #expect(interface(report.inputs) == expected.inputs)
+        #expect(interface(report.outputs) == expected.outputs)
         #expect(report.ops == expected.ops)
         #expect(report.nodes == expected.nodes)
 

@@ -65,6 +65,37 @@ struct Manifest: Decodable {
         var splitWeights: [SplitWeight]?
         /// com.microsoft and contrib ops the genai builder wrote, with their counts.
         var builtOperators: [String: Int]?
+        /// The framework modules a file of a split export holds (optimum's encoder, decoder, merged decoder).
+        var modulesInFile: [String]?
+        /// numel of the unique framework parameters the file stores (a tied tensor once).
+        var parametersInFile: Int64?
+        /// optimum's own names for the key/value cache this file takes and returns.
+        var pastKeyValues: PastKeyValues?
+        /// The merged decoder's If: which main-graph initializers each branch reads.
+        var mergedBranches: MergedBranches?
+    }
+
+    /// Cache inputs and outputs as optimum's OnnxConfig.add_past_key_values names them.
+    struct PastKeyValues: Decodable, Sendable {
+        struct Name: Decodable, Sendable {
+            var name: String
+            var layer: Int
+            var part: String
+            var attention: String
+        }
+        var inputs: [Name]
+        var outputs: [Name]
+    }
+
+    /// optimum's merged decoder: one If whose branches read main-graph initializers.
+    struct MergedBranches: Decodable, Sendable {
+        var node: String
+        var condition: String
+        var thenBranch: String
+        var elseBranch: String
+        var readByBoth: [String]
+        var onlyThen: [String]
+        var onlyElse: [String]
     }
 
     /// One stored weight holding several framework modules' weights side by side.

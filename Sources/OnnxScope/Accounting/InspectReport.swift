@@ -57,6 +57,25 @@ public struct InspectReport: Codable, Sendable, Equatable {
         public var type: String
         /// Dimensions: numbers, symbol names, or null for unknown; null when no shape.
         @ExplicitNull public var shape: [ShapeDimension]?
+        /// The key/value cache entry this value carries (`past_key_values.0.key`), null when none.
+        @ExplicitNull public var kvCache: KVCache? = nil
+    }
+
+    /// A past-key-value input or present-key-value output, as its name says.
+    public struct KVCache: Codable, Sendable, Equatable {
+        /// `past` (the cache read in) or `present` (the cache written out).
+        public var role: String
+        /// `key` or `value`.
+        public var part: String
+        /// The decoder layer it belongs to, from 0.
+        public var layer: Int
+        /// `self` (the decoder's own keys and values) or `cross` (the encoder's, in a seq2seq decoder).
+        public var attention: String
+
+        /// The cell text: `past key · layer 0`, with `· cross-attention` for the encoder's cache.
+        public var label: String {
+            "\(role) \(part) · layer \(layer)" + (attention == "cross" ? " · cross-attention" : "")
+        }
     }
 
     /// One dimension of an input or output shape.

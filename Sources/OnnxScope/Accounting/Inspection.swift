@@ -57,7 +57,7 @@ extension InspectReport {
             case .unknown: .unknown
             }
         }
-        return IOValue(name: value.name, type: value.type?.description ?? "?", shape: shape)
+        return IOValue(name: value.name, type: value.type?.description ?? "?", shape: shape, kvCache: KVCacheNames.role(of: value.name))
     }
 }
 

@@ -24,6 +24,23 @@ public struct LayersReport: Codable, Sendable, Equatable {
     public var findings: [Finding]
     /// Runs of identical transformer blocks, each with the note's stack formula.
     public var stacks: [Stack] = []
+    /// `If`s whose branches hold the same layers (optimum's merged decoder, with and without
+    /// past key values): each such layer is listed once, in the `kept` branch, its weights counted once.
+    public var mergedBranches: [MergedBranches] = []
+
+    /// One `If` whose two branches' layers were listed once.
+    public struct MergedBranches: Codable, Sendable, Equatable {
+        /// The `If` node.
+        public var node: String
+        /// Graph path of the branch whose layers are listed.
+        public var kept: String
+        /// Graph path of the branch whose layers were the same layers again.
+        public var merged: String
+        /// Top-level layers of `merged` not listed (found again in `kept`).
+        public var layers: Int
+        /// Weights of the enclosing graphs that nodes of both branches read, counted once.
+        public var sharedWeights: Int
+    }
 
     /// One layer.
     public struct Entry: Codable, Sendable, Equatable {
@@ -206,6 +223,9 @@ extension LayersReport {
             return a != b ? a : ($0.elements, $1.name) > ($1.elements, $0.name)
         }
         stacks = StackAudit.stacks(recognition.layers, elements: byName)
+        mergedBranches = recognition.mergedBranches.map {
+            MergedBranches(node: $0.node, kept: $0.kept, merged: $0.merged, layers: $0.layers, sharedWeights: $0.sharedWeights)
+        }
         readOnlyForShape = recognition.shapeOnlyWeights.map {
             Unattributed(name: $0.name, type: $0.dataType.name, shape: $0.dims, elements: elements($0), consumers: catalog.consumers(of: $0))
         }

@@ -13,6 +13,8 @@ struct LayerRecognition: Sendable {
     public private(set) var quantizationOverhead: Set<String> = []
     /// Weights stored packed, with their elements as the float layers had them.
     public private(set) var logicalElements: [String: Int64] = [:]
+    /// `If`s whose two branches hold the same layers (optimum's merged decoder): listed once.
+    public private(set) var mergedBranches: [BranchAlternatives.Merge] = []
 
     /// Recognizes the layers of `file`, whose weights `catalog` lists.
     public init(file: ModelFile, catalog: WeightCatalog) {
@@ -29,6 +31,7 @@ struct LayerRecognition: Sendable {
             }
         }
         PhaseClock.measure(.postPasses) {
+            mergedBranches = BranchAlternatives.merge(&all, indexes: indexes)
             // The layers leave their spans, so that each is held once and the passes below
             // change them in place rather than copying every one.
             var found = all.map(\.layer)

@@ -92,9 +92,10 @@ public enum InspectRendering {
     }
 
     private static func ioTable(_ values: [InspectReport.IOValue], _ layout: TextLayout) -> String {
-        var t = TextTable([.left, .left, .left])
+        let cache = values.contains { $0.kvCache != nil }
+        var t = TextTable(cache ? [.left, .left, .left, .left] : [.left, .left, .left])
         for v in values {
-            t.add([F.safe(v.name, limit: Int.max), F.safe(v.type), shapeText(v.shape)])
+            t.add([F.safe(v.name, limit: Int.max), F.safe(v.type), shapeText(v.shape)] + (cache ? [v.kvCache?.label ?? ""] : []))
         }
         return t.isEmpty ? "  (none)" : t.render(fitting: layout, column: 0)
     }
@@ -127,10 +128,14 @@ public enum InspectRendering {
         out.append("")
         out.append(InspectMarkdownSections.sizes(r))
         out.append("")
-        out.append("| | name | type | shape |")
-        out.append("|---|---|---|---|")
-        for v in r.inputs { out.append("| input | `\(cell(v.name))` | \(cell(v.type)) | \(shapeText(v.shape)) |") }
-        for v in r.outputs { out.append("| output | `\(cell(v.name))` | \(cell(v.type)) | \(shapeText(v.shape)) |") }
+        let cache = (r.inputs + r.outputs).contains { $0.kvCache != nil }
+        out.append(cache ? "| | name | type | shape | cache |" : "| | name | type | shape |")
+        out.append(cache ? "|---|---|---|---|---|" : "|---|---|---|---|")
+        func row(_ side: String, _ v: InspectReport.IOValue) -> String {
+            "| \(side) | `\(cell(v.name))` | \(cell(v.type)) | \(shapeText(v.shape)) |" + (cache ? " \(v.kvCache?.label ?? "") |" : "")
+        }
+        for v in r.inputs { out.append(row("input", v)) }
+        for v in r.outputs { out.append(row("output", v)) }
         out.append("")
         out.append("**Weights:** \(F.grouped(w.elements)) elements (\(F.grouped(w.floatElements)) floating-point) in \(F.grouped(w.tensors)) tensors, \(F.bytes(w.bytes))")
         out.append("")

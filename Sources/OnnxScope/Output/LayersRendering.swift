@@ -56,6 +56,9 @@ public enum LayersRendering {
         for s in r.stacks {
             out.append("  Stack: \(s.count) × \(s.kind.rawValue) · stored \(F.grouped(s.stored)) · textbook \(F.grouped(s.predicted.textbook)) · convention \(F.grouped(s.predicted.convention))")
         }
+        for m in r.mergedBranches {
+            out.append("  Branches: If \(F.safe(m.node)) · \(m.layers) layer\(m.layers == 1 ? "" : "s") of \(F.safe(m.merged)) are those of \(F.safe(m.kept)), listed once · \(m.sharedWeights) weights read by both, counted once")
+        }
         if !notes.isEmpty {
             out.append("")
             out.append("Notes")

@@ -135,6 +135,13 @@ extension OutputSchema {
           "items": {
             "$ref": "#/$defs/stack"
           }
+        },
+        "mergedBranches": {
+          "type": "array",
+          "description": "If nodes whose two branches hold the same layers (optimum's merged decoder): each listed once, in the kept branch",
+          "items": {
+            "$ref": "#/$defs/mergedBranches"
+          }
         }
       },
       "required": [
@@ -142,6 +149,7 @@ extension OutputSchema {
         "file",
         "findings",
         "layers",
+        "mergedBranches",
         "quantizationOverhead",
         "readOnlyForShape",
         "schemaVersion",
@@ -323,6 +331,38 @@ extension OutputSchema {
       "required": [
         "convention",
         "textbook"
+      ],
+      "additionalProperties": false
+    },
+    "mergedBranches": {
+      "type": "object",
+      "properties": {
+        "node": {
+          "type": "string"
+        },
+        "kept": {
+          "type": "string",
+          "description": "graph path of the branch whose layers are listed"
+        },
+        "merged": {
+          "type": "string",
+          "description": "graph path of the branch whose layers were found again in kept"
+        },
+        "layers": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "sharedWeights": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "required": [
+        "kept",
+        "layers",
+        "merged",
+        "node",
+        "sharedWeights"
       ],
       "additionalProperties": false
     },

@@ -68,9 +68,52 @@ extension OutputSchema {
         }
       ],
       "description": "dimensions; null when no shape is declared"
+    },
+    "kvCache": {
+      "anyOf": [
+        {
+          "type": "object",
+          "properties": {
+            "role": {
+              "enum": [
+                "past",
+                "present"
+              ]
+            },
+            "part": {
+              "enum": [
+                "key",
+                "value"
+              ]
+            },
+            "layer": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "attention": {
+              "enum": [
+                "self",
+                "cross"
+              ]
+            }
+          },
+          "required": [
+            "attention",
+            "layer",
+            "part",
+            "role"
+          ],
+          "additionalProperties": false
+        },
+        {
+          "type": "null"
+        }
+      ],
+      "description": "the key/value cache entry the value carries, from its name (past_key_values.N.key, present.N.value; .decoder./.encoder. for a seq2seq decoder's self- and cross-attention cache); null when none"
     }
   },
   "required": [
+    "kvCache",
     "name",
     "shape",
     "type"
