@@ -50,7 +50,8 @@ enum ModuleProvenance {
                     if i > start { parts.append(start..<i) }
                     start = i + 1
                 }
-                guard !parts.isEmpty else { return false }
+                // No scope at all (`/Op`, `/`) is the empty path, which only an empty name is.
+                guard !parts.isEmpty else { return n.isEmpty }
                 parts.removeLast()
                 // Collapse: a part that extends the one before it with "." replaces it.
                 var kept: [Range<Int>] = []
@@ -62,7 +63,7 @@ enum ModuleProvenance {
                         kept.append(part)
                     }
                 }
-                guard !kept.isEmpty else { return false }
+                guard !kept.isEmpty else { return n.isEmpty }
                 // The scope is the kept parts joined by "."; compare it with `name` byte by byte.
                 var position = 0
                 for (k, part) in kept.enumerated() {

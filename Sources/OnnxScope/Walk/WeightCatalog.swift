@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Every stored weight of a model, found by walking the main graph, every nested
 /// subgraph (`If`/`Loop`/`Scan` bodies, any graph attribute) and every model-local
 /// function, plus the op histogram and who consumes each value.
@@ -19,8 +17,9 @@ struct WeightCatalog: Sendable {
     /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
     public private(set) var graphCount = 0
     /// Consumers of each stored weight, by namespace and name: node labels, each once.
-    /// Worked out on first use (`layers` asks only for the few weights no layer claims).
-    private let consumerTable: ConsumerTable
+    /// (Worked out in the walk, not on first use: `diff` and `report` would otherwise build
+    /// it while both models are held, and reach a higher peak of memory.)
+    private var consumers: [ScopedName: [String]] = [:]
     /// Names defined more than once in one namespace (counted once).
     public private(set) var duplicateNames: [ScopedName] = []
 
@@ -28,7 +27,6 @@ struct WeightCatalog: Sendable {
 
     /// Walks `model`.
     public init(model: Model) {
-        consumerTable = ConsumerTable()
         seen.reserveCapacity(model.graph.initializers.count)
         weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
@@ -46,11 +44,11 @@ struct WeightCatalog: Sendable {
             visitGraph(visit, into: &work)
         }
         // Consumers, once every weight is known (a Constant may follow its first reader).
-        consumerTable.set(visits: work, weights: seen)
+        consumers = WeightCatalog.consumers(work, weights: seen)
     }
 
     /// Which nodes of `visits` read a stored weight, each node once per weight.
-    fileprivate static func consumers(_ visits: [GraphVisit], weights seen: Set<ScopedName>) -> [ScopedName: [String]] {
+    private static func consumers(_ visits: [GraphVisit], weights seen: Set<ScopedName>) -> [ScopedName: [String]] {
         var consumers: [ScopedName: [String]] = [:]
         consumers.reserveCapacity(seen.count)
         for visit in visits {
@@ -148,25 +146,7 @@ struct WeightCatalog: Sendable {
 
     /// The consumers of the weight, in its namespace.
     public func consumers(of weight: StoredWeight) -> [String] {
-        consumerTable.table[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
-    }
-}
-
-/// The consumers of every weight, computed once on first use; shared by copies of the catalog.
-private final class ConsumerTable: Sendable {
-    private let state = Mutex<(visits: [GraphVisit], weights: Set<ScopedName>, table: [ScopedName: [String]]?)>(([], [], nil))
-
-    func set(visits: [GraphVisit], weights: Set<ScopedName>) {
-        state.withLock { $0 = (visits, weights, nil) }
-    }
-
-    var table: [ScopedName: [String]] {
-        state.withLock { s in
-            if let table = s.table { return table }
-            let table = WeightCatalog.consumers(s.visits, weights: s.weights)
-            s = ([], [], table)
-            return table
-        }
+        consumers[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
     }
 }
 
