@@ -24,6 +24,7 @@ struct LayerRecognition: Sendable {
             for recognizer in LayerKind.recognizers { recognizer.run(&spans, graph, &context) }
             all += spans.sorted { $0.order < $1.order }
         }
+        all = KerasLayers.annotate(all, model: file.model)
         // Ownership: an embedding owns its table (a tied output head shares it); otherwise
         // the first layer in graph order to use a weight owns it, and later users share it.
         for layer in all.map(\.layer).flatMap(\.flattened) where layer.kind == .embedding {
