@@ -352,6 +352,8 @@ def layer_hyper(layer):
             h[k] = [int(x) for x in v] if isinstance(v, (list, tuple)) else v
     kind = type(layer).__name__
     kernel = getattr(layer, "kernel", None)
+    if kernel is None:
+        kernel = getattr(layer, "depthwise_kernel", None)
     if kind == "Bidirectional":
         inner = layer.forward_layer
         h.update({k: v for k, v in layer_hyper(inner).items() if k not in h})
