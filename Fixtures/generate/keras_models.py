@@ -182,6 +182,19 @@ def text_simplernn():
     return keras.Model(x, y, name="text_simplernn"), ids_sig(T)
 
 
+def text_loops():
+    # Cells tf2onnx does not rewrite into ONNX ops stay in Loop bodies: a GRU with
+    # reset_after=True and a ReLU activation (its [2, 3h] bias unstacked in the body), and
+    # both directions of a Bidirectional GRU(reset_after=False). The ReLU LSTM becomes an LSTM op.
+    x = keras.Input((T,), dtype="int32", name="ids")
+    h = layers.Embedding(VOCAB, 16, name="embedding")(x)
+    h = layers.LSTM(16, activation="relu", return_sequences=True, name="lstm_relu")(h)
+    h = layers.GRU(12, activation="relu", reset_after=True, return_sequences=True, name="gru_relu")(h)
+    h = layers.Bidirectional(layers.GRU(8, reset_after=False, name="gru"), name="bigru")(h)
+    y = layers.Dense(4, name="classifier")(h)
+    return keras.Model(x, y, name="text_loops"), ids_sig(T)
+
+
 def text_conv1d():
     x = keras.Input((24,), dtype="int32", name="ids")
     h = layers.Embedding(VOCAB, 16, name="embedding")(x)
@@ -310,6 +323,8 @@ SPECS = [
     ("vit_small", "ViT: Conv2D patch 8 (16 patches), width 32, [1,16,32] position table added, 2 pre-norm blocks "
      "(MultiHeadAttention 2x16, GELU MLP 64), LayerNormalization, Dense(10)", vit_small),
     ("sequential_mlp", "keras.Sequential: Dense(20->32, relu) + Dense(16, relu) + Dense(4)", sequential_mlp),
+    ("text_loops", "Embedding(50,16) + LSTM(16, relu) + GRU(12, relu, reset_after) (a Loop) + "
+     "Bidirectional(GRU(8, reset_after=False)) (two Loops) + Dense(4)", text_loops),
 ]
 ISSUE18 = {name for name, _, _ in SPECS[7:]}
 

@@ -151,4 +151,37 @@ struct KerasLayerTests {
         #expect(LayerNaming.commonPrefix(["a/mha/query", "a/mha/key"]) == "a/mha")
         #expect(LayerNaming.commonPrefix(["encoder.layers.0.q", "encoder.layers.0.k"]) == "encoder.layers.0")
     }
+
+    /// A tf2onnx model of two Dense layers whose ops are scoped `ROOT/FIRST/…` and `ROOT/SECOND/…`.
+    static func twoDense(root: String, first: String, second: String) -> [UInt8] {
+        let graph = ModelBytes.graph(
+            nodes: [
+                ModelBytes.node("MatMul", name: "\(root)/\(first)/MatMul", inputs: ["x", "w1"], outputs: ["h"]),
+                ModelBytes.node("Add", name: "\(root)/\(first)/BiasAdd", inputs: ["h", "b1"], outputs: ["hb"]),
+                ModelBytes.node("MatMul", name: "\(root)/\(second)/MatMul", inputs: ["hb", "w2"], outputs: ["y"]),
+            ],
+            initializers: [
+                ModelBytes.tensor("w1", dims: [4, 3], raw: ModelBytes.floatBytes((0..<12).map(Float.init))),
+                ModelBytes.tensor("b1", dims: [3], raw: ModelBytes.floatBytes([1, 2, 3])),
+                ModelBytes.tensor("w2", dims: [3, 2], raw: ModelBytes.floatBytes((0..<6).map { Float($0) + 0.5 })),
+            ],
+            inputs: ["x"], outputs: ["y"])
+        return ProtoWriter.message { m in
+            m.field(1, varint: 8)
+            m.field(2, string: "tf2onnx")
+            m.field(7, bytes: graph)
+            m.field(8, bytes: ProtoWriter.message { o in o.field(2, varint: 15) })
+        }
+    }
+
+    @Test("the model's scope goes; TF's _N re-trace suffixes go only when every scope carries one")
+    func retraceSuffixes() throws {
+        func names(_ bytes: [UInt8]) throws -> [String] {
+            LayersReport(file: try ModelFile.open(bytes: bytes, name: "keras.onnx")).layers.map(\.name)
+        }
+        #expect(try names(Self.twoDense(root: "mlp_1", first: "fc_1", second: "head_1")) == ["fc", "head"])
+        // Keras's own default names (`dense_1`) are kept when not every scope is suffixed.
+        #expect(try names(Self.twoDense(root: "mlp", first: "dense_1", second: "dense_2")) == ["dense_1", "dense_2"])
+        #expect(try names(Self.twoDense(root: "model_1", first: "dense", second: "dense_1")) == ["dense", "dense_1"])
+    }
 }

@@ -5,7 +5,8 @@
 ///   the candidate (ONNX `linear_before_reset` 0);
 /// - `reset_after=True`: h·R whole (+ the recurrent bias), split in three, the reset gate applied
 ///   after the product (`linear_before_reset` 1).
-/// The layer owns W, R and every bias added to their products; W is [i, 3h] and R [h, 3h].
+/// The layer owns W, R and every bias added to their products (one [3h] bias, or
+/// `reset_after=True`'s [2, 3h] input and recurrent biases); W is [i, 3h] and R [h, 3h].
 enum KerasGRUCellRecognizer: SpanGrouper {
     private static let gateArithmetic: Set<String> = ["Sigmoid", "Tanh", "Relu", "Mul", "Add", "Sub", "Split", "Slice", "Squeeze"]
 
@@ -43,8 +44,9 @@ enum KerasGRUCellRecognizer: SpanGrouper {
         for use in [kernelUse] + recurrentUses {
             guard let out = graph.nodes[use.node].outputs.first else { continue }
             for reader in graph.uses(of: out) where graph.nodes[reader.node].opType == "Add" && graph.nodes[reader.node].inputs.count == 2 {
+                // One [3h] bias, or reset_after=True's [2, 3h] input and recurrent biases, unstacked in the body.
                 guard let b = graph.traceWeight(graph.nodes[reader.node].inputs[1 - reader.slot]), b.weight.dataType.isFloatingPoint,
-                      b.elements == rWeight.dims[1] else { continue }
+                      elements(b.weight) == rWeight.dims[1] || b.weight.dims == [2, rWeight.dims[1]] else { continue }
                 nodes.insert(reader.node)
                 nodes.formUnion(b.via)
                 if !biases.contains(where: { $0.name == b.weight.name }) { biases.append(b.weight) }
@@ -63,7 +65,9 @@ enum KerasGRUCellRecognizer: SpanGrouper {
             }
             pending = next
         }
-        guard nodes.contains(where: { graph.nodes[$0].opType == "Tanh" }), !nodes.contains(where: { context.isClaimed(graph, $0) })
+        // The candidate's activation (Keras's `activation`: tanh by default, or relu).
+        guard nodes.contains(where: { ["Tanh", "Relu"].contains(graph.nodes[$0].opType) }),
+              !nodes.contains(where: { context.isClaimed(graph, $0) })
         else { return spans }
         let kernel = kernelUse.trace.weight
         var parameters = [kernel, rWeight]

@@ -1,5 +1,5 @@
 /// Normalization layers: `LayerNormalization` and its decomposed forms (ReduceMean, Sub, Pow,
-/// ReduceMean, Add, Sqrt, Div, Mul γ, Add β; tf2onnx's Keras form, ``TensorFlowLayerNorm``),
+/// ReduceMean, Add, Sqrt, Div, Mul γ, Add β; tf2onnx's Keras form, `TensorFlowLayerNorm`),
 /// `BatchNormalization`,
 /// and RMS norm (com.microsoft `SimplifiedLayerNormalization`, or decomposed:
 /// Pow, ReduceMean, Add, Sqrt, Div or Reciprocal·Mul, Mul γ).
