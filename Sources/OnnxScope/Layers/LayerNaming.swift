@@ -16,7 +16,7 @@ enum LayerNaming {
             return scope
         }
         if let fromWeights = weightStem(weights) { return fromWeights }
-        if let scope = neighbourScope(graph, nodes: nodes) { return scope }
+        if let scope = neighbourScope(graph, nodes: nodes, weights: weights) { return scope }
         return nodes.sorted().first.map { graph.label($0) } ?? "layer"
     }
 
@@ -80,26 +80,53 @@ enum LayerNaming {
     /// TorchScript one (`/layer/Op`).
     static func isTensorFlowName(_ name: String) -> Bool { name.contains("/") && !name.hasPrefix("/") }
 
-    /// For a layer none of whose nodes carries a scope (tf2onnx names the recurrent ops it
-    /// writes `LSTM__35`): the TF scope of a node that produces one of its first node's
-    /// inputs, through unnamed shape ops, the last inputs first (a recurrent op's initial
-    /// states are made in its layer's scope; its data input may come from the layer before).
-    private static func neighbourScope(_ graph: GraphIndex, nodes: [Int]) -> String? {
+    /// For a layer none of whose nodes carries a scope (tf2onnx names some ops it writes
+    /// `Conv__296`, `LSTM__35`): the Keras layer scope of a variable it reads
+    /// (`model/depthwise/BiasAdd/ReadVariableOp:0`); else of the nearest named node its output
+    /// reaches or one of its inputs comes from, through unnamed nodes. A helper tf2onnx made
+    /// for this op (`model/conv1_conv/Conv2D__2685`, a layout Transpose) is preferred to a
+    /// neighbouring layer's own op; then outputs before inputs, the last inputs first (a
+    /// recurrent op's initial states are made in its layer's scope).
+    private static func neighbourScope(_ graph: GraphIndex, nodes: [Int], weights: [String]) -> String? {
+        for w in weights where isTensorFlowName(w) && w.contains("/ReadVariableOp") {
+            if let scope = tensorFlowWeightScope(w) { return scope }
+        }
         guard let first = nodes.min() else { return nil }
+        let last = nodes.max() ?? first
+        var named: [String] = []
+        for output in graph.nodes[last].outputs where !output.isEmpty {
+            var value = output
+            for _ in 0..<4 {
+                let uses = graph.uses(of: value)
+                guard uses.count == 1 else { break }
+                let node = graph.nodes[uses[0].node]
+                if isTensorFlowName(node.name) {
+                    named.append(node.name)
+                    break
+                }
+                guard let next = node.outputs.first, !next.isEmpty else { break }
+                value = next
+            }
+        }
         for input in graph.nodes[first].inputs.reversed() where !input.isEmpty {
             var value = input
             for _ in 0..<4 {
                 guard let p = graph.producer(of: value) else { break }
                 let node = graph.nodes[p]
                 if isTensorFlowName(node.name) {
-                    if let scope = tensorFlowScope(node.name) { return scope }
+                    named.append(node.name)
                     break
                 }
                 guard let next = node.inputs.first, !next.isEmpty else { break }
                 value = next
             }
         }
-        return nil
+        let helper = named.first { name in
+            guard let range = name.range(of: "__", options: .backwards) else { return false }
+            let digits = name[range.upperBound...]
+            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+        }
+        return (helper.map { [$0] } ?? named).lazy.compactMap(tensorFlowScope).first
     }
 
     /// A TorchScript scope path as the module path: `/features/features.1/features.1.1/attn`
