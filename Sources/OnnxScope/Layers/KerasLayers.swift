@@ -90,36 +90,39 @@ enum KerasLayers {
     /// Pairs `P/forward_X` and `P/backward_X` recurrent layers of one kind and shape into one
     /// layer `P` with directions 2.
     private static func mergedDirections(_ spans: [LayerSpan]) -> [LayerSpan] {
-        var result: [LayerSpan] = []
-        var used = Set<Int>()
-        for (k, span) in spans.enumerated() where !used.contains(k) {
+        // Pairs first (a backward layer may come before its forward one), then the merge.
+        var partner: [Int: Int] = [:]
+        var taken = Set<Int>()
+        for (k, span) in spans.enumerated() {
             let layer = span.layer
             guard layer.kind.descriptor.formula.isRecurrent, layer.children.isEmpty, layer.int(.directions) == 1,
-                  let slash = layer.name.lastIndex(of: "/"), layer.name[layer.name.index(after: slash)...].hasPrefix("forward_") else {
-                if !used.contains(k) { result.append(span) }
-                continue
-            }
-            let parent = String(layer.name[..<slash])
+                  let slash = layer.name.lastIndex(of: "/"), layer.name[layer.name.index(after: slash)...].hasPrefix("forward_")
+            else { continue }
             let wrapped = layer.name[layer.name.index(after: slash)...].dropFirst("forward_".count)
-            let backwardName = "\(parent)/backward_\(wrapped)"
+            let backwardName = "\(layer.name[..<slash])/backward_\(wrapped)"
             guard let b = spans.indices.first(where: { j in
-                j != k && !used.contains(j) && spans[j].layer.name == backwardName && spans[j].layer.kind == layer.kind
+                !taken.contains(j) && spans[j].layer.name == backwardName && spans[j].layer.kind == layer.kind
                     && spans[j].layer.hyper == layer.hyper && spans[j].layer.children.isEmpty
-            }) else {
+            }) else { continue }
+            partner[k] = b
+            taken.insert(b)
+        }
+        guard !partner.isEmpty else { return spans }
+        var result: [LayerSpan] = []
+        for (k, span) in spans.enumerated() where !taken.contains(k) {
+            guard let b = partner[k], let slash = span.layer.name.lastIndex(of: "/") else {
                 result.append(span)
                 continue
             }
-            used.insert(b)
-            let back = spans[b].layer
+            let (layer, back) = (span.layer, spans[b].layer)
             var merged = layer
-            merged.name = parent
+            merged.name = String(layer.name[..<slash])
             merged.hyper[.directions] = .int(2)
             merged.nodes = layer.nodes + back.nodes
             merged.weights = layer.weights + back.weights.filter { !layer.weights.contains($0) }
             merged.nonTrainableWeights = layer.nonTrainableWeights + back.nonTrainableWeights.filter { !layer.nonTrainableWeights.contains($0) }
             merged.stored = Saturating.add(layer.stored, back.stored)
             merged.nonTrainable = Saturating.add(layer.nonTrainable, back.nonTrainable)
-            merged.observations = layer.observations
             for o in back.observations where !merged.observations.contains(o) { merged.observations.append(o) }
             var combined = span
             combined.layer = merged
