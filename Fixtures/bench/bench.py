@@ -12,7 +12,18 @@ The Python used for onnx.load is $ONNXSCOPE_BENCH_PYTHON, else python3, when it 
 import onnx; without it that column is left out. Then it checks the targets of issue 5
 and prints MET / MISSED for each.
 
+The graph section (issue 11; alone with --only graph) times graph-heavy inputs against
+two more references, measured in the same run:
+
+  python -c 'import onnx; onnx.load(FILE)'        the whole process, Python start-up included
+  wirescan FILE                                   one C pass over the wire format (wirescan.c)
+
+on chains of small dense blocks of 10k, 100k and 1M nodes and a folder of 1,000 small
+models (against a Python loop of onnx.load), with --base-bin an earlier build beside this
+one (a regression check), and the profile split from ONNXSCOPE_PHASES=1.
+
 Usage: python3 bench.py --bin .build/release/onnxscope [--work DIR] [--runs 5] [--markdown OUT.md]
+                        [--only graph] [--base-bin OLD/onnxscope]
 """
 
 import argparse
@@ -132,6 +143,130 @@ def generate(work):
     return paths
 
 
+LOAD_PROCESS = "import sys, onnx; onnx.load(sys.argv[1], load_external_data=False)\n"
+LOAD_LOOP = (
+    "import glob, os, sys, onnx\n"
+    "for p in sorted(glob.glob(os.path.join(sys.argv[1], '*.onnx'))):\n"
+    "    onnx.load(p, load_external_data=False)\n"
+)
+GRAPH_SIZES = (("10k", 10_000), ("100k", 100_000), ("1M", 1_000_000))
+
+
+def generate_graphs(work):
+    """The graph section's inputs: dense-block chains and the folder of small models."""
+    os.makedirs(work, exist_ok=True)
+    paths = {}
+    for key, n in GRAPH_SIZES:
+        p = os.path.join(work, "dense_%d.onnx" % n)
+        paths[key] = p
+        if not os.path.exists(p):
+            print("bench: generating %s" % p, file=sys.stderr)
+            subprocess.run([sys.executable, os.path.join(GENERATE, "bench_models.py"), "dense", p, str(n)],
+                           check=True, stdout=subprocess.DEVNULL)
+    folder = os.path.join(work, "folder_1000")
+    paths["folder"] = folder
+    if not os.path.isdir(folder) or len(os.listdir(folder)) != 1000:
+        print("bench: generating %s" % folder, file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(GENERATE, "bench_models.py"), "folder", folder, "1000", "40"],
+                       check=True, stdout=subprocess.DEVNULL)
+    scan = os.path.join(work, "wirescan")
+    source = os.path.join(HERE, "wirescan.c")
+    if not os.path.exists(scan) or os.path.getmtime(scan) < os.path.getmtime(source):
+        subprocess.run(["cc", "-O2", "-o", scan, source], check=True)
+    paths["wirescan"] = scan
+    return paths
+
+
+def phases(binary, command, path):
+    """Seconds per phase from one ONNXSCOPE_PHASES=1 run: {phase: seconds}."""
+    env = dict(os.environ, ONNXSCOPE_PHASES="1")
+    r = subprocess.run([binary, command, path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    result = {}
+    for line in r.stderr.splitlines():
+        if line.startswith("phase ") and line.endswith(" s"):
+            name, value = line[len("phase "):-2].rsplit(None, 1)
+            result[name.strip()] = float(value)
+    return result
+
+
+def graph_section(args, binary, python, out):
+    """Issue 11's cases and targets; returns nothing, prints through `out`."""
+    paths = generate_graphs(args.work)
+    base = os.path.abspath(args.base_bin) if args.base_bin else None
+    out()
+    out("### Graph-heavy models (issue 11)")
+    out()
+    out("Dense-block chains (MatMul [8, 8] + Add bias + Relu + Mul scale, every weight its own initializer). "
+        "Ratios are to the `onnx.load` process (Python start-up included), measured in the same run.")
+    out()
+    out("| graph | command | median | peak RSS | RSS per node | vs onnx.load process |")
+    out("|---|---|---:|---:|---:|---:|")
+    results = {}
+    for key, n in GRAPH_SIZES:
+        path = paths[key]
+        runs = args.runs if n < 1_000_000 else min(args.runs, 3)
+        load = measure([python, "-c", LOAD_PROCESS, path], runs) if python else None
+        scan = measure([paths["wirescan"], path], runs)
+        results[(key, "load")] = load
+        rows = [("C wire scan", scan)]
+        if load:
+            rows.append(("`onnx.load` process", load))
+        for label, argv in (("inspect", [binary, "inspect", path]), ("layers", [binary, "layers", path]),
+                            ("layers -f json", [binary, "layers", "-f", "json", path])):
+            results[(key, label)] = measure(argv, runs)
+            rows.append(("`onnxscope %s`" % label, results[(key, label)]))
+            if base:
+                results[(key, "base " + label)] = measure([base] + argv[1:], runs)
+                rows.append(("base `%s`" % label, results[(key, "base " + label)]))
+        for label, (t, rss) in rows:
+            ratio = "%.2f×" % (t / load[0]) if load else ""
+            out("| %s nodes | %s | %s | %s | %.2f KB | %s |" % (key, label, secs(t), mb(rss), rss / n / 1e3, ratio))
+
+    folder = paths["folder"]
+    folder_loop = measure([python, "-c", LOAD_LOOP, folder], min(args.runs, 3)) if python else None
+    folder_ours = measure([binary, "inspect", "--quiet", folder], min(args.runs, 3))
+    out()
+    out("Folder of 1,000 dense-block models of 40 nodes: `onnxscope inspect --quiet DIR` %s (%s) against a Python loop of "
+        "`onnx.load` %s." % (secs(folder_ours[0]), mb(folder_ours[1]), secs(folder_loop[0]) if folder_loop else "(no onnx)"))
+
+    split_path = paths["100k"]
+    out()
+    out("Profile split on the 100k-node chain (`ONNXSCOPE_PHASES=1`, one run each; `other` is start-up, reports and teardown):")
+    out()
+    split = {c: phases(binary, c, split_path) for c in ("inspect", "layers")}
+    names = [name for name in split["layers"]] + [name for name in split["inspect"] if name not in split["layers"]]
+    out("| phase | inspect | layers |")
+    out("|---|---:|---:|")
+    for name in names:
+        out("| %s | %s | %s |" % (name, "%.3f s" % split["inspect"][name] if name in split["inspect"] else "",
+                                  "%.3f s" % split["layers"][name] if name in split["layers"] else ""))
+
+    out()
+    out("| target (issue 11) | measured | |")
+    out("|---|---|---|")
+
+    def target(text, measured, ok):
+        out("| %s | %s | %s |" % (text, measured, "MET" if ok else "MISSED"))
+
+    if results[("100k", "load")]:
+        load100 = results[("100k", "load")][0]
+        r = results[("100k", "inspect")][0] / load100
+        target("100k nodes: inspect ≤ 0.4× the onnx.load process", "%.2f×" % r, r <= 0.4)
+        r = results[("100k", "layers")][0] / load100
+        target("100k nodes: layers ≤ 0.5× the onnx.load process", "%.2f×" % r, r <= 0.5)
+        r = results[("1M", "inspect")][0] / results[("1M", "load")][0]
+        target("1M nodes: inspect ≤ 1.0× the onnx.load process", "%.2f×" % r, r <= 1.0)
+    per_node = results[("1M", "inspect")][1] / 1_000_000 / 1e3
+    target("inspect memory ≤ 0.6 KB per node (1M nodes, peak RSS ÷ nodes)", "%.2f KB" % per_node, per_node <= 0.6)
+    if folder_loop:
+        r = folder_ours[0] / folder_loop[0]
+        target("folder of 1,000 models: inspect ≤ 0.7× a Python loop of onnx.load", "%.2f×" % r, r <= 0.7)
+    if base:
+        for label in ("inspect", "layers"):
+            r = results[("100k", label)][0] / results[("100k", "base " + label)][0]
+            target("100k nodes: %s no slower than the base build" % label, "%.2f× the base" % r, r <= 1.0)
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -207,10 +342,14 @@ def main():
     ap.add_argument("--load-runs", type=int, default=3)
     ap.add_argument("--markdown")
     ap.add_argument("--generate-only", action="store_true")
+    ap.add_argument("--only", choices=["graph"], help="run only the graph-heavy section")
+    ap.add_argument("--base-bin", help="an earlier onnxscope build to time beside this one (graph section)")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin)
-    paths = generate(args.work)
+    if args.only != "graph":
+        paths = generate(args.work)
     if args.generate_only:
+        generate_graphs(args.work)
         return
     python, onnx_version = find_python()
     info = machine()
@@ -226,6 +365,12 @@ def main():
     out("Median of %d runs (3 when one takes over 5 s) after a warm-up run (page cache warm); onnx.load: median of %d, timed in Python without the import." % (
         args.runs, args.load_runs))
     out()
+    if args.only == "graph":
+        graph_section(args, binary, python, out)
+        if args.markdown:
+            with open(args.markdown, "w") as f:
+                f.write("\n".join(lines) + "\n")
+        return
     out("| model | file | command | median | peak RSS | vs cat | vs onnx.load |")
     out("|---|---|---|---:|---:|---:|---:|")
     results = {}
@@ -306,6 +451,7 @@ def main():
     target("layers linear in nodes: marginal cost per node, 100k→1M ÷ 10k→100k ≤ 1.5",
            "%.2f µs ÷ %.2f µs = %.2f" % (high * 1e6, low * 1e6, growth), growth <= 1.5)
     target("diff ≥ 2 GB/s from page cache", "%.1f GB/s" % diff_rate, diff_rate >= 2)
+    graph_section(args, binary, python, out)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write("\n".join(lines) + "\n")

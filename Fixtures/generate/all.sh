@@ -10,6 +10,7 @@ VENV_TORCH="${VENV_TORCH:-/work/venv-torch}"
 VENV_TF="${VENV_TF:-/work/venv-tf}"
 VENV_ONNX="${VENV_ONNX:-/work/venv-onnx}"
 VENV_ORT="${VENV_ORT:-/work/venv-ort}"
+VENV_GENAI="${VENV_GENAI:-/work/venv-genai}"
 PY311="${PY311:-python3.11}"
 
 if [[ "${1:-}" == "--setup" ]]; then
@@ -27,6 +28,8 @@ if [[ "${1:-}" == "--setup" ]]; then
   "$VENV_ONNX/bin/pip" install -r "$HERE/requirements-onnx.txt"
   [[ -x "$VENV_ORT/bin/python" ]] || "$PY311" -m venv "$VENV_ORT"
   "$VENV_ORT/bin/pip" install -r "$HERE/requirements-ort.txt"
+  [[ -x "$VENV_GENAI/bin/python" ]] || "$PY311" -m venv "$VENV_GENAI"
+  "$VENV_GENAI/bin/pip" install -r "$HERE/requirements-genai.txt"
 fi
 
 rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FIX/deploy"
@@ -40,5 +43,6 @@ rm -rf "$HERE/.work" "$FIX/pytorch" "$FIX/keras" "$FIX/handbuilt" "$FIX/hf" "$FI
 "$VENV_ONNX/bin/python" "$HERE/diff_pairs.py"       # needs pytorch/{mlp,lstm}.*.onnx
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"   # deploy_models.py reads the float entries
 "$VENV_ORT/bin/python" "$HERE/deploy_models.py"
+"$VENV_GENAI/bin/python" "$HERE/genai_models.py"   # checks its models against the hf/ entries
 "$VENV_ONNX/bin/python" "$HERE/build_manifest.py"
 du -sh "$FIX"

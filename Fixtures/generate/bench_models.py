@@ -1,6 +1,6 @@
 """Writes the benchmark's graph-heavy inputs with a tiny protobuf writer, no dependencies.
 
-Never committed. Two kinds:
+Never committed. Four kinds:
 
   many OUT.onnx NODES
       A graph of about NODES nodes and as many small initializers, built from repeated
@@ -9,6 +9,13 @@ Never committed. Two kinds:
       projection, MLP) and 8 residual Conv1d+BatchNormalization units. Node names follow
       the TorchScript exporter (`/blocks.3/attn/q_proj/MatMul`), weights the module paths
       (`blocks.3.attn.q_proj.weight`), so `layers` names and groups everything.
+
+  dense OUT.onnx NODES
+      A chain of small dense blocks (MatMul by an [8, 8] weight, Add bias, Relu, Mul by
+      an [8] scale), each weight its own initializer, named like the TorchScript exporter.
+
+  folder OUT_DIR COUNT NODES
+      COUNT dense-block models of about NODES nodes each.
 
   transformer OUT_DIR [LAYERS WIDTH FFN VOCAB]
       An OPT-6.7B-shaped decoder (defaults: 32 blocks, width 4096, FFN 16384, vocabulary
@@ -19,6 +26,8 @@ Never committed. Two kinds:
       constants stay inline.
 
 Usage: python3 bench_models.py many OUT.onnx 100000
+       python3 bench_models.py dense OUT.onnx 100000
+       python3 bench_models.py folder OUT_DIR 1000 40
        python3 bench_models.py transformer OUT_DIR
 """
 
@@ -229,10 +238,45 @@ def transformer(out_dir, layers=32, width=4096, ffn=16384, vocab=50272, position
         model_path, len(g.nodes), params, data_path, os.path.getsize(data_path), os.stat(data_path).st_blocks * 512))
 
 
+def dense_blocks(out, target_nodes):
+    """Small dense blocks as #11's benchmark asks: MatMul by an [8, 8] weight, Add bias,
+    Relu, Mul by a scale; every weight its own initializer; names as the TorchScript
+    exporter writes them (`/layers.0/fc/MatMul`, `layers.0.fc.weight`)."""
+    g = Graph()
+    x = "input"
+    k = 0
+    while len(g.nodes) < target_nodes:
+        scope = "/layers.%d" % k
+        w = g.weight("layers.%d.fc.weight" % k, [8, 8])
+        b = g.weight("layers.%d.fc.bias" % k, [8])
+        s = g.weight("layers.%d.scale" % k, [8])
+        h = g.add("MatMul", [x, w], [scope + "/fc/MatMul_output_0"], scope + "/fc/MatMul")
+        h = g.add("Add", [b, h], [scope + "/fc/Add_output_0"], scope + "/fc/Add")
+        h = g.add("Relu", [h], [scope + "/act/Relu_output_0"], scope + "/act/Relu")
+        x = g.add("Mul", [h, s], [scope + "/Mul_output_0"], scope + "/Mul")
+        k += 1
+    graph = (b"".join(g.nodes) + field(2, "main_graph") + b"".join(g.inits)
+             + field(11, value_info("input", ["batch", 8])) + field(12, value_info(x, ["batch", 8])))
+    with open(out, "wb") as f:
+        f.write(model(graph))
+    print("%s: %d nodes, %d initializers, %d bytes" % (out, len(g.nodes), len(g.inits), os.path.getsize(out)))
+
+
+def folder(out_dir, count, nodes):
+    """`count` small dense-block models of about `nodes` nodes each, in one folder."""
+    os.makedirs(out_dir, exist_ok=True)
+    for i in range(count):
+        dense_blocks(os.path.join(out_dir, "model_%04d.onnx" % i), nodes)
+
+
 def main():
     kind = sys.argv[1] if len(sys.argv) > 1 else ""
     if kind == "many" and len(sys.argv) == 4:
         many(sys.argv[2], int(sys.argv[3]))
+    elif kind == "dense" and len(sys.argv) == 4:
+        dense_blocks(sys.argv[2], int(sys.argv[3]))
+    elif kind == "folder" and len(sys.argv) == 5:
+        folder(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif kind == "transformer" and len(sys.argv) in (3, 7):
         extra = [int(a) for a in sys.argv[3:]]
         transformer(sys.argv[2], *extra)

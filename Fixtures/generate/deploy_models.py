@@ -10,7 +10,9 @@ numbers); `transform` holds the tool, its version and options (bits, block size,
 what it did, read from the written file with onnx: `quantizedWeights` (source initializer ->
 the quantized tensor, its type and dims, with scale and zero-point tensors), `matMulNBits` (per
 node: K, N, bits, block_size, the source weight), `convertedToFloat16` (float initializers now
-FLOAT16) and, for the optimizer, `fusedOperators` (the optimizer's own statistics).
+FLOAT16) and, for the optimizer, `fusedOperators` (the optimizer's own statistics) and `packedWeights`
+(result weights that concatenate source weights, by value: the packed QKV weight and bias of a fused
+com.microsoft Attention, with the framework modules of its parts in column order).
 """
 
 import json
@@ -84,6 +86,54 @@ def nbits_nodes(source, result):
         base = next((s for s in src if b.startswith(s + "_Q")), None)
         out.append({"node": n.name, "K": a["K"], "N": a["N"], "bits": a["bits"], "blockSize": a["block_size"],
                     "packedWeight": b, "source": base, "sourceDims": list(src[base].dims) if base else None})
+    return out
+
+
+def module_of(model, init, params):
+    """The framework module whose parameter the source initializer `init` is: its own name
+    (`encoder.layer.0.attention.self.query.bias`), or the scope of the MatMul/Gemm reading it
+    (`/encoder/layer.0/attention/self/query/MatMul`, the TorchScript exporter's `onnx::MatMul_317`)."""
+    for suffix in (".weight", ".bias"):
+        if init in params and init.endswith(suffix):
+            return init[:-len(suffix)]
+    for n in model.graph.node:
+        if init in n.input and n.op_type in ("MatMul", "Gemm") and n.name.startswith("/"):
+            parts = []
+            for p in n.name.split("/")[1:-1]:
+                if parts and p.startswith(parts[-1] + "."):
+                    parts[-1] = p
+                else:
+                    parts.append(p)
+            module = ".".join(parts)
+            if module + ".weight" in params:
+                return module
+    return None
+
+
+def packed_weights(source, result, params):
+    """Result weights the tool made by concatenating source weights along their last axis (ORT's
+    `Attention_0_qkv_weight` = [query | key | value]), found by value: each with the framework
+    modules of its parts, in column order."""
+    src = {n: onnx.numpy_helper.to_array(t) for n, t in initializers(source).items()
+           if t.data_type == TensorProto.FLOAT and len(t.dims) in (1, 2)}
+    out = []
+    for name, t in sorted(initializers(result).items()):
+        if name in src or t.data_type != TensorProto.FLOAT or len(t.dims) not in (1, 2):
+            continue
+        a = onnx.numpy_helper.to_array(t)
+        parts, col = [], 0
+        while col < a.shape[-1]:
+            hit = next((n for n, v in src.items() if v.ndim == a.ndim and v.shape[:-1] == a.shape[:-1]
+                        and col + v.shape[-1] <= a.shape[-1] and np.array_equal(a[..., col:col + v.shape[-1]], v)), None)
+            if hit is None:
+                break
+            parts.append((hit, col, src[hit].shape[-1]))
+            col += src[hit].shape[-1]
+        if col != a.shape[-1] or len(parts) < 2:
+            continue
+        out.append({"weight": name, "sources": [p for p, _, _ in parts],
+                    "modules": [module_of(source, p, params) for p, _, _ in parts],
+                    "columns": [[c, n] for _, c, n in parts], "axis": len(t.dims) - 1})
     return out
 
 
@@ -172,9 +222,12 @@ def specs():
 
 
 def main():
+    only = set(sys.argv[1:])  # <model>.<transform> labels to regenerate; the sidecar keeps the others
     os.makedirs(OUT, exist_ok=True)
     entries = []
     for name, rel_src, label, fn in specs():
+        if only and "%s.%s" % (name, label) not in only:
+            continue
         src = os.path.join(FIX, rel_src)
         rel = "deploy/%s.%s.onnx" % (name, label)
         dst = os.path.join(FIX, rel)
@@ -195,11 +248,12 @@ def main():
         record["convertedToFloat16"] = sorted(n for n, t in initializers(result).items()
                                               if n in src_float and t.data_type == TensorProto.FLOAT16)
         entry = manifest_entry(rel_src)
+        record["packedWeights"] = packed_weights(source, result, entry["framework"]["parameters"])
         print("wrote %s (%d bytes)" % (rel, os.path.getsize(dst)), flush=True)
         entries.append({"file": rel, "source": SOURCE, "exporter": label, "generator": GEN,
                         "model": "%s.%s" % (name, label), "description": "%s of %s" % (record["tool"], rel_src),
                         "framework": entry["framework"], "transform": record})
-    sidecar.write("deploy.json", entries, [])
+    sidecar.write("deploy.json", entries, [], {e["model"] for e in entries} if only else ())
 
 
 if __name__ == "__main__":

@@ -260,8 +260,9 @@ def ort_fused_dense():
              init("gamma", rnd(x))]
     g = helper.make_graph(nodes, "fused", [vi("x", T.FLOAT, [2, x])], [vi("y", T.FLOAT, [2, x])], inits)
     save(g, "ort_fused_dense.onnx", "onnxruntime fusions: FusedMatMul (transB) whose bias is in BiasGelu, a MatMul whose bias is input 3 of SkipSimplifiedLayerNormalization",
-         [{"kind": "Dense", "hyper": {"inputSize": x, "outputSize": inner, "bias": True}, "stored": x * inner + inner},
-          {"kind": "Dense", "hyper": {"inputSize": inner, "outputSize": x, "bias": True}, "stored": inner * x + x},
+         # x -> inner -> x through a GELU: a feed-forward network of the two Dense layers (BiasGelu is its activation).
+         [{"kind": "FeedForward", "hyper": {"width": x, "ffnSize": inner, "gated": False, "bias": True},
+           "stored": (x * inner + inner) + (inner * x + x)},
           {"kind": "RMSNorm", "hyper": {"width": x}, "stored": x}], extra=[("com.microsoft", 1)], check=False)
 
 

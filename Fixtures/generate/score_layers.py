@@ -21,6 +21,12 @@ else the first unmatched layer of that kind with exactly the expected hyper-para
 (AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored. Keras fixtures (source
 `keras-issue18`) are scored against Keras's classes and config instead (KERAS_KINDS, keras_score).
 
+A transform's own rules (its `renamedWeights`, `packedWeights` and `splitWeights`) are applied first:
+a Linear module whose weight the tool packed with others (ORT's and the genai builder's fused QKV) is
+found as the Dense layer holding the packed weight, with the group's combined output size; one it
+split (Phi-3's gate_up_proj as gate and up) as the Dense layers holding the parts; and a layer's
+weights are read under the framework parameter names the tool stored them for.
+
 With --with-sources, each transformed fixture (a `transform` with a `sourceFile`) is scored beside
 its source file against the same truth, and every weight the transform quantized (its
 `quantizedWeights` and `matMulNBits`) must be owned by a layer whose `quantization` object states
@@ -223,9 +229,43 @@ def kinds_of(module, table):
     return kinds, expect
 
 
-def match(module, layers, used, table=None):
+def packed_layer(module, layers, rules):
+    """A Linear module the transform packed with others into one stored weight (a fused QKV), or
+    stored split over several (Phi-3's gate_up_proj as gate and up): the Dense layer(s) holding
+    those weights, as one layer of the combined size. The packed layer may stand for each module of
+    its group. Returns (index or None, layer, expected hyper-parameters) or None."""
+    by_module = {m["name"]: m for m in rules["modules"]}
+    for group in rules["packed"]:
+        if module["name"] not in group["modules"] or group.get("axis") != 1:
+            continue
+        for i, l in enumerate(layers):
+            if l["kind"] == "Dense" and group["weight"] in l.get("weights", []):
+                outs = sum(by_module[m]["hyper"]["out_features"] for m in group["modules"] if m in by_module)
+                return None, l, dict(dense(module["hyper"]), outputSize=outs)
+        return None, None, dense(module["hyper"])
+    for split in rules["split"]:
+        if split["module"] != module["name"]:
+            continue
+        parts = [next((l for l in layers if l["kind"] == "Dense" and w in l.get("weights", [])), None)
+                 for w in split["weights"]]
+        if any(p is None for p in parts):
+            return None, None, dense(module["hyper"])
+        combined = {"name": module["name"], "kind": "Dense", "hyper": {
+            "inputSize": parts[0]["hyper"].get("inputSize") if all(p["hyper"].get("inputSize") == parts[0]["hyper"].get("inputSize") for p in parts) else None,
+            "outputSize": sum(p["hyper"].get("outputSize", 0) for p in parts),
+            "bias": all(p["hyper"].get("bias") for p in parts)}}
+        return None, combined, dense(module["hyper"])
+    return None
+
+
+def match(module, layers, used, rules=None, table=None):
     kinds, expect = kinds_of(module, table or KINDS)
     want = expect(module["hyper"])
+    if rules and module["type"] == "Linear":
+        found = packed_layer(module, layers, rules)
+        if found is not None:
+            i, l, want = found
+            return i, l, want, "packed" if l is not None else None
     candidates = [(i, l) for i, l in enumerate(layers) if l["kind"] in kinds and i not in used]
     prefix = module["name"] + "."
     for rule in ("name", "weights", "subpath", "hyper"):
@@ -234,25 +274,40 @@ def match(module, layers, used, table=None):
                 return i, l, want, rule
             if rule == "subpath" and l["name"].startswith(prefix):
                 return i, l, want, rule
-            if rule == "weights" and l["allWeights"] and all(w.startswith(prefix) for w in l["allWeights"]):
+            if rule == "weights" and l["allWeights"] and all(w.startswith(prefix) for w in l["sourceWeights"]):
                 return i, l, want, rule
             if rule == "hyper" and all(l["hyper"].get(k) == v for k, v in want.items()):
                 return i, l, want, rule
     return None, None, want, None
 
 
-def score(entry, report):
+def transform_rules(entry):
+    """What the transform's record says it did to the modules' weights: weights it renamed (stored
+    name -> framework parameters), packed (several modules in one stored weight) or split."""
+    t = entry.get("transform") or {}
+    return {"renamed": t.get("renamedWeights") or {}, "packed": t.get("packedWeights") or [],
+            "split": t.get("splitWeights") or [], "modules": entry["framework"]["modules"]}
+
+
+def score(entry, report, transformed=True):
+    """Rows per scored module; `transformed` False scores the transform's source file (no rules)."""
     if entry["framework"]["name"] == "keras":
         return keras_score(entry, report)
     layers = list(flatten(report.get("layers", [])))
+    rules = transform_rules(entry) if transformed else transform_rules({"framework": entry["framework"]})
+    for layer in layers:  # the framework's parameter names of a layer's weights, where the tool renamed them
+        # (with a map, only the weights that hold framework parameters: not a rotary cache)
+        renamed = rules["renamed"]
+        layer["sourceWeights"] = [p for w in layer["allWeights"] for p in (renamed.get(w, []) if renamed else [w])]
     used, rows = set(), []
     for module in entry["framework"]["modules"]:
         if module["type"] not in KINDS:
             continue
-        i, layer, want, rule = match(module, layers, used)
+        i, layer, want, rule = match(module, layers, used, rules)
         row = {"module": module, "found": layer is not None, "named": rule == "name", "diffs": []}
         if layer is not None:
-            used.add(i)
+            if i is not None:
+                used.add(i)
             for k, v in want.items():
                 got = layer["hyper"].get(k)
                 if got is None and k in OPTIONAL:
@@ -283,6 +338,8 @@ def keras_score(entry, report):
     non-trainable moving statistics, which `nonTrainable` holds)."""
     framework = entry["framework"]
     layers = list(flatten(report.get("layers", [])))
+    for layer in layers:
+        layer["sourceWeights"] = layer["allWeights"]
     folded = {}
     for layer in layers:
         bn = folded_batchnorm(layer)
@@ -300,7 +357,7 @@ def keras_score(entry, report):
                          [("width", module["hyper"]["width"], conv["hyper"].get("outChannels"))], "exact": width_ok,
                          "storedOk": True, "layer": conv})
             continue
-        i, layer, want, rule = match(module, layers, used, KERAS_KINDS)
+        i, layer, want, rule = match(module, layers, used, table=KERAS_KINDS)
         row = {"module": module, "found": layer is not None, "named": rule == "name", "diffs": [], "folded": False,
                "layer": layer}
         if layer is not None:
@@ -392,7 +449,7 @@ def paired(binary, entries, reports, markdown):
         if "error" in rep or "error" in src:
             rows.append([e["file"], "error", "", "", "", "", ""])
             continue
-        r, s = score(e, rep), score(e, src)
+        r, s = score(e, rep), score(e, src, transformed=False)
         found, src_found = sum(x["found"] for x in r), sum(x["found"] for x in s)
         exact, src_exact = sum(x["exact"] for x in r), sum(x["exact"] for x in s)
         q = quantization_rows(e, rep)

@@ -21,7 +21,7 @@ public final class ModelAnalysis {
     /// Analyses an opened model file.
     public init(file: ModelFile) {
         self.file = file
-        catalog = WeightCatalog(model: file.model)
+        catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
     }
 
     /// Opens and analyses the model at `path` (its external data is looked up beside it).
@@ -52,8 +52,8 @@ public final class ModelAnalysis {
     }
 
     /// What changed from this model to `other`, as `onnxscope diff` reports it.
-    public func diff(to other: ModelAnalysis) throws(PayloadError) -> DiffReport {
-        try DiffReport(a: diffInput, b: other.diffInput)
+    public func diff(to other: ModelAnalysis, options: DiffReport.Options = DiffReport.Options()) throws(PayloadError) -> DiffReport {
+        try DiffReport(a: diffInput, b: other.diffInput, options: options)
     }
 
     private var diffInput: DiffReport.Input {

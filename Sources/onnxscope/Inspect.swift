@@ -21,7 +21,8 @@ struct Inspect: ParsableCommand {
             let file = try ModelSource.open(path)
             let report = InspectReport(file: file)
             try file.verifyUnchanged()
-            return BatchItem(text: InspectRendering.render(report, as: format, layout: layout), contribution: .init(report))
+            let text = PhaseClock.measure(.rendering) { InspectRendering.render(report, as: format, layout: layout) }
+            return BatchItem(text: text, contribution: .init(report))
         }
     }
 }

@@ -24,8 +24,16 @@ struct Layers: ParsableCommand {
             let file = try ModelSource.open(path)
             let report = LayersReport(file: file)
             try file.verifyUnchanged()
-            let view = LayersView(report, model: file.model, options: viewOptions)
-            return BatchItem(text: LayersRendering.render(report, as: format, view: view, layout: layout), contribution: .init(report))
+            let text = PhaseClock.measure(.rendering) {
+                // The table's view (modules, MACs, sorting) is built for the table only.
+                let view = format == .table ? LayersView(report, model: file.model, options: viewOptions) : nil
+                return LayersRendering.render(report, as: format, view: view, layout: layout)
+            }
+            let item = BatchItem(text: text, contribution: .init(report))
+            var held: (ModelFile, LayersReport)? = (file, report)
+            PhaseClock.measure(.teardown) { held = nil }
+            _ = held
+            return item
         }
     }
 }

@@ -19,6 +19,7 @@ struct OnnxScopeCommand: ParsableCommand {
     /// Runs the command with the documented exit codes: usage errors exit 2 (not
     /// ArgumentParser's 64), help and version exit 0.
     static func main() {
+        PhaseReport.arm()
         // A closed pipe on stdout is a write error (EPIPE, exit 4), not a silent death.
         signal(SIGPIPE, SIG_IGN)
         if let unknown = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {

@@ -5,32 +5,47 @@ import Testing
 @Suite("onnxscope diff")
 struct DiffCommandTests {
     /// Exit code of every fixture pair, from Fixtures/diff/expected.json.
-    static let expectedExits: [(String, String, String, Int32)] = {
+    static let expectedExits: [(String, String, String, Int32, Int32)] = {
         let url = CLI.packageRoot.appendingPathComponent("Fixtures/diff/expected.json")
         guard let data = try? Data(contentsOf: url),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let cases = root["cases"] as? [String: [String: Any]] else { return [] }
         return cases.keys.sorted().compactMap { name in
             guard let c = cases[name], let a = c["a"] as? String, let b = c["b"] as? String,
-                  let code = c["exitCode"] as? Int else { return nil }
-            return (name, a, b, Int32(code))
+                  let code = c["exitCode"] as? Int, let restored = c["restoredAnswer"] as? [String: Any],
+                  let ok = restored["exitCodeRestoredOk"] as? Int else { return nil }
+            return (name, a, b, Int32(code), Int32(ok))
         }
     }()
 
     @Test func everyPairExitsAsExpected() throws {
-        #expect(Self.expectedExits.count == 14)
-        for (name, a, b, code) in Self.expectedExits {
+        #expect(Self.expectedExits.count == 40)
+        for (name, a, b, code, restoredOk) in Self.expectedExits {
             let run = try CLI.run(["diff", CLI.fixture(a), CLI.fixture(b)])
             #expect(run.status == code, "\(name)")
             #expect(run.stderr.isEmpty, "\(name): \(run.stderr)")
+            let ok = try CLI.run(["diff", "--restored-ok", "--summary", CLI.fixture(a), CLI.fixture(b)])
+            #expect(ok.status == restoredOk, "\(name) --restored-ok")
         }
+    }
+
+    @Test func restoredSaysWhatTheConversionCost() throws {
+        let a = CLI.fixture("pytorch/resnet_small.torchscript.onnx")
+        let run = try CLI.run(["diff", a, CLI.fixture("deploy/resnet_small.dynamic_qint8.onnx")])
+        #expect(run.status == 1)
+        let first = run.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.contains(": same parameters, re-stored: 13 weights FLOAT → INT8 (per-tensor, 8-bit) quantized"))
+        #expect(try CLI.run(["diff", "--restored-ok", a, CLI.fixture("deploy/resnet_small.dynamic_qint8.onnx")]).status == 0)
+        let mutant = try CLI.run(["diff", "--restored-ok", a, CLI.fixture("diff/restored_dynamic_conv.mutant.onnx")])
+        #expect(mutant.status == 1)
+        #expect(mutant.stdout.contains("models differ: 1 weight beyond its rounding bound (onnx::Conv_135_quantized)"))
     }
 
     @Test func tableStartsWithAStatSummary() throws {
         let run = try CLI.run(["diff", CLI.fixture("diff/single_element.a.onnx"), CLI.fixture("diff/single_element.b.onnx")])
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasSuffix(": models differ") == true)
+        #expect(lines.first?.hasSuffix(": models differ: 1 weight with other values") == true)
         #expect(run.stdout.contains("1 values changed"))
         #expect(run.stdout.contains("fc1.weight") && run.stdout.contains("1 elements changed, max |Δ| 0.25"))
     }

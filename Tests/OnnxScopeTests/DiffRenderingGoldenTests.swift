@@ -15,6 +15,9 @@ struct DiffRenderingGoldenTests {
         ("symbolic_batch", .table, false),
         ("exporters_lstm", .table, true),
         ("fp16", .json, true),
+        ("restored_dynamic_conv", .table, false),
+        ("restored_ort_fusion", .markdown, false),
+        ("restored_bn_fold_mutant", .table, false),
     ]
 
     @Test(arguments: cases)

@@ -57,6 +57,27 @@ struct Manifest: Decodable {
         var matMulNBits: [MatMulNBits]
         var convertedToFloat16: [String]
         var fusedOperators: [String: Int]?
+        /// Stored weight → the framework parameters it holds, where the tool renamed them (genai builder).
+        var renamedWeights: [String: [String]]?
+        /// Stored weights the tool made by concatenating several modules' weights (a fused QKV).
+        var packedWeights: [PackedWeight]?
+        /// Modules whose one weight the tool stored as several (Phi-3's gate_up_proj as gate and up).
+        var splitWeights: [SplitWeight]?
+        /// com.microsoft and contrib ops the genai builder wrote, with their counts.
+        var builtOperators: [String: Int]?
+    }
+
+    /// One stored weight holding several framework modules' weights side by side.
+    struct PackedWeight: Decodable, Sendable {
+        var weight: String
+        var modules: [String]
+        var axis: Int
+    }
+
+    /// One framework module's weight stored as several tensors.
+    struct SplitWeight: Decodable, Sendable {
+        var module: String
+        var weights: [String]
     }
 
     /// A source float weight and the quantized tensor the tool stored for it.

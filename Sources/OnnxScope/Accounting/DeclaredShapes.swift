@@ -8,7 +8,9 @@ public struct DeclaredShapes: Sendable {
     /// Symbolic dimension name → the size to assume for it.
     public let assumptions: [String: Int64]
     private var shapes: [String: [Dimension]] = [:]
-    private var nodes: [String: Node] = [:]
+    private let graphNodes: [Node]
+    /// Named nodes by name; unnamed ones are found from their `op#index` label.
+    private var named: [String: Int] = [:]
 
     /// The declared shapes and the nodes of `model`'s main graph.
     public init(model: Model, assumptions: [String: Int64] = [:]) {
@@ -20,14 +22,21 @@ public struct DeclaredShapes: Sendable {
         for tensor in graph.initializers where shapes[tensor.name] == nil {
             shapes[tensor.name] = tensor.dims.map { .value($0) }
         }
-        for (index, node) in graph.nodes.enumerated() {
-            nodes[GraphIndex.label(of: node, at: index)] = node
+        graphNodes = graph.nodes
+        named.reserveCapacity(graph.nodes.count)
+        for index in graph.nodes.indices where !graph.nodes[index].name.isEmpty {
+            named[graph.nodes[index].name] = index
         }
     }
 
     /// The node a layer lists under `label`.
     public func node(_ label: String) -> Node? {
-        nodes[label]
+        if let index = named[label] { return graphNodes[index] }
+        // `Conv#12`: the 13th node, when it is unnamed and of that op (as GraphIndex.label writes it).
+        guard let hash = label.lastIndex(of: "#"), let index = Int(label[label.index(after: hash)...]),
+              graphNodes.indices.contains(index) else { return nil }
+        let node = graphNodes[index]
+        return node.name.isEmpty && GraphIndex.label(of: node, at: index) == label ? node : nil
     }
 
     /// The dims of `value` when every dimension is known or assumed; nil otherwise.

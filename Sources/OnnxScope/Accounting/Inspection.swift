@@ -6,7 +6,7 @@ extension InspectReport {
     /// counts each unique stored weight once, and checks external-data references on
     /// disk (sizes only; no data file is opened).
     public init(file: ModelFile) {
-        self.init(file: file, catalog: WeightCatalog(model: file.model))
+        self.init(file: file, catalog: PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) })
     }
 
     /// The report from a catalog already walked (see ``ModelAnalysis``).
@@ -44,7 +44,7 @@ extension InspectReport {
                 location: duplicate.name))
         }
         weights = account.finish()
-        self.findings = findings + account.findings + GraphChecks.findings(model)
+        self.findings = findings + account.findings + PhaseClock.measure(.checks) { GraphChecks.findings(model) }
         irVersion = model.irVersion
         modelVersion = model.modelVersion
     }

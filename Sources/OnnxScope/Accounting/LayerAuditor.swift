@@ -38,7 +38,8 @@ enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .foldedBatchNormLayer, .kerasLayer, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers:
+                 .foldedBatchNorm, .foldedBatchNormLayer, .kerasLayer, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers,
+                 .rotaryCaches:
                 break
             }
         }

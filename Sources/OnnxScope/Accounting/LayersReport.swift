@@ -119,8 +119,9 @@ public struct LayersReport: Codable, Sendable, Equatable {
 extension LayersReport {
     /// Recognizes and audits the layers of an opened model.
     public init(file: ModelFile) {
-        let catalog = WeightCatalog(model: file.model)
-        self.init(file: file, catalog: catalog, recognition: LayerRecognition(file: file, catalog: catalog))
+        let catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
+        let recognition = LayerRecognition(file: file, catalog: catalog)
+        self = PhaseClock.measure(.accounting) { LayersReport(file: file, catalog: catalog, recognition: recognition) }
     }
 
     /// The report from a walk and a recognition already made (see ``ModelAnalysis``).

@@ -68,7 +68,9 @@ public struct LayersView: Sendable {
     public init(_ report: LayersReport, model: Model?, options: Options) {
         var options = options
         if model == nil { options.macs = false }
-        let shapes = DeclaredShapes(model: model ?? Model(irVersion: nil, opsetImports: [], graph: Graph()), assumptions: options.assumptions)
+        // The shapes (and a label → node table of the whole graph) only when MACs are asked for.
+        let empty = Model(irVersion: nil, opsetImports: [], graph: Graph())
+        let shapes = DeclaredShapes(model: options.macs ? model ?? empty : empty, assumptions: options.assumptions)
         let total = report.totals.trainable
         func share(_ n: Int64) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
         func macs(_ e: LayersReport.Entry) -> Int64? { options.macs ? MACCount.of(e, shapes: shapes) : nil }

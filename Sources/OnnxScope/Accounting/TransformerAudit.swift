@@ -33,11 +33,20 @@ extension LayerAuditor {
         if layer.hyper[.heads] == nil {
             notes.append("heads not stated: no num_heads attribute, head-splitting reshape or score scale in the graph gives it")
         }
-        if layer.observations.contains(.packedQKV) { notes.append("Q, K and V packed in one [x, 3x] weight") }
+        if layer.observations.contains(.packedQKV) {
+            if let kv = layer.hyper[.kvHeads]?.int, let d = layer.hyper[.headDim]?.int {
+                notes.append("Q, K and V packed in one [x, x + 2·\(F.mul(kv, d))] weight")
+            } else {
+                notes.append("Q, K and V packed in one [x, 3x] weight")
+            }
+        }
         for case .relativePositionBias(let n) in layer.observations {
             notes.append("a relative position bias added to the scores: \(n) elements, folded by the exporter to [1, heads, N, N] (the model's own table is smaller)")
         }
         if layer.hyper[.rotary] == .bool(true) { notes.append("rotary position embeddings: no stored parameters") }
+        for case .rotaryCaches(let n) in layer.observations {
+            notes.append("the rotary embedding's cos and sin caches: \(n) stored elements, non-trainable")
+        }
         for case .attentionBuffers(let biasKV, let zeroAttn) in layer.observations {
             if layer.children.isEmpty { convention = F.add(convention, biasKV) }
             var words: [String] = []

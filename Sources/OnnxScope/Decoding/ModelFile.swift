@@ -16,7 +16,7 @@ public struct ModelFile: Sendable {
     public static func open(_ path: String) throws(DecodeError) -> ModelFile {
         let mapping: MappedFile
         do {
-            mapping = try MappedFile(path: path)
+            mapping = try PhaseClock.measure(.map) { () throws(DecodeFailure) in try MappedFile(path: path) }
         } catch {
             throw DecodeError(path: path, failure: error)
         }
@@ -38,7 +38,7 @@ public struct ModelFile: Sendable {
         }
         let stripped: StrippedModel
         do {
-            stripped = try PayloadStripper.strip(mapping.bytes)
+            stripped = try PhaseClock.measure(.prePass) { () throws(WireError) in try PayloadStripper.strip(mapping.bytes) }
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error.failure, offset: error.offset))
         }

@@ -13,13 +13,15 @@ enum ProtobufCDecoder {
     /// Decodes the pre-pass output into a model; payload tokens are resolved against
     /// `stripped.payloads`.
     static func decode(_ stripped: StrippedModel) throws(DecodeFailure) -> Model {
-        let unpacked: UnsafeMutablePointer<Onnx__ModelProto>? = stripped.metadata.withUnsafeBufferPointer { buffer in
-            onnx__model_proto__unpack(nil, buffer.count, buffer.baseAddress)
+        let unpacked: UnsafeMutablePointer<Onnx__ModelProto>? = PhaseClock.measure(.protobufC) {
+            stripped.metadata.withUnsafeBufferPointer { buffer in
+                onnx__model_proto__unpack(nil, buffer.count, buffer.baseAddress)
+            }
         }
         guard let unpacked else { throw .rejectedByProtobufC }
-        defer { onnx__model_proto__free_unpacked(unpacked, nil) }
+        defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
         let converter = Converter(payloads: stripped.payloads)
-        return try converter.model(unpacked.pointee)
+        return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in try converter.model(unpacked.pointee) }
     }
 }
 

@@ -14,6 +14,9 @@ public struct DiffReport: Encodable, Sendable, Equatable {
     /// True when interface, ops, opsets, parameters and values are all the same
     /// (renames, storage moves and model facts such as doc strings do not count).
     public var identical: Bool
+    /// `identical`; `restored` (every parameter of A paired with B within its conversion's
+    /// rounding bound, interface and layer structure unchanged); or `changed`.
+    public var verdict: Verdict
     /// Stored parameters (inspect's `weights.elements`) before, after and the delta.
     public var parameters: Totals
     /// Stored weight bytes (inspect's `weights.bytes`) before, after and the delta.
@@ -41,8 +44,18 @@ public struct DiffReport: Encodable, Sendable, Equatable {
     public var noteFacts: [DiffNote]
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, a, b, identical, parameters, bytes, tensors, ops, inputs, outputs, opsets, layers, model, summary
+        case schemaVersion, a, b, identical, verdict, parameters, bytes, tensors, ops, inputs, outputs, opsets, layers, model, summary
         case noteFacts = "notes"
+    }
+
+    /// The whole comparison in one word.
+    public enum Verdict: String, Codable, Sendable {
+        /// The same parameters, stored the same way.
+        case identical
+        /// The same parameters, stored another way, each within its conversion's rounding bound.
+        case restored
+        /// Anything else.
+        case changed
     }
 
     /// Something notable about an identical result.
@@ -65,10 +78,14 @@ public struct DiffReport: Encodable, Sendable, Equatable {
 
     /// Per-tensor changes; each list is in the order of the files.
     public struct TensorChanges: Codable, Sendable, Equatable {
-        /// Weights only in B.
+        /// Parameters only in B, with no counterpart in A (every weight with `--all-tensors`).
         public var added: [String] = []
-        /// Weights only in A.
+        /// Parameters only in A, with no counterpart in B (every weight with `--all-tensors`).
         public var removed: [String] = []
+        /// Parameters of A paired with B stored another way, within the conversion's bound.
+        public var restored: [RestoredPair] = []
+        /// Shape, index and other non-parameter constants without a counterpart, counted.
+        public var nonParameters: NonParameters = NonParameters()
         /// Weights matched by structure (same type, shape and stored values) under new names.
         public var renamed: [Rename] = []
         /// Matched weights whose dims differ.
@@ -114,16 +131,80 @@ public struct DiffReport: Encodable, Sendable, Equatable {
         @ExplicitNull public var maxAbsDiff: Double?
     }
 
-    /// A paired weight of the same type and shape whose values differ.
+    /// A paired weight whose values differ: of the same type and shape, or re-stored
+    /// (``from`` and ``how`` set) with elements beyond its conversion's bound.
     public struct ValueChange: Codable, Sendable, Equatable {
         /// Its name in B.
         public var name: String
-        /// Elements that differ (NaN equals NaN; for complex types, components).
+        /// The weights of A it was paired with, when re-stored; else null.
+        @ExplicitNull public var from: [String]?
+        /// How it was re-stored; null for a plain change.
+        @ExplicitNull public var how: RestoredPair.How?
+        /// The largest per-element bound of its conversion, when re-stored; else null.
+        @ExplicitNull public var bound: Double?
+        /// Elements that differ (NaN equals NaN; for complex types, components); for a
+        /// re-stored pair, the elements beyond their bound.
         public var changedElements: Int64
         /// Largest |a − b|; null when a difference is not finite.
         @ExplicitNull public var maxAbsDiff: Double?
         /// ‖b − a‖₂ / ‖a‖₂; null when A is all zeros or a difference is not finite.
         @ExplicitNull public var relativeL2: Double?
+
+        /// A change; `from`, `how` and `bound` only for a re-stored pair.
+        public init(name: String, changedElements: Int64, maxAbsDiff: Double?, relativeL2: Double?,
+                    from: [String]? = nil, how: RestoredPair.How? = nil, bound: Double? = nil) {
+            self.name = name
+            self.changedElements = changedElements
+            self.maxAbsDiff = maxAbsDiff
+            self.relativeL2 = relativeL2
+            self.from = from
+            self.how = how
+            self.bound = bound
+        }
+    }
+
+    /// Parameters of A and their counterpart in B, stored another way.
+    public struct RestoredPair: Codable, Sendable, Equatable {
+        /// How the values were re-stored.
+        public enum How: String, Codable, Sendable {
+            case retyped, quantized, packed, split, transposed, folded, fused
+        }
+
+        /// The weights of A (several when packed or folded).
+        public var from: [String]
+        /// The weights of B (several when split).
+        public var to: [String]
+        /// How they were re-stored.
+        public var how: How
+        /// Elements compared.
+        public var elements: Int64
+        /// Largest |a − b| over finite differences (b dequantized or converted to double).
+        public var maxAbsError: Double
+        /// The largest per-element bound of the conversion (0 for exact copies).
+        public var bound: Double
+        /// 10·log10(Σa² / Σ(a − b)²); null when nothing differs.
+        @ExplicitNull public var sqnrDb: Double?
+        /// Bits per stored element of B (quantized: the integer's; retyped: the float's); null otherwise.
+        @ExplicitNull public var bits: Int64?
+        /// `per-tensor`, `per-channel` or `block N` for quantized pairs; else null.
+        @ExplicitNull public var granularity: String?
+        /// The element type in A.
+        public var before: String
+        /// The element type stored in B.
+        public var after: String
+    }
+
+    /// Non-parameter constants (shapes, indices, scalars, quantization scales and zero
+    /// points) with no counterpart, counted rather than listed.
+    public struct NonParameters: Codable, Sendable, Equatable {
+        /// Only in A.
+        public var removed: Int = 0
+        /// Their elements.
+        public var removedElements: Int64 = 0
+        /// Only in B.
+        public var added: Int = 0
+        /// Their elements.
+        public var addedElements: Int64 = 0
     }
 
     /// A paired weight stored another way (no difference).
@@ -180,7 +261,7 @@ public struct DiffReport: Encodable, Sendable, Equatable {
     /// Counts of each kind of change.
     public struct Summary: Codable, Sendable, Equatable {
         public var added = 0, removed = 0, renamed = 0, reshaped = 0, retyped = 0, valuesChanged = 0
-        public var storageMoved = 0, unchanged = 0
+        public var storageMoved = 0, unchanged = 0, restored = 0
         public var inputs = 0, outputs = 0, ops = 0, opsets = 0, layers = 0, modelFacts = 0
         /// Tensors in A and in B.
         public var tensorsBefore = 0, tensorsAfter = 0

@@ -6,8 +6,20 @@ extension DiffReport {
     /// bytes; only those whose hashes differ are decoded, for the difference statistics.
     /// Throws when a weight's stored values cannot be read (missing external data, a
     /// payload whose size does not match its dims).
-    public init(a fileA: ModelFile, b fileB: ModelFile) throws(PayloadError) {
-        try self.init(a: Input(fileA), b: Input(fileB))
+    public init(a fileA: ModelFile, b fileB: ModelFile, options: Options = Options()) throws(PayloadError) {
+        try self.init(a: Input(fileA), b: Input(fileB), options: options)
+    }
+
+    /// What the diff lists.
+    public struct Options: Sendable {
+        /// List every weight without a counterpart in `added` and `removed`, and every plain
+        /// value change, not only parameters (`--all-tensors`).
+        public var allTensors: Bool
+
+        /// The default: parameters listed, non-parameter constants counted.
+        public init(allTensors: Bool = false) {
+            self.allTensors = allTensors
+        }
     }
 
     /// What the diff reads of one model, each part made once (``ModelAnalysis`` passes its own).
@@ -32,7 +44,7 @@ extension DiffReport {
     }
 
     /// The diff of two models, each walked, inspected and recognized once.
-    init(a inputA: Input, b inputB: Input) throws(PayloadError) {
+    init(a inputA: Input, b inputB: Input, options: Options = Options()) throws(PayloadError) {
         let fileA = inputA.file, fileB = inputB.file
         let reportA = inputA.inspect, reportB = inputB.inspect
         var sideA = DiffSide(file: fileA, catalog: inputA.catalog)
@@ -50,27 +62,60 @@ extension DiffReport {
             opsets[domain] = VersionChange(before: reportA.opsets[domain], after: reportB.opsets[domain])
         }
         model = DiffReport.facts(fileA.model, fileB.model)
-        layers = LayerDiff.deltas(inputA.layers, inputB.layers)
-        tensors = try DiffReport.tensorChanges(&sideA, &sideB)
+        let changes = try DiffReport.tensorChanges(&sideA, &sideB, layersB: inputB.layers, options: options)
+        tensors = changes.tensors
+        // Only the layers' weights are looked up (a model of 100,000 loose constants builds no name set).
+        func paired(_ layers: [Layer], _ side: DiffSide, _ used: [Bool]) -> Set<String> {
+            Set(layers.flatMap(\.flattened).flatMap(\.weights).filter { name in side.mainIndex(name).map { used[$0] } ?? false })
+        }
+        layers = LayerDiff.deltas(inputA.layers, inputB.layers,
+                                  paired: LayerDiff.Paired(a: paired(inputA.layers, sideA, changes.usedA),
+                                                           b: paired(inputB.layers, sideB, changes.usedB).union(changes.restoredB),
+                                                           restoredA: changes.restoredA, restoredB: changes.restoredB))
 
         let t = tensors
         summary = Summary(
             added: t.added.count, removed: t.removed.count, renamed: t.renamed.count, reshaped: t.reshaped.count,
             retyped: t.retyped.count, valuesChanged: t.valuesChanged.count, storageMoved: t.storageMoved.count,
-            unchanged: t.unchanged, inputs: inputs.count, outputs: outputs.count, ops: ops.count,
+            unchanged: t.unchanged, restored: t.restored.count, inputs: inputs.count, outputs: outputs.count, ops: ops.count,
             opsets: opsets.count, layers: layers.count, modelFacts: model.count,
             tensorsBefore: sideA.weights.count, tensorsAfter: sideB.weights.count)
-        identical = t.added.isEmpty && t.removed.isEmpty && t.reshaped.isEmpty && t.retyped.isEmpty
-            && t.valuesChanged.isEmpty && inputs.isEmpty && outputs.isEmpty && ops.isEmpty && opsets.isEmpty
-            && layers.isEmpty && parameters.delta == 0 && bytes.delta == 0
+        identical = changes.unpairedA == 0 && changes.unpairedB == 0 && t.reshaped.isEmpty && t.retyped.isEmpty
+            && changes.anyValueChanged == false && t.restored.isEmpty && inputs.isEmpty && outputs.isEmpty && ops.isEmpty
+            && opsets.isEmpty && layers.isEmpty && parameters.delta == 0 && bytes.delta == 0
+        if identical {
+            verdict = .identical
+        } else if changes.parametersRestored && inputs.isEmpty && outputs.isEmpty && layers.isEmpty {
+            verdict = .restored
+        } else {
+            verdict = .changed
+        }
         noteFacts = DiffReport.notes(identical: identical, summary: summary)
     }
 
-    private static func tensorChanges(_ a: inout DiffSide, _ b: inout DiffSide) throws(PayloadError) -> TensorChanges {
+    /// The tensor changes and what the verdict needs of them.
+    private struct Changes {
+        var tensors: TensorChanges
+        /// Weights of each side with no counterpart (parameters or not).
+        var unpairedA = 0, unpairedB = 0
+        /// A value changed (parameter or not), or a re-stored pair went beyond its bound.
+        var anyValueChanged = false
+        /// Every parameter of A and B paired, each within its bound, none reshaped unexplained.
+        var parametersRestored = false
+        /// Names of the weights in re-stored pairs (and B's quantization scales), per side.
+        var restoredA: Set<String> = [], restoredB: Set<String> = []
+        /// Which weights are paired in any way, per side (by index).
+        var usedA: [Bool] = [], usedB: [Bool] = []
+    }
+
+    private static func tensorChanges(_ a: inout DiffSide, _ b: inout DiffSide, layersB: [Layer],
+                                      options: Options) throws(PayloadError) -> Changes {
         let matching = try TensorMatching(&a, &b)
+        let restoring = try RestoredPairing(a, b, pairs: matching.pairs, layersB: layersB)
         var changes = TensorChanges()
-        changes.removed = matching.removed.map { a.weights[$0].name }
-        changes.added = matching.added.map { b.weights[$0].name }
+        var paramChanged = false, anyChanged = false
+        let transposedTo = Set(restoring.judged.filter { $0.pair.how == .transposed }.flatMap(\.pair.to))
+        var unexplainedReshape = false
         for (i, j) in matching.pairs {
             let before = a.weights[i], after = b.weights[j]
             let name = after.name
@@ -79,7 +124,10 @@ extension DiffReport {
                 changes.storageMoved.append(StorageMove(name: name, before: a.storage(i), after: b.storage(j)))
             }
             let sameShape = before.dims == after.dims
-            if !sameShape { changes.reshaped.append(Reshape(name: name, before: before.dims, after: after.dims)) }
+            if !sameShape {
+                changes.reshaped.append(Reshape(name: name, before: before.dims, after: after.dims))
+                if restoring.isParameterB(b, j), !transposedTo.contains(name) { unexplainedReshape = true }
+            }
             if before.dataType != after.dataType {
                 var maxAbsDiff: Double?
                 if sameShape {
@@ -102,12 +150,67 @@ extension DiffReport {
             if comparison.changedElements == 0 {
                 changes.unchanged += 1  // same numbers, stored in another encoding
             } else {
-                changes.valuesChanged.append(ValueChange(
-                    name: name, changedElements: comparison.changedElements,
-                    maxAbsDiff: comparison.reportedMaxAbsDiff, relativeL2: comparison.relativeL2))
+                anyChanged = true
+                let isParameter = restoring.isParameterB(b, j)
+                if isParameter { paramChanged = true }
+                if isParameter || options.allTensors {
+                    changes.valuesChanged.append(ValueChange(
+                        name: name, changedElements: comparison.changedElements,
+                        maxAbsDiff: comparison.reportedMaxAbsDiff, relativeL2: comparison.relativeL2))
+                }
             }
         }
-        return changes
+        var result = Changes(tensors: changes)
+        for (pair, judgement) in restoring.judged {
+            result.restoredA.formUnion(pair.from)
+            result.restoredB.formUnion(pair.to)
+            if judgement.beyond == 0 {
+                result.tensors.restored.append(pair)
+            } else {
+                paramChanged = true
+                anyChanged = true
+                result.tensors.valuesChanged.append(ValueChange(
+                    name: pair.to.first ?? "", changedElements: judgement.beyond, maxAbsDiff: judgement.maxAbsError,
+                    relativeL2: judgement.relativeL2, from: pair.from, how: pair.how, bound: pair.bound))
+            }
+        }
+        result.restoredB.formUnion(restoring.overheadB)
+        result.usedA = restoring.usedA
+        result.usedB = restoring.usedB
+        var removedParameters = 0, addedParameters = 0
+        for i in a.weights.indices where !restoring.usedA[i] {
+            result.unpairedA += 1
+            if RestoredPairing.isParameter(a.weights[i]) {
+                removedParameters += 1
+                result.tensors.removed.append(a.weights[i].name)
+            } else {
+                result.tensors.nonParameters.removed += 1
+                result.tensors.nonParameters.removedElements = Saturating.add(result.tensors.nonParameters.removedElements,
+                                                                              elements(a.weights[i]))
+                if options.allTensors { result.tensors.removed.append(a.weights[i].name) }
+            }
+        }
+        for j in b.weights.indices where !restoring.usedB[j] {
+            result.unpairedB += 1
+            if restoring.isParameterB(b, j) {
+                addedParameters += 1
+                result.tensors.added.append(b.weights[j].name)
+            } else {
+                result.tensors.nonParameters.added += 1
+                result.tensors.nonParameters.addedElements = Saturating.add(result.tensors.nonParameters.addedElements,
+                                                                            elements(b.weights[j]))
+                if options.allTensors { result.tensors.added.append(b.weights[j].name) }
+            }
+        }
+        if options.allTensors {
+            // In file order, as the matching left them.
+            let removed = Set(result.tensors.removed), added = Set(result.tensors.added)
+            result.tensors.removed = a.weights.filter { removed.contains($0.name) }.map(\.name)
+            result.tensors.added = b.weights.filter { added.contains($0.name) }.map(\.name)
+        }
+        result.anyValueChanged = anyChanged
+        result.parametersRestored = removedParameters == 0 && addedParameters == 0 && !paramChanged && !unexplainedReshape
+        return result
     }
 
     /// after − before per op, without `Constant`: those nodes are weight storage, and

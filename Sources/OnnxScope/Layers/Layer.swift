@@ -144,53 +144,165 @@ enum LayerObservation: Hashable, Sendable {
     /// Extra key/value rows appended by the attention: learnt `bias_k`/`bias_v`
     /// (`add_bias_kv`, trainable) and stored zeros (`add_zero_attn`, non-trainable), in elements.
     case attentionBuffers(biasKV: Int64, zeroAttn: Int64)
+    /// The cos and sin caches a fused rotary embedding reads (com.microsoft
+    /// `GroupQueryAttention`, `RotaryEmbedding`): stored, non-trainable, in elements.
+    case rotaryCaches(Int64)
 }
 
 /// One recognized layer.
+///
+/// A value with copy-on-write storage: recognizers pass layers around, nest them and copy
+/// them into spans a great deal, and a copy costs one reference count, not one per field.
 struct Layer: Sendable {
+    /// The fields, shared between copies until one of them changes.
+    private final class Storage: @unchecked Sendable {
+        var name: String
+        var kind: LayerKind
+        var nodes: [String]
+        var weights: [String]
+        var hyper: Hyper
+        var stored: Int64
+        var nonTrainable: Int64
+        var nonTrainableWeights: [String] = []
+        var observations: [LayerObservation]
+        var children: [Layer]
+        var module: String? = nil
+        var moduleClass: String? = nil
+        var quantization: Quantization? = nil
+        var logicalElements: [String: Int64] = [:]
+        var quantizedStorage: [QuantizedStorage] = []
+
+        init(name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper, stored: Int64,
+             nonTrainable: Int64, observations: [LayerObservation], children: [Layer]) {
+            self.name = name
+            self.kind = kind
+            self.nodes = nodes
+            self.weights = weights
+            self.hyper = hyper
+            self.stored = stored
+            self.nonTrainable = nonTrainable
+            self.observations = observations
+            self.children = children
+        }
+
+        func copy() -> Storage {
+            let c = Storage(name: name, kind: kind, nodes: nodes, weights: weights, hyper: hyper, stored: stored,
+                            nonTrainable: nonTrainable, observations: observations, children: children)
+            c.nonTrainableWeights = nonTrainableWeights
+            c.module = module
+            c.moduleClass = moduleClass
+            c.quantization = quantization
+            c.logicalElements = logicalElements
+            c.quantizedStorage = quantizedStorage
+            return c
+        }
+    }
+
+    private var storage: Storage
+
+    /// The storage, copied first when another layer value shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
     /// A readable name: the source module's scope when the exporter kept it, else the node's.
-    public var name: String
+    public var name: String {
+        get { storage.name }
+        _modify { yield &unique().name }
+    }
+
     /// What kind of layer it is.
-    public var kind: LayerKind
+    public var kind: LayerKind {
+        get { storage.kind }
+        _modify { yield &unique().kind }
+    }
+
     /// The nodes it spans, as labels.
-    public var nodes: [String]
+    public var nodes: [String] {
+        get { storage.nodes }
+        _modify { yield &unique().nodes }
+    }
+
     /// The stored weights it owns (parameters and non-trainable state), by name.
-    public var weights: [String]
+    public var weights: [String] {
+        get { storage.weights }
+        _modify { yield &unique().weights }
+    }
+
     /// Inferred hyper-parameters, keyed as the JSON contract documents.
-    public var hyper: Hyper
+    public var hyper: Hyper {
+        get { storage.hyper }
+        _modify { yield &unique().hyper }
+    }
+
     /// Elements of its trainable parameters (for composite layers: of its children).
-    public var stored: Int64
+    public var stored: Int64 {
+        get { storage.stored }
+        _modify { yield &unique().stored }
+    }
+
     /// Elements of attributed non-trainable weights (initial states, running statistics).
-    public var nonTrainable: Int64
+    public var nonTrainable: Int64 {
+        get { storage.nonTrainable }
+        _modify { yield &unique().nonTrainable }
+    }
+
     /// The names among ``weights`` that are non-trainable state.
-    public var nonTrainableWeights: [String] = []
+    public var nonTrainableWeights: [String] {
+        get { storage.nonTrainableWeights }
+        _modify { yield &unique().nonTrainableWeights }
+    }
+
     /// What the recognizer noticed, for the audit.
-    public var observations: [LayerObservation]
+    public var observations: [LayerObservation] {
+        get { storage.observations }
+        _modify { yield &unique().observations }
+    }
+
     /// Sub-layers of a composite layer (attention projections, block parts, stacked RNN layers).
-    public var children: [Layer]
+    public var children: [Layer] {
+        get { storage.children }
+        _modify { yield &unique().children }
+    }
+
     /// The framework module path, when the exporter recorded one that is this layer's name.
-    public var module: String?
+    public var module: String? {
+        get { storage.module }
+        _modify { yield &unique().module }
+    }
+
     /// The framework module's class, where the exporter recorded it (`LlamaAttention`).
-    public var moduleClass: String?
+    public var moduleClass: String? {
+        get { storage.moduleClass }
+        _modify { yield &unique().moduleClass }
+    }
+
     /// How its weight is stored quantized, when it is.
-    public var quantization: Quantization?
+    public var quantization: Quantization? {
+        get { storage.quantization }
+        _modify { yield &unique().quantization }
+    }
+
     /// Weights stored packed (4-bit values two to a byte): their elements as the float layer had them.
-    public var logicalElements: [String: Int64] = [:]
+    public var logicalElements: [String: Int64] {
+        get { storage.logicalElements }
+        _modify { yield &unique().logicalElements }
+    }
+
+    /// Where its quantized weights' numbers, scales and zero points are (what `diff` dequantizes).
+    var quantizedStorage: [QuantizedStorage] {
+        get { storage.quantizedStorage }
+        _modify { yield &unique().quantizedStorage }
+    }
 
     /// Creates a layer.
     public init(
         name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper,
         stored: Int64, nonTrainable: Int64 = 0, observations: [LayerObservation] = [], children: [Layer] = []
     ) {
-        self.name = name
-        self.kind = kind
-        self.nodes = nodes
-        self.weights = weights
-        self.hyper = hyper
-        self.stored = stored
-        self.nonTrainable = nonTrainable
-        self.observations = observations
-        self.children = children
+        storage = Storage(name: name, kind: kind, nodes: nodes, weights: weights, hyper: hyper, stored: stored,
+                          nonTrainable: nonTrainable, observations: observations, children: children)
     }
 
     /// Integer hyper-parameter `key`, or 0.

@@ -12,12 +12,26 @@ enum LayerNaming {
             guard let scope = moduleScope(graph.nodes[i]) else { continue }
             // A module that calls its child's weights itself (F.linear(x, self.qkv.weight)):
             // the weight names the child, which is the more precise path.
-            if let stem = weightStem(weights), stem.hasPrefix(scope + ".") { return stem }
+            // Not when the child is only an op's name (the genai builder's `qkv_proj.MatMul.weight`).
+            if let stem = weightStem(weights), stem.hasPrefix(scope + "."),
+               !StandardOperators.names.contains(String(stem.dropFirst(scope.count + 1))) { return stem }
             return scope
         }
         if let fromWeights = weightStem(weights) { return fromWeights }
+        // A node an optimizer wrote in place of a subgraph (com.microsoft `Attention_0`) keeps
+        // the subgraph's output value name, and with it the scope (`/encoder/layer.0/attention/self/…`).
+        for i in nodes.sorted() {
+            if let scope = graph.nodes[i].outputs.lazy.compactMap(valueScope).first { return scope }
+        }
         if let scope = neighbourScope(graph, nodes: nodes, weights: weights) { return scope }
         return nodes.sorted().first.map { graph.label($0) } ?? "layer"
+    }
+
+    /// The module scope in a TorchScript-style value name (`/encoder/layer.0/attention/self/Reshape_3_output_0`).
+    static func valueScope(_ value: String) -> String? {
+        guard value.hasPrefix("/") else { return nil }
+        let parts = value.split(separator: "/").dropLast()
+        return parts.isEmpty ? nil : collapsed(parts.map(String.init))
     }
 
     /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.

@@ -16,45 +16,53 @@ struct LayerRecognition: Sendable {
 
     /// Recognizes the layers of `file`, whose weights `catalog` lists.
     public init(file: ModelFile, catalog: WeightCatalog) {
-        let indexes = catalog.graphIndexes(of: file.model, reader: file, inliningCalls: true)
+        let indexes = PhaseClock.measure(.index) { catalog.graphIndexes(of: file.model, reader: file, inliningCalls: true) }
         var context = RecognitionContext(indexes: indexes)
         var all: [LayerSpan] = []
-        for graph in indexes {
-            var spans: [LayerSpan] = []
-            for recognizer in LayerKind.recognizers { recognizer.run(&spans, graph, &context) }
-            all += spans.sorted { $0.order < $1.order }
+        PhaseClock.measure(.recognizers) {
+            for graph in indexes {
+                var spans: [LayerSpan] = []
+                for recognizer in LayerKind.recognizers { recognizer.run(&spans, graph, &context) }
+                // Each span's order computed once, not at every comparison.
+                let order = spans.map(\.order)
+                all.append(contentsOf: spans.indices.sorted { (order[$0], $0) < (order[$1], $1) }.map { spans[$0] })
+            }
         }
-        all = KerasLayers.annotate(all, model: file.model)
-        // Ownership: an embedding owns its table (a tied output head shares it); otherwise
-        // the first layer in graph order to use a weight owns it, and later users share it.
-        for layer in all.map(\.layer).flatMap(\.flattened) where layer.kind == .embedding {
-            _ = context.own(layer.weights, by: layer.name)
-        }
-        for s in all.indices {
-            all[s].layer = assignOwnership(all[s].layer, &context)
-        }
-        layers = ModuleProvenance.annotate(TiedWeights.mark(all.map(\.layer), indexes: indexes), indexes: indexes)
-        owners = context.owners
-        shapeOnlyWeights = indexes.flatMap(\.shapeOnlyWeights)
-        for graph in indexes {
-            let roles = QuantizationRoles.weights(of: graph)
-            integerParameters.formUnion(roles.parameters)
-            quantizationOverhead.formUnion(roles.overhead)
-        }
-        for layer in layers.flatMap(\.flattened) {
-            logicalElements.merge(layer.logicalElements) { first, _ in first }
+        PhaseClock.measure(.postPasses) {
+            // The layers leave their spans, so that each is held once and the passes below
+            // change them in place rather than copying every one.
+            all = KerasLayers.annotate(all, model: file.model)
+            var found = all.map(\.layer)
+            all = []
+            // Ownership: an embedding owns its table (a tied output head shares it); otherwise
+            // the first layer in graph order to use a weight owns it, and later users share it.
+            for layer in found.flatMap(\.flattened) where layer.kind == .embedding {
+                _ = context.own(layer.weights, by: layer.name)
+            }
+            for k in found.indices { assignOwnership(&found[k], &context) }
+            TiedWeights.mark(&found, indexes: indexes)
+            ModuleProvenance.annotate(&found, indexes: indexes)
+            layers = found
+            owners = context.owners
+            shapeOnlyWeights = indexes.flatMap(\.shapeOnlyWeights)
+            for graph in indexes {
+                let roles = QuantizationRoles.weights(of: graph)
+                integerParameters.formUnion(roles.parameters)
+                quantizationOverhead.formUnion(roles.overhead)
+            }
+            for layer in layers.flatMap(\.flattened) {
+                logicalElements.merge(layer.logicalElements) { first, _ in first }
+            }
         }
     }
 
-    private func assignOwnership(_ layer: Layer, _ context: inout RecognitionContext) -> Layer {
-        var layer = layer
-        layer.children = layer.children.map { assignOwnership($0, &context) }
+    private func assignOwnership(_ layer: inout Layer, _ context: inout RecognitionContext) {
+        for k in layer.children.indices { assignOwnership(&layer.children[k], &context) }
         let parts = Set(layer.observations.compactMap { if case .partOfPackedWeight(let w) = $0 { w } else { nil } })
         for (weight, owner) in context.own(layer.weights, by: layer.name) where !parts.contains(weight) {
             let size = context.indexes.lazy.compactMap { $0.weight(weight) }.first.map(elements) ?? 0
             layer.observations.append(.sharesWeight(with: owner, elements: size))
         }
-        return layer
     }
 }
 

@@ -28,6 +28,10 @@ protocol NodeRecognizer: LayerRecognizer {
     /// The layer anchored at node `i`, if it is one.
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan?
 
+    /// The op types `match` can anchor at; the loop tries only those nodes. Nil (the
+    /// default) tries every node. A recognizer that learns a new anchor op adds it here.
+    static var anchorOps: Set<String>? { get }
+
     /// Layers that follow from the matches (a position table after an embedding); none by default.
     static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
 }
@@ -35,9 +39,12 @@ protocol NodeRecognizer: LayerRecognizer {
 extension NodeRecognizer {
     static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] { [] }
 
+    static var anchorOps: Set<String>? { nil }
+
     static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) {
         var found: [LayerSpan] = []
-        for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+        let candidates = anchorOps.map { graph.nodes(ofType: $0) } ?? Array(graph.nodes.indices)
+        for i in candidates where !context.isClaimed(graph, i) {
             guard var span = match(graph, i, context) else { continue }
             // The layer sits where its anchor node does, not where a weight it reads was
             // prepared (a Transpose of a shared weight hoisted to the top of the graph).

@@ -3,7 +3,8 @@
 /// `pkg.torch.onnx.name_scopes` and `pkg.torch.onnx.class_hierarchy`, e.g. `LlamaAttention`).
 /// A layer gets a `module` only when its name is a module path one of its nodes records.
 enum ModuleProvenance {
-    static func annotate(_ layers: [Layer], indexes: [GraphIndex]) -> [Layer] {
+    /// Sets `module` and `moduleClass` of `layers`, in place.
+    static func annotate(_ layers: inout [Layer], indexes: [GraphIndex]) {
         var classes: [String: String] = [:]
         for graph in indexes where graph.nodes.first.map(hasHierarchy) == true {
             for node in graph.nodes {
@@ -15,23 +16,39 @@ enum ModuleProvenance {
                 }
             }
         }
-        return layers.map { annotate($0, classes) }
+        var scopes: [String: String] = [:]
+        for k in layers.indices { annotate(&layers[k], classes, &scopes) }
     }
 
-    private static func annotate(_ layer: Layer, _ classes: [String: String]) -> Layer {
-        var layer = layer
-        layer.children = layer.children.map { annotate($0, classes) }
+    /// `scopes` caches each TorchScript node label's module scope: a composite layer lists
+    /// its children's nodes again.
+    private static func annotate(_ layer: inout Layer, _ classes: [String: String], _ scopes: inout [String: String]) {
+        // In place: a layer's storage is copied only when it changes.
+        for k in layer.children.indices { annotate(&layer.children[k], classes, &scopes) }
         if let cls = classes[layer.name] {
             layer.module = layer.name
             layer.moduleClass = cls
         } else if layer.nodes.contains(where: { label in
             guard label.hasPrefix("/") else { return false }
-            let scope = LayerNaming.collapsed(label.split(separator: "/").dropLast().map(String.init))
-            return scope == layer.name || scope.hasPrefix(layer.name + ".")
+            let scope: String
+            if let known = scopes[label] {
+                scope = known
+            } else {
+                scope = LayerNaming.collapsed(label.split(separator: "/").dropLast().map(String.init))
+                scopes[label] = scope
+            }
+            return isModule(layer.name, orAncestorOf: scope)
         }) {
             layer.module = layer.name
         }
-        return layer
+    }
+
+    /// `scope == name || scope.hasPrefix(name + ".")`, without building `name + "."`.
+    static func isModule(_ name: String, orAncestorOf scope: String) -> Bool {
+        let s = scope.utf8, n = name.utf8
+        guard s.count >= n.count, s.starts(with: n) else { return false }
+        guard s.count > n.count else { return true }
+        return s[s.index(s.startIndex, offsetBy: n.count)] == UInt8(ascii: ".")
     }
 
     private static func hasHierarchy(_ node: Node) -> Bool { value(node, "pkg.torch.onnx.class_hierarchy") != nil }

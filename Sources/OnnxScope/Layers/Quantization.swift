@@ -54,10 +54,40 @@ public struct Quantization: Codable, Sendable, Equatable {
     }
 }
 
+/// Where a quantized weight's numbers are, as the recognizer traced them: what `diff`
+/// dequantizes to pair the weight with its float original.
+struct QuantizedStorage: Sendable {
+    /// How the stored elements are laid out.
+    enum Layout: Sendable {
+        /// One stored element per weight element, in the weight's own dims.
+        case plain
+        /// com.microsoft `MatMulNBits`: [N, blocks, blob] bytes of `bits`-bit values (low bits
+        /// first), standing for the [K, N] weight of the MatMul it replaced.
+        case matMulNBits(k: Int64, n: Int64)
+    }
+
+    /// The stored integer weight.
+    var weight: String
+    /// The weight holding its scales, when traced.
+    var scale: String?
+    /// The weight holding its zero points, when stored.
+    var zeroPoint: String?
+    /// The axis scales vary along (per channel), or the axis blocks run along.
+    var axis: Int64?
+    /// Elements per block, for block-wise quantization.
+    var blockSize: Int64?
+    /// Bits per element.
+    var bits: Int64
+    /// How the stored elements are laid out.
+    var layout: Layout = .plain
+}
+
 /// A quantized weight as a recognizer found it: how it is stored, and the scales and zero
 /// points (quantization overhead) the layer owns as non-trainable weights.
 struct QuantizedWeight {
     var quantization: Quantization
+    /// Where its numbers, scales and zero points are.
+    var storage: QuantizedStorage
     /// The weight's scales and zero points, and any other quantization parameters the layer's ops read.
     var overhead: [StoredWeight]
     /// The quantized weight, and its elements as the float layer had them when packed (4-bit in bytes).
@@ -76,6 +106,8 @@ struct QuantizedWeight {
             scaleElements: scaleElements, zeroPointElements: z.map(elements) ?? 0,
             bytes: [weight, s, z].compactMap { $0 }.map(QuantizedWeight.bytes).saturatingSum)
         overhead = [s, z].compactMap { $0 }
+        storage = QuantizedStorage(weight: weight.name, scale: s?.name, zeroPoint: z?.name, axis: axis, blockSize: blockSize,
+                                   bits: quantization.bits)
     }
 
     /// The `DequantizeLinear` a traced weight passed through, as a QDQ (or block-wise) quantization.
@@ -129,6 +161,7 @@ extension Layer {
     /// and zero points as non-trainable quantization overhead, and the weight's unpacked count.
     mutating func quantize(_ q: QuantizedWeight, extra: [StoredWeight] = []) {
         quantization = q.quantization
+        quantizedStorage.append(q.storage)
         let unpacked = q.packed.map { _ in ", counted unpacked" } ?? ""
         observations.append(.quantized(
             "stored \(q.quantization.label) (stored counts the float layer's elements\(unpacked)); "

@@ -30,27 +30,25 @@ struct LayerSpan {
 /// Shared state while recognizers run: which nodes and weights are already claimed.
 struct RecognitionContext {
     let indexes: [GraphIndex]
-    private(set) var claimedNodes: Set<NodeKey> = []
+    /// Per graph (by ``GraphIndex/ordinal``), per node: claimed by a layer already. Every
+    /// recognizer asks this of every node, so it is an array load, not a hash.
+    private var claimed: [[Bool]]
     /// Weight name → name of the layer that owns it.
     private(set) var owners: [String: String] = [:]
 
-    /// A node of one graph. The graph is identified by its index object, which the
-    /// context keeps alive (hashing two words, not the graph's path, on every lookup).
-    struct NodeKey: Hashable {
-        var graph: ObjectIdentifier
-        var node: Int
-    }
-
     init(indexes: [GraphIndex]) {
         self.indexes = indexes
+        claimed = indexes.map { [Bool](repeating: false, count: $0.nodes.count) }
     }
 
     func isClaimed(_ graph: GraphIndex, _ node: Int) -> Bool {
-        claimedNodes.contains(NodeKey(graph: ObjectIdentifier(graph), node: node))
+        guard graph.ordinal < claimed.count, claimed[graph.ordinal].indices.contains(node) else { return false }
+        return claimed[graph.ordinal][node]
     }
 
     mutating func claim(_ graph: GraphIndex, nodes: [Int]) {
-        for n in nodes { claimedNodes.insert(NodeKey(graph: ObjectIdentifier(graph), node: n)) }
+        guard graph.ordinal < claimed.count else { return }
+        for n in nodes where claimed[graph.ordinal].indices.contains(n) { claimed[graph.ordinal][n] = true }
     }
 
     /// Records `layer` as the owner of its weights; returns the weights another layer

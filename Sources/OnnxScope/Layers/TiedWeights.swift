@@ -2,17 +2,17 @@
 /// exporter kept one tensor, ownership already marks the head as sharing it; when it
 /// stored a second copy (same values, possibly transposed), this marks the duplicate.
 enum TiedWeights {
-    static func mark(_ layers: [Layer], indexes: [GraphIndex]) -> [Layer] {
-        guard let main = indexes.first else { return layers }
+    /// Marks the duplicates among `layers`, in place (a layer is copied only when marked).
+    static func mark(_ layers: inout [Layer], indexes: [GraphIndex]) {
+        guard let main = indexes.first else { return }
         let embeddings = layers.flatMap(\.flattened).filter { $0.kind == .embedding }
-        guard !embeddings.isEmpty else { return layers }
-        return layers.map { mark($0, embeddings, main) }
+        guard !embeddings.isEmpty else { return }
+        for k in layers.indices { mark(&layers[k], embeddings, main) }
     }
 
-    private static func mark(_ layer: Layer, _ embeddings: [Layer], _ graph: GraphIndex) -> Layer {
-        var layer = layer
-        layer.children = layer.children.map { mark($0, embeddings, graph) }
-        guard layer.kind == .dense, let wName = layer.weights.first, let w = graph.weight(wName) else { return layer }
+    private static func mark(_ layer: inout Layer, _ embeddings: [Layer], _ graph: GraphIndex) {
+        for k in layer.children.indices { mark(&layer.children[k], embeddings, graph) }
+        guard layer.kind == .dense, let wName = layer.weights.first, let w = graph.weight(wName) else { return }
         for e in embeddings {
             guard let eName = e.weights.first, eName != wName, let table = graph.weight(eName) else { continue }
             if graph.sameValues(w, table) || transposedCopy(w, table, graph) {
@@ -20,7 +20,6 @@ enum TiedWeights {
                 break
             }
         }
-        return layer
     }
 
     /// True when `a` holds the transpose of `b` (2-D, small enough to read).

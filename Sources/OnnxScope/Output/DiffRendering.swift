@@ -28,7 +28,7 @@ public enum DiffRendering {
     }
 
     static func verdict(_ r: DiffReport) -> String {
-        r.identical ? "no difference" : "models differ"
+        r.verdictSentence
     }
 
     /// The count line for tensors, `git diff --stat` style.
@@ -38,7 +38,17 @@ public enum DiffRendering {
         parts.append("\(s.renamed) renamed")
         parts.append("\(s.storageMoved) storage moved")
         parts.append("\(s.unchanged) unchanged")
+        if s.restored > 0 { parts.append("\(s.restored) re-stored") }
         return parts.joined(separator: ", ")
+    }
+
+    /// `18 removed (22 elements), 1 added (3 elements) shape, index and other non-parameter constants`; nil when none.
+    static func nonParametersText(_ n: DiffReport.NonParameters) -> String? {
+        var parts: [String] = []
+        if n.removed > 0 { parts.append("\(F.grouped(n.removed)) removed (\(F.grouped(n.removedElements)) elements)") }
+        if n.added > 0 { parts.append("\(F.grouped(n.added)) added (\(F.grouped(n.addedElements)) elements)") }
+        guard !parts.isEmpty else { return nil }
+        return parts.joined(separator: ", ") + " shape, index and other non-parameter constants (--all-tensors lists them)"
     }
 
     static func opsText(_ ops: [String: Int]) -> String {
@@ -67,6 +77,7 @@ public enum DiffRendering {
         out.append(stat.render())
         var counts = TextTable([.left, .left])
         counts.add(["tensors", tensorCounts(s)])
+        if let line = nonParametersText(r.tensors.nonParameters) { counts.add(["constants", line]) }
         counts.add(["interface", "\(s.inputs) input\(s.inputs == 1 ? "" : "s"), \(s.outputs) output\(s.outputs == 1 ? "" : "s") changed"])
         counts.add(["ops", r.ops.isEmpty ? "no change" : opsText(r.ops)])
         counts.add(["opsets", r.opsets.isEmpty ? "no change" : opsetsText(r.opsets)])
@@ -126,8 +137,24 @@ public enum DiffRendering {
             rows.append(["~", F.safe(c.name, limit: 60), "retyped \(c.before) → \(c.after), max |Δ| \(number(c.maxAbsDiff))"])
         }
         for c in t.valuesChanged {
-            rows.append(["~", F.safe(c.name, limit: 60),
-                         "\(F.grouped(c.changedElements)) elements changed, max |Δ| \(number(c.maxAbsDiff)), relative L2 \(number(c.relativeL2))"])
+            if let how = c.how {
+                let from = (c.from ?? []).map { F.safe($0, limit: 40) }.joined(separator: ", ")
+                rows.append(["!", F.safe(c.name, limit: 60),
+                             "\(F.grouped(c.changedElements)) elements beyond the \(how.rawValue) bound \(number(c.bound)) (from \(from)), "
+                                 + "max |Δ| \(number(c.maxAbsDiff)), relative L2 \(number(c.relativeL2))"])
+            } else {
+                rows.append(["~", F.safe(c.name, limit: 60),
+                             "\(F.grouped(c.changedElements)) elements changed, max |Δ| \(number(c.maxAbsDiff)), relative L2 \(number(c.relativeL2))"])
+            }
+        }
+        for p in t.restored {
+            let from = p.from.map { F.safe($0, limit: 40) }.joined(separator: " + ")
+            let types = p.before == p.after ? p.before : "\(p.before) → \(p.after)"
+            let scheme = [p.granularity, p.bits.map { "\($0)-bit" }].compactMap { $0 }.joined(separator: ", ")
+            let sqnr = p.sqnrDb.map { String(format: ", SQNR %.1f dB", $0) } ?? ""
+            rows.append(["≈", F.safe(p.to.joined(separator: " + "), limit: 60),
+                         "\(p.how.rawValue) \(types)\(scheme.isEmpty ? "" : " (\(scheme))") from \(from): "
+                             + "max |Δ| \(number(p.maxAbsError)) ≤ bound \(number(p.bound))\(sqnr)"])
         }
         for c in t.renamed { rows.append(["=", F.safe(c.from, limit: 60), "renamed → \(F.safe(c.to, limit: 60))"]) }
         for c in t.storageMoved { rows.append(["=", F.safe(c.name, limit: 60), "storage \(c.before.rawValue) → \(c.after.rawValue)"]) }
@@ -147,6 +174,10 @@ public enum DiffRendering {
         out.append("| parameters | \(F.grouped(r.parameters.before)) | \(F.grouped(r.parameters.after)) | \(signed(r.parameters.delta)) |")
         out.append("| bytes | \(F.bytes(r.bytes.before)) | \(F.bytes(r.bytes.after)) | \(signed(r.bytes.delta)) B |")
         out.append("")
+        if let line = nonParametersText(r.tensors.nonParameters) {
+            out.append("**Constants:** \(line)")
+            out.append("")
+        }
         out.append("**Tensors:** \(tensorCounts(s)) · **interface:** \(s.inputs) inputs, \(s.outputs) outputs changed · "
             + "**ops:** \(r.ops.isEmpty ? "no change" : cell(opsText(r.ops))) · **opsets:** \(r.opsets.isEmpty ? "no change" : cell(opsetsText(r.opsets)))")
         for note in r.notes {
@@ -198,6 +229,7 @@ struct DiffSummaryReport: Encodable {
     var a: String
     var b: String
     var identical: Bool
+    var verdict: DiffReport.Verdict
     var parameters: DiffReport.Totals
     var bytes: DiffReport.Totals
     var summary: DiffReport.Summary
@@ -208,6 +240,7 @@ struct DiffSummaryReport: Encodable {
         a = r.a
         b = r.b
         identical = r.identical
+        verdict = r.verdict
         parameters = r.parameters
         bytes = r.bytes
         summary = r.summary

@@ -106,7 +106,7 @@ struct TextTable {
         if let width = layout.width {
             var others = 0
             for i in alignments.indices where i != column {
-                others += rows.map { $0.count > i ? $0[i].count : 0 }.max() ?? 0
+                others += rows.map { $0.count > i ? Self.characters($0[i]) : 0 }.max() ?? 0
             }
             limit = max(TextLayout.minimumNameLimit, width - indent.count - others - 2 * (alignments.count - 1))
         }
@@ -119,6 +119,7 @@ struct TextTable {
 
     /// `text` shortened in the middle to `limit` characters after its leading spaces.
     static func cut(_ text: String, _ limit: Int) -> String {
+        guard characters(text) > limit else { return text }
         let body = text.drop { $0 == " " }
         guard body.count > limit, limit > 1 else { return text }
         let indent = text.prefix(text.count - body.count)
@@ -126,17 +127,28 @@ struct TextTable {
         return indent + body.prefix(head) + "…" + body.suffix(limit - 1 - head)
     }
 
+    /// `text.count`, without grapheme breaking for plain ASCII (every table cell is counted
+    /// twice, and a 100k-node model's table has tens of thousands of rows).
+    static func characters(_ text: String) -> Int {
+        let utf8 = text.utf8
+        // CR LF is one character of two ASCII bytes; anything else ASCII is one byte each.
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }
+        return text.count
+    }
+
     func render() -> String {
         var widths = Array(repeating: 0, count: alignments.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count {
-                widths[i] = max(widths[i], cell.count)
+        let counts = rows.map { $0.map(Self.characters) }
+        for (r, row) in rows.enumerated() {
+            for i in row.indices where i < widths.count {
+                widths[i] = max(widths[i], counts[r][i])
             }
         }
-        return rows.map { row in
+        return rows.indices.map { r in
+            let row = rows[r]
             var line = indent
             for (i, cell) in row.enumerated() where i < widths.count {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let pad = String(repeating: " ", count: widths[i] - counts[r][i])
                 let isLast = i == row.count - 1
                 switch alignments[i] {
                 case .left: line += isLast ? cell : cell + pad

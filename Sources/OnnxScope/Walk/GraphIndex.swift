@@ -17,6 +17,9 @@ final class GraphIndex: @unchecked Sendable {
     public let parent: GraphIndex?
     /// The namespace the graph's value names live in (the main graph tree, or a function's).
     public let namespace: Namespace
+    /// Position of this index in the list ``WeightCatalog/graphIndexes(of:reader:includingFunctions:inliningCalls:)``
+    /// returned: per-graph state elsewhere (claimed nodes) is an array slot, not a hash.
+    public let ordinal: Int
     private let producers: [String: Int]
     private let uses: [String: [Use]]
     private let weights: [String: StoredWeight]
@@ -26,8 +29,9 @@ final class GraphIndex: @unchecked Sendable {
 
     /// Indexes `nodes`; `weights` are the stored weights defined in this graph.
     init(nodes: [Node], path: String, parent: GraphIndex?, weights: [StoredWeight], reader: ModelFile?,
-         bindings: [String: String] = [:], namespace: Namespace = .main) {
+         bindings: [String: String] = [:], namespace: Namespace = .main, ordinal: Int = 0) {
         self.nodes = nodes
+        self.ordinal = ordinal
         self.path = path
         self.parent = parent
         self.namespace = namespace
@@ -50,6 +54,28 @@ final class GraphIndex: @unchecked Sendable {
         for w in weights where byName[w.name] == nil { byName[w.name] = w }
         self.weights = byName
     }
+
+    /// Node indices by op type, in graph order; built on first use (recognition is one
+    /// thread per model, so the cache needs no lock).
+    private var byOpType: [String: [Int]]?
+
+    /// The nodes whose op type is one of `ops`, in graph order (any domain: the caller checks it).
+    public func nodes(ofType ops: Set<String>) -> [Int] {
+        let table: [String: [Int]]
+        if let cached = byOpType {
+            table = cached
+        } else {
+            var built: [String: [Int]] = [:]
+            for i in nodes.indices { built[nodes[i].opType, default: []].append(i) }
+            byOpType = built
+            table = built
+        }
+        let lists = ops.compactMap { table[$0] }
+        return lists.count == 1 ? lists[0] : lists.flatMap { $0 }.sorted()
+    }
+
+    /// True when some node of this graph has one of the op types `ops`.
+    public func hasNode(ofType ops: Set<String>) -> Bool { !nodes(ofType: ops).isEmpty }
 
     /// The node that produces `value` in this graph.
     public func producer(of value: String) -> Int? { producers[value] }
@@ -346,7 +372,7 @@ extension WeightCatalog {
             let visit = work[i]
             i += 1
             let index = GraphIndex(nodes: visit.nodes, path: visit.path, parent: visit.parent, weights: byPath[visit.path] ?? [],
-                                   reader: reader, bindings: visit.bindings, namespace: visit.namespace)
+                                   reader: reader, bindings: visit.bindings, namespace: visit.namespace, ordinal: result.count)
             result.append(index)
             for (position, node) in visit.walk.enumerated() {
                 for attribute in node.attributes {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Every stored weight of a model, found by walking the main graph, every nested
 /// subgraph (`If`/`Loop`/`Scan` bodies, any graph attribute) and every model-local
 /// function, plus the op histogram and who consumes each value.
@@ -17,7 +19,8 @@ struct WeightCatalog: Sendable {
     /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
     public private(set) var graphCount = 0
     /// Consumers of each stored weight, by namespace and name: node labels, each once.
-    public private(set) var consumers: [ScopedName: [String]] = [:]
+    /// Worked out on first use (`layers` asks only for the few weights no layer claims).
+    private let consumerTable: ConsumerTable
     /// Names defined more than once in one namespace (counted once).
     public private(set) var duplicateNames: [ScopedName] = []
 
@@ -25,6 +28,7 @@ struct WeightCatalog: Sendable {
 
     /// Walks `model`.
     public init(model: Model) {
+        consumerTable = ConsumerTable()
         seen.reserveCapacity(model.graph.initializers.count)
         weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
@@ -42,21 +46,25 @@ struct WeightCatalog: Sendable {
             visitGraph(visit, into: &work)
         }
         // Consumers, once every weight is known (a Constant may follow its first reader).
-        consumers.reserveCapacity(seen.count)
-        for visit in work { recordConsumers(visit) }
+        consumerTable.set(visits: work, weights: seen)
     }
 
-    /// Records which nodes of `visit` read a stored weight, each node once per weight.
-    private mutating func recordConsumers(_ visit: GraphVisit) {
-        for (position, node) in visit.nodes.enumerated() {
-            var label: String?
-            for (k, input) in node.inputs.enumerated() where !input.isEmpty {
-                let key = ScopedName(namespace: visit.namespace, name: input)
-                guard seen.contains(key), !node.inputs[..<k].contains(input) else { continue }
-                if label == nil { label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name }
-                consumers[key, default: []].append(label ?? "")
+    /// Which nodes of `visits` read a stored weight, each node once per weight.
+    fileprivate static func consumers(_ visits: [GraphVisit], weights seen: Set<ScopedName>) -> [ScopedName: [String]] {
+        var consumers: [ScopedName: [String]] = [:]
+        consumers.reserveCapacity(seen.count)
+        for visit in visits {
+            for (position, node) in visit.nodes.enumerated() {
+                var label: String?
+                for (k, input) in node.inputs.enumerated() where !input.isEmpty {
+                    let key = ScopedName(namespace: visit.namespace, name: input)
+                    guard seen.contains(key), !node.inputs[..<k].contains(input) else { continue }
+                    if label == nil { label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name }
+                    consumers[key, default: []].append(label ?? "")
+                }
             }
         }
+        return consumers
     }
 
     private mutating func visitGraph(_ visit: GraphVisit, into work: inout [GraphVisit]) {
@@ -140,12 +148,30 @@ struct WeightCatalog: Sendable {
 
     /// The consumers of the weight, in its namespace.
     public func consumers(of weight: StoredWeight) -> [String] {
-        consumers[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
+        consumerTable.table[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
+    }
+}
+
+/// The consumers of every weight, computed once on first use; shared by copies of the catalog.
+private final class ConsumerTable: Sendable {
+    private let state = Mutex<(visits: [GraphVisit], weights: Set<ScopedName>, table: [ScopedName: [String]]?)>(([], [], nil))
+
+    func set(visits: [GraphVisit], weights: Set<ScopedName>) {
+        state.withLock { $0 = (visits, weights, nil) }
+    }
+
+    var table: [ScopedName: [String]] {
+        state.withLock { s in
+            if let table = s.table { return table }
+            let table = WeightCatalog.consumers(s.visits, weights: s.weights)
+            s = ([], [], table)
+            return table
+        }
     }
 }
 
 /// One graph (or function body) waiting to be walked.
-private struct GraphVisit {
+private struct GraphVisit: Sendable {
     var nodes: [Node]
     var initializers: [Tensor] = []
     var sparseInitializers: [SparseTensor] = []

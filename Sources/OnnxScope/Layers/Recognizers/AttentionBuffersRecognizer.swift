@@ -13,7 +13,8 @@ enum AttentionBuffersRecognizer: SpanGrouper {
         guard !attention.isEmpty else { return spans }
         var taken = Set(spans.flatMap { $0.layer.flattened.flatMap(\.weights) })
         var result = spans
-        for (c, node) in graph.nodes.enumerated() where node.isDefaultDomain && node.opType == "Concat" {
+        for c in graph.nodes(ofType: ["Concat"]) where graph.nodes[c].isDefaultDomain {
+            let node = graph.nodes[c]
             for input in node.inputs where !input.isEmpty {
                 guard let (weight, via) = buffer(graph, input), weight.dataType.isFloatingPoint, !taken.contains(weight.name),
                       let out = node.outputs.first,

@@ -1,6 +1,7 @@
 /// Multi-head attention, grouped from already recognized Dense projections around an
 /// attention core. Cores: the decomposed form (scores `MatMul` → `Softmax` → `MatMul` with
-/// V), the ONNX opset-23 `Attention` op, and com.microsoft `MultiHeadAttention`;
+/// V), the ONNX opset-23 `Attention` op, com.microsoft `MultiHeadAttention` and
+/// `GroupQueryAttention` (Q, K and V separate, or packed in the query input);
 /// com.microsoft `Attention` also carries the packed QKV weight itself.
 enum AttentionRecognizer: SpanGrouper {
     /// Ops between a projection and the attention core that change no weight count.
@@ -8,6 +9,8 @@ enum AttentionRecognizer: SpanGrouper {
         "Reshape", "Transpose", "Mul", "Div", "Gather", "Split", "Slice", "Squeeze", "Unsqueeze", "Cast",
         "Identity", "Add", "Expand", "Concat", "Neg", "Tile", "RotaryEmbedding",
     ]
+    /// The ops an attention core is found from.
+    private static let coreOps: Set<String> = ["Softmax", "Attention", "MultiHeadAttention", "GroupQueryAttention"]
     private static let scoreOps: Set<String> = ["Add", "Mul", "Div", "Where", "Cast", "Sub", "Identity", "Reshape", "Squeeze", "Unsqueeze", "Transpose"]
 
     private struct Core {
@@ -18,20 +21,29 @@ enum AttentionRecognizer: SpanGrouper {
         var output: String
         var heads: Int64?
         var scales: [String]
+        /// What the op's attributes say: `causal` (GroupQueryAttention's, default 1;
+        /// `unidirectional` of the others), rotary applied inside the op (`do_rotary`).
+        var causal: Bool? = nil
+        var rotary = false
+        /// Weights the op reads itself: a packed QKV bias (trainable), rotary caches (not).
+        var bias: String? = nil
+        var rotaryCaches: [String] = []
     }
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         // Every core is a Softmax or an attention op: a graph without one has nothing to group.
-        guard graph.nodes.contains(where: { ["Softmax", "Attention", "MultiHeadAttention"].contains($0.opType) }) else { return spans }
+        guard graph.hasNode(ofType: coreOps) else { return spans }
         var spans = spans
         var byOutput: [String: Int] = [:]
         var byInput: [String: [Int]] = [:]
-        for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
-            if let o = s.output { byOutput[o] = k }
-            if let i = s.input { byInput[i, default: []].append(k) }
+        for k in spans.indices where spans[k].graph === graph && spans[k].layer.kind == .dense {
+            if let o = spans[k].output { byOutput[o] = k }
+            if let i = spans[k].input { byInput[i, default: []].append(k) }
         }
         var grouped = Set<Int>()
         var result: [LayerSpan] = []
+        // Rotary caches several attention ops read: the first one holds them.
+        var caches = Set<String>()
         for i in graph.nodes.indices where !context.isClaimed(graph, i) {
             if let fused = packedAttention(graph, i, byInput, spans, grouped) {
                 context.claim(graph, nodes: fused.span.nodeIndices)
@@ -40,7 +52,7 @@ enum AttentionRecognizer: SpanGrouper {
                 continue
             }
             guard let core = core(graph, i) else { continue }
-            var extraWeights: [StoredWeight] = []
+            var extraWeights: [StoredWeight] = core.bias.flatMap(graph.weight).map { [$0] } ?? []
             var reshapes: [Int] = []
             var visited: [Int] = []
             let q = source(graph, core.query, byOutput, &extraWeights, &reshapes, &visited)
@@ -90,8 +102,18 @@ enum AttentionRecognizer: SpanGrouper {
                 hyper[.headDim] = .int(shape.headDim)
                 if let kv = shape.kvHeads, kv != shape.heads { hyper[.kvHeads] = .int(kv) }
             }
-            if visited.contains(where: { ["Neg", "RotaryEmbedding"].contains(graph.nodes[$0].opType) }) { hyper[.rotary] = .bool(true) }
-            if AttentionShape.isCausal(graph, scorePath: core.nodes) { hyper[.causal] = .bool(true) }
+            if core.rotary || visited.contains(where: { ["Neg", "RotaryEmbedding"].contains(graph.nodes[$0].opType) }) {
+                hyper[.rotary] = .bool(true)
+            }
+            if let causal = core.causal {
+                if causal { hyper[.causal] = .bool(true) }
+            } else if AttentionShape.isCausal(graph, scorePath: core.nodes) {
+                hyper[.causal] = .bool(true)
+            }
+            // cos/sin caches read by the op or by a RotaryEmbedding on Q's and K's path: stored, never trained.
+            let cacheNames = (core.rotaryCaches + visited.filter { graph.nodes[$0].opType == "RotaryEmbedding" }
+                .flatMap { graph.nodes[$0].inputs.dropFirst(2).prefix(2) })
+                .filter { graph.weight($0) != nil && caches.insert($0).inserted }
             let kdim = spans[k].layer.int(.inputSize), vdim = spans[v].layer.int(.inputSize)
             if !packed, kdim != width || vdim != width {
                 hyper[.kdim] = .int(kdim)
@@ -103,11 +125,17 @@ enum AttentionRecognizer: SpanGrouper {
             if children.contains(where: { $0.observations.contains(.transposedWeight) }) { observations.append(.transposedWeight) }
             for bias in positionBias { observations.append(.relativePositionBias(elements(bias))) }
             let extraNames = Array(Set(extraWeights.map(\.name))).sorted()
-            let mha = Layer(
+            var mha = Layer(
                 name: name, kind: .multiHeadAttention,
                 nodes: nodeIndices.sorted().map(graph.label) + children.flatMap(\.nodes), weights: extraNames,
                 hyper: hyper, stored: Saturating.add(children.map(\.stored).saturatingSum, extraNames.compactMap(graph.weight).map(elements).saturatingSum),
-                observations: observations, children: children)
+                nonTrainable: children.map(\.nonTrainable).saturatingSum, observations: observations, children: children)
+            if !cacheNames.isEmpty {
+                mha.weights += cacheNames
+                mha.nonTrainableWeights += cacheNames
+                mha.nonTrainable = Saturating.add(mha.nonTrainable, cacheNames.compactMap(graph.weight).map(elements).saturatingSum)
+                mha.observations.append(.rotaryCaches(mha.nonTrainable - children.map(\.nonTrainable).saturatingSum))
+            }
             context.claim(graph, nodes: nodeIndices)
             grouped.formUnion(projections + [out])
             result.append(LayerSpan(
@@ -131,16 +159,19 @@ enum AttentionRecognizer: SpanGrouper {
               let w = graph.traceWeight(node.inputs[1]), w.dims.count == 2 else { return nil }
         let width = w.dims[0]
         let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? graph.traceWeight(node.inputs[2]) : nil
-        let name = LayerNaming.name(graph, nodes: [i])
+        // The scope the optimizer kept (its output value's: `encoder.layer.0.attention.self`).
+        let scope = LayerNaming.name(graph, nodes: [i])
+        let out = node.outputs.first.flatMap { outputProjection(graph, $0, byInput, spans) }.flatMap { grouped.contains($0) ? nil : $0 }
+        // The attention is the module holding the op's scope and the output projection's.
+        let name = out.flatMap { LayerNaming.commonPrefix([scope, spans[$0].layer.name]) } ?? scope
         var inProj = Layer(
-            name: "\(name).in_proj", kind: .dense, nodes: [graph.label(i)],
+            name: "\(scope).qkv", kind: .dense, nodes: [graph.label(i)],
             weights: [w.weight.name] + (bias.map { [$0.weight.name] } ?? []),
             hyper: [.inputSize: .int(width), .outputSize: .int(w.dims[1]), .bias: .bool(bias != nil)],
             stored: Saturating.add(w.elements, bias?.elements ?? 0))
         if bias == nil { inProj.observations.append(.noBias) }
         var children = [inProj]
         var nodeIndices = [i] + w.via + (bias?.via ?? [])
-        let out = node.outputs.first.flatMap { outputProjection(graph, $0, byInput, spans) }.flatMap { grouped.contains($0) ? nil : $0 }
         if let out {
             var projection = spans[out].layer
             if !projection.name.hasPrefix(name) { projection.name = "\(name).out_proj" }
@@ -148,7 +179,14 @@ enum AttentionRecognizer: SpanGrouper {
             nodeIndices += spans[out].nodeIndices
         }
         var hyper: Hyper = [.width: .int(width), .bias: .bool(bias != nil), .selfAttention: .bool(true)]
-        if let heads = node.intAttribute("num_heads") { hyper[.heads] = .int(heads) }
+        if let heads = node.intAttribute("num_heads"), heads > 0 {
+            hyper[.heads] = .int(heads)
+            // Q's width: the first of qkv_hidden_sizes, else a third of the packed weight.
+            let sizes = node.intsAttribute("qkv_hidden_sizes") ?? []
+            let q = sizes.count == 3 ? sizes[0] : (w.dims[1] % 3 == 0 ? w.dims[1] / 3 : 0)
+            if q > 0, q % heads == 0 { hyper[.headDim] = .int(q / heads) }
+        }
+        if node.intAttribute("unidirectional") == 1 { hyper[.causal] = .bool(true) }
         let layer = Layer(
             name: name, kind: .multiHeadAttention, nodes: children.flatMap(\.nodes), weights: [], hyper: hyper,
             stored: children.map(\.stored).saturatingSum, observations: [.packedQKV], children: children)
@@ -168,11 +206,28 @@ enum AttentionRecognizer: SpanGrouper {
             return Core(nodes: [scores.node, i, mix] + scores.path, query: m1.inputs[0], key: m1.inputs[1],
                         value: m2.inputs[1], output: m2.outputs.first ?? "", heads: nil,
                         scales: scores.path.flatMap { graph.nodes[$0].inputs })
-        case ("", "Attention"), ("com.microsoft", "MultiHeadAttention"):
+        case ("", "Attention"):
             guard node.inputs.count >= 3 else { return nil }
             let heads = node.intAttribute("q_num_heads") ?? node.intAttribute("num_heads")
             return Core(nodes: [i], query: node.inputs[0], key: node.inputs[1], value: node.inputs[2],
-                        output: node.outputs.first ?? "", heads: heads, scales: [])
+                        output: node.outputs.first ?? "", heads: heads, scales: [],
+                        causal: node.intAttribute("is_causal").map { $0 != 0 })
+        case ("com.microsoft", "MultiHeadAttention"), ("com.microsoft", "GroupQueryAttention"):
+            // An empty key input: Q, K and V packed in the query; an empty value: K and V packed in the key.
+            guard let query = node.input(0) else { return nil }
+            let key = node.input(1) ?? query
+            let value = node.input(2) ?? key
+            var core = Core(nodes: [i], query: query, key: key, value: value, output: node.outputs.first ?? "",
+                            heads: node.intAttribute("num_heads"), scales: [])
+            if node.opType == "GroupQueryAttention" {
+                core.causal = (node.intAttribute("causal") ?? 1) != 0
+                core.rotary = node.intAttribute("do_rotary") == 1
+                core.rotaryCaches = core.rotary ? [7, 8].compactMap { node.input($0) } : []
+            } else {
+                core.causal = node.intAttribute("unidirectional") == 1 ? true : nil
+                core.bias = node.input(3)  // the packed Q, K, V bias [3x]
+            }
+            return core
         default:
             return nil
         }

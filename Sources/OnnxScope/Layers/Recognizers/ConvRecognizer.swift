@@ -2,6 +2,9 @@
 /// scale tail and the bias `Add` after it), `DequantizeLinear`→`Conv` (QDQ), 1-D to 3-D,
 /// grouped and depthwise.
 enum ConvRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["Conv", "ConvTranspose", "QLinearConv", "ConvInteger"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         guard node.isDefaultDomain else { return nil }

@@ -5,6 +5,9 @@
 /// com.microsoft `QGemm`, `DequantizeLinear`→`MatMul`/`Gemm` (through the weight trace) and
 /// com.microsoft `MatMulNBits`.
 enum DenseRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["Gemm", "QGemm", "MatMul", "MatMulInteger", "FusedMatMul", "QLinearMatMul", "MatMulNBits"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
@@ -145,6 +148,7 @@ enum DenseRecognizer: NodeRecognizer {
         var q = QuantizedWeight(graph, scheme: .blockwise, weight: packed.weight, scale: node.input(2), zeroPoint: node.input(3),
                                 axis: 0, blockSize: node.intAttribute("block_size") ?? 32, bits: bits)
         q.packed = (packed.weight.name, logical)
+        q.storage.layout = .matMulNBits(k: k, n: n)
         span.layer.quantize(q, extra: QuantizedWeight.weights(graph, node, slots: [4]))
         return span
     }

@@ -9,7 +9,7 @@ enum EmbedLayerNormRecognizer: SpanGrouper {
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var found: [LayerSpan] = []
-        for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+        for i in graph.nodes(ofType: ["EmbedLayerNormalization"]) where !context.isClaimed(graph, i) {
             let node = graph.nodes[i]
             guard node.domain == "com.microsoft", node.opType == "EmbedLayerNormalization" else { continue }
             let parts = layers(graph, i)

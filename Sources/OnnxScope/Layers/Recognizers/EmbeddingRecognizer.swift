@@ -4,6 +4,9 @@
 /// and a position table an exporter folded for the example's length: a [T, x] (or
 /// [1, T, x]) weight added to an embedding's output.
 enum EmbeddingRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["Gather", "GatherBlockQuantized"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         if node.domain == "com.microsoft", node.opType == "GatherBlockQuantized" { return blockQuantized(graph, i) }

@@ -22,16 +22,17 @@ enum FeedForwardRecognizer: SpanGrouper {
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var byOutput: [String: Int] = [:]
-        for (k, s) in spans.enumerated() where s.graph === graph && s.layer.kind == .dense {
-            if let o = s.output { byOutput[o] = k }
+        // By index, not by element: a copy of each span would retain all of its layer.
+        for k in spans.indices where spans[k].graph === graph && spans[k].layer.kind == .dense {
+            if let o = spans[k].output { byOutput[o] = k }
         }
         var used = Set<Int>()
         var result: [LayerSpan] = []
         // How many layer names lie at or below each module path, to tell a dedicated MLP module
         // from a larger one that holds other layers too.
         var under: [Substring: Int] = [:]
-        for span in spans where span.graph === graph {
-            for part in span.layer.flattened {
+        for k in spans.indices where spans[k].graph === graph {
+            for part in spans[k].layer.flattened {
                 let sep: Character = LayerNaming.isTensorFlowName(part.name) ? "/" : "."
                 var end = part.name.endIndex
                 while true {
@@ -41,16 +42,21 @@ enum FeedForwardRecognizer: SpanGrouper {
                 }
             }
         }
-        for (down, span) in spans.enumerated() where span.graph === graph && span.layer.kind == .dense && !used.contains(down) {
-            guard let input = span.input, let (sources, path) = feeders(graph, input, byOutput),
-                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) }),
+        for down in spans.indices where spans[down].graph === graph && spans[down].layer.kind == .dense && !used.contains(down) {
+            // The nonlinearity lies on the way, or inside an up projection whose bias a fused
+            // activation adds (com.microsoft BiasGelu, FastGelu).
+            guard let input = spans[down].input, let (sources, path) = feeders(graph, input, byOutput),
+                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) })
+                    || sources.contains(where: { spans[$0].nodeIndices.contains { nonlinear.contains(graph.nodes[$0].opType) } }),
                   !sources.contains(down), !sources.contains(where: used.contains),
                   let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
             used.formUnion(sources + [down])
             result.append(ffn)
         }
         guard !result.isEmpty else { return spans }
-        return spans.enumerated().filter { !used.contains($0.offset) }.map(\.element) + result
+        var kept = spans.indices.filter { !used.contains($0) }.map { spans[$0] }
+        kept.append(contentsOf: result)
+        return kept
     }
 
     /// The Dense layers whose outputs reach `value` through `pathOps`, and the nodes passed.

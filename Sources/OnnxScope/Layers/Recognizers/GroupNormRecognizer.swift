@@ -6,6 +6,9 @@
 /// - `InstanceNormalization` itself: learnt scale and bias (`affine=True`), or constant ones
 ///   and zeros (`affine=False`: no parameters, the constants are non-trainable).
 enum GroupNormRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["GroupNormalization", "InstanceNormalization"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         guard node.isDefaultDomain, node.inputs.count >= 3,

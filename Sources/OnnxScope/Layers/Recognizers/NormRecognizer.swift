@@ -4,12 +4,20 @@
 /// and RMS norm (com.microsoft `SimplifiedLayerNormalization`, or decomposed:
 /// Pow, ReduceMean, Add, Sqrt, Div or Reciprocal·Mul, Mul γ).
 enum NormRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = [
+        "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization",
+        "RMSNormalization", "BatchNormalization", "Div", "Mul",
+    ]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
         case ("", "LayerNormalization"), ("com.microsoft", "LayerNormalization"), ("com.microsoft", "SkipLayerNormalization"):
             fused(graph, i, kind: .layerNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
-        case ("com.microsoft", "SimplifiedLayerNormalization"), ("com.microsoft", "SkipSimplifiedLayerNormalization"):
+        // onnxruntime registers SimplifiedLayerNormalization in the default domain too (the genai builder writes it there).
+        case ("com.microsoft", "SimplifiedLayerNormalization"), ("", "SimplifiedLayerNormalization"),
+             ("com.microsoft", "SkipSimplifiedLayerNormalization"):
             fused(graph, i, kind: .rmsNorm, scaleSlot: node.opType.hasPrefix("Skip") ? 2 : 1)
         case ("", "RMSNormalization"):
             fused(graph, i, kind: .rmsNorm, scaleSlot: 1)

@@ -5,6 +5,9 @@
 ///   [1, 1, x] weight (ViT's `cls_token`): an Embedding of one row.
 /// Runs after the Dense and Embedding recognizers, which claim bias adds and folded tables.
 enum PositionTableRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["Add", "Concat"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         guard node.isDefaultDomain else { return nil }

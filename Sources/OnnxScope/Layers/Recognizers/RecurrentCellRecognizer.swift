@@ -37,10 +37,18 @@ enum RecurrentCellRecognizer: SpanGrouper {
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var projections: [Projection] = []
-        for i in graph.nodes.indices where !context.isClaimed(graph, i) {
+        for i in graph.nodes(ofType: ["Gemm", "MatMul"]) where !context.isClaimed(graph, i) {
             if let p = projection(graph, i) { projections.append(p) }
         }
         guard !projections.isEmpty else { return spans }
+        // Outside a Loop/Scan body a cell needs its weights at two steps or more: every
+        // step's key names a weight, so with no weight read by two projections there is
+        // nothing to find (a chain of plain Dense layers stops here).
+        if graph.parent == nil {
+            var uses: [ObjectIdentifier: Int] = [:]
+            for p in projections { uses[ObjectIdentifier(p.weight.weight), default: 0] += 1 }
+            guard uses.values.contains(where: { $0 >= 2 }) else { return spans }
+        }
         var steps = pairedSteps(graph, projections)
         let paired = Set(steps.flatMap { [$0.input.node] + ($0.hidden.map { [$0.node] } ?? []) })
         steps += projections.filter { !paired.contains($0.node) }.compactMap { concatStep(graph, $0) }

@@ -1,6 +1,9 @@
 /// The ONNX recurrent ops `RNN`, `GRU` and `LSTM`. Consecutive nodes of one stack (each
 /// reading the previous one's output) are grouped under one layer, with a child per layer.
 enum RecurrentRecognizer: NodeRecognizer {
+    /// The ops `match` starts from.
+    static let anchorOps: Set<String>? = ["RNN", "GRU", "LSTM"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         guard node.isDefaultDomain else { return nil }

@@ -31,9 +31,12 @@ enum TransformerBlockRecognizer: SpanGrouper {
             var preNorm = false
             // Pre-norm: a norm feeds the attention, and the norm's own input also feeds the
             // residual add (post-norm blocks read the previous norm's output for both).
+            // A com.microsoft Skip(Simplified)LayerNormalization adds the residual itself and passes
+            // the sum on through its fourth output: pre-norm when that sum is read.
             if position > 0, isNorm(ordered[position - 1].element), !used.contains(ordered[position - 1].offset),
                feeds(graph, ordered[position - 1].element.output, span.input),
-               let normInput = ordered[position - 1].element.input, readers(graph, uncast(graph, normInput)) > 1 {
+               let normInput = ordered[position - 1].element.input,
+               readers(graph, uncast(graph, normInput)) > 1 || passesResidualOn(graph, ordered[position - 1].element) {
                 members.insert(ordered[position - 1].offset, at: 0)
                 preNorm = true
             }
@@ -143,6 +146,16 @@ enum TransformerBlockRecognizer: SpanGrouper {
     /// Nodes that read `value` for its contents (shape reads aside).
     private static func readers(_ graph: GraphIndex, _ value: String) -> Int {
         graph.uses(of: value).filter { !["Shape", "Size"].contains(graph.nodes[$0.node].opType) }.count
+    }
+
+    /// True for a com.microsoft Skip(Simplified)LayerNormalization whose residual sum
+    /// (output 3, input + skip + bias) is read: the residual stream goes on past the norm.
+    private static func passesResidualOn(_ graph: GraphIndex, _ span: LayerSpan) -> Bool {
+        span.nodeIndices.contains { i in
+            let node = graph.nodes[i]
+            guard node.domain == "com.microsoft", node.opType.hasPrefix("Skip"), node.outputs.count > 3 else { return false }
+            return !node.outputs[3].isEmpty && readers(graph, node.outputs[3]) > 0
+        }
     }
 
     private static func isNorm(_ span: LayerSpan) -> Bool {

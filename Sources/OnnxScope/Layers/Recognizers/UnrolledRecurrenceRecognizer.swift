@@ -20,8 +20,7 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
 
     static func group(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         var steps: [Step] = []
-        for (i, node) in graph.nodes.enumerated()
-        where node.isDefaultDomain && activations.contains(node.opType) && !context.isClaimed(graph, i) {
+        for i in graph.nodes(ofType: activations) where graph.nodes[i].isDefaultDomain && !context.isClaimed(graph, i) {
             if let step = step(graph, i) { steps.append(step) }
         }
         // Steps belong together when they slice the same input projection.

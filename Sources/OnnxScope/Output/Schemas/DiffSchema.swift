@@ -30,7 +30,11 @@ extension OutputSchema {
         },
         "identical": {
           "type": "boolean",
-          "description": "true exactly when the exit code is 0"
+          "description": "true exactly when the verdict is identical"
+        },
+        "verdict": {
+          "enum": ["identical", "restored", "changed"],
+          "description": "exit code 0 for identical (and restored with --restored-ok), else 1"
         },
         "parameters": {
           "$ref": "#/$defs/totals"
@@ -147,6 +151,39 @@ extension OutputSchema {
                     "type": "integer",
                     "minimum": 0
                   },
+                  "from": {
+                    "anyOf": [
+                      {
+                        "type": "array",
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "how": {
+                    "anyOf": [
+                      {
+                        "enum": ["retyped", "quantized", "packed", "split", "transposed", "folded", "fused"]
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "bound": {
+                    "anyOf": [
+                      {
+                        "type": "number"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
                   "maxAbsDiff": {
                     "anyOf": [
                       {
@@ -169,7 +206,10 @@ extension OutputSchema {
                   }
                 },
                 "required": [
+                  "bound",
                   "changedElements",
+                  "from",
+                  "how",
                   "maxAbsDiff",
                   "name",
                   "relativeL2"
@@ -215,10 +255,125 @@ extension OutputSchema {
             "unchanged": {
               "type": "integer",
               "minimum": 0
+            },
+            "restored": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "from": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "to": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "how": {
+                    "enum": ["retyped", "quantized", "packed", "split", "transposed", "folded", "fused"]
+                  },
+                  "elements": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "maxAbsError": {
+                    "type": "number",
+                    "minimum": 0
+                  },
+                  "bound": {
+                    "type": "number",
+                    "minimum": 0
+                  },
+                  "sqnrDb": {
+                    "anyOf": [
+                      {
+                        "type": "number"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "bits": {
+                    "anyOf": [
+                      {
+                        "type": "integer"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "granularity": {
+                    "anyOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "before": {
+                    "type": "string"
+                  },
+                  "after": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "after",
+                  "before",
+                  "bits",
+                  "bound",
+                  "elements",
+                  "from",
+                  "granularity",
+                  "how",
+                  "maxAbsError",
+                  "sqnrDb",
+                  "to"
+                ],
+                "additionalProperties": false
+              }
+            },
+            "nonParameters": {
+              "type": "object",
+              "properties": {
+                "removed": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "removedElements": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "added": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "addedElements": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "required": [
+                "added",
+                "addedElements",
+                "removed",
+                "removedElements"
+              ],
+              "additionalProperties": false
             }
           },
           "required": [
             "added",
+            "nonParameters",
+            "restored",
             "removed",
             "renamed",
             "reshaped",
@@ -377,6 +532,7 @@ extension OutputSchema {
         "b",
         "bytes",
         "identical",
+        "verdict",
         "inputs",
         "layers",
         "model",
@@ -407,6 +563,9 @@ extension OutputSchema {
         "identical": {
           "type": "boolean"
         },
+        "verdict": {
+          "enum": ["identical", "restored", "changed"]
+        },
         "parameters": {
           "$ref": "#/$defs/totals"
         },
@@ -431,7 +590,8 @@ extension OutputSchema {
         "notes",
         "parameters",
         "schemaVersion",
-        "summary"
+        "summary",
+        "verdict"
       ],
       "additionalProperties": false
     },
@@ -490,6 +650,10 @@ extension OutputSchema {
           "type": "integer",
           "minimum": 0
         },
+        "restored": {
+          "type": "integer",
+          "minimum": 0
+        },
         "inputs": {
           "type": "integer",
           "minimum": 0
@@ -534,6 +698,7 @@ extension OutputSchema {
         "removed",
         "renamed",
         "reshaped",
+        "restored",
         "retyped",
         "storageMoved",
         "tensorsAfter",
