@@ -5,6 +5,8 @@
         [--sources transformers,torchvision,torch-issue13] [--markdown] [--no-diffs]
     python3 Fixtures/generate/score_layers.py BINARY --sources deploy --with-sources
 
+    python3 Fixtures/generate/score_layers.py .build/release/onnxscope --sources keras   # Keras (issue 18)
+
 Runs `BINARY layers -f json` once on every manifest fixture of the chosen sources and prints,
 per fixture and in total: the truth modules of a scored type that were found as a layer of the
 right kind (recall by module type), those found with exactly the framework's hyper-parameters,
@@ -16,8 +18,8 @@ A module is matched to a layer of an accepted kind (KINDS) by, in this order: th
 a layer whose weights (with its children's) all start with the module path + "."; a layer
 named below the module path (`encoder.layer.0.attention.self` for `encoder.layer.0.attention`);
 else the first unmatched layer of that kind with exactly the expected hyper-parameters. Types without an entry in KINDS
-(AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored, nor are Keras entries (their
-truth uses Keras class names and keys).
+(AttentionPart, MLPPart, Sublayer, GroupNorm) are not scored. Keras fixtures (source
+`keras-issue18`) are scored against Keras's classes and config instead (KERAS_KINDS, keras_score).
 
 A transform that splits a model over several files (optimum's encoder, decoder and merged decoder) lists
 the modules each file holds (`modulesInFile`): only those are asked for, in the file and in its source.
@@ -140,7 +142,46 @@ KINDS = OrderedDict([
     ("TransformerEncoderLayer", (["TransformerEncoderBlock"], torch_block)),
     ("TransformerDecoderLayer", (["TransformerDecoderBlock"], torch_block)),
 ])
-TORCH_TRUTH = ("torch", "onnx.helper")  # Keras entries use Keras class names and keys: not scored
+TORCH_TRUTH = ("torch", "onnx.helper")
+
+
+# Keras truth (keras_models.py): Keras class -> (accepted onnxscope kinds, expected hyper-parameters).
+# Hyper values come from the layer's config and its own weights (kernelShape, inputSize, ...).
+def keras_conv(h):
+    k = h["kernelShape"]
+    groups = h.get("groups", 1)
+    return {"inChannels": k[-2] * groups, "outChannels": h["filters"], "kernel": h["kernel_size"], "groups": groups,
+            "bias": h["bias"]}
+
+
+def keras_depthwise(h):
+    k = h["kernelShape"]
+    return {"inChannels": k[-2], "outChannels": k[-2] * k[-1], "kernel": h["kernel_size"], "groups": k[-2],
+            "bias": h["bias"]}
+
+
+def keras_recurrent(h, directions=1):
+    e = {"inputSize": h["inputSize"], "hiddenSize": h["units"], "directions": directions}
+    if "reset_after" in h:  # Keras's reset_after is ONNX's linear_before_reset
+        e["linearBeforeReset"] = h["reset_after"]
+    return e
+
+
+KERAS_RECURRENT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
+KERAS_KINDS = OrderedDict([
+    ("Dense", (["Dense"], lambda h: {"inputSize": h["inputSize"], "outputSize": h["outputSize"], "bias": h["bias"]})),
+    ("EinsumDense", (["Dense"], lambda h: {"inputSize": h["inputSize"], "outputSize": h["outputSize"], "bias": h["bias"]})),
+    ("Conv1D", (["Conv"], keras_conv)), ("Conv2D", (["Conv"], keras_conv)), ("Conv3D", (["Conv"], keras_conv)),
+    ("DepthwiseConv2D", (["Conv"], keras_depthwise)),
+    ("Embedding", (["Embedding"], lambda h: {"vocabSize": h["input_dim"], "width": h["output_dim"]})),
+    ("PositionTable", (["Embedding"], lambda h: {"vocabSize": h["rows"], "width": h["width"]})),
+    ("LayerNormalization", (["LayerNorm"], lambda h: {"width": h["width"]})),
+    ("BatchNormalization", (["BatchNorm"], lambda h: {"width": h["width"]})),
+    ("LSTM", (["LSTM"], keras_recurrent)), ("GRU", (["GRU"], keras_recurrent)), ("SimpleRNN", (["RNN"], keras_recurrent)),
+    ("Bidirectional", (None, lambda h: keras_recurrent(h, 2))),
+    ("MultiHeadAttention", (["MultiHeadAttention"],
+                            lambda h: {"width": h["width"], "heads": h["num_heads"], "headDim": h["key_dim"], "bias": h["bias"]})),
+])
 
 
 def all_weights(layer):
@@ -168,6 +209,27 @@ def run_layers(binary, files):
             obj = json.loads(line)
             out[obj["file"]] = obj
     return out
+
+
+def keras_module(module, framework):
+    """The Keras truth module with what its expected hyper-parameters need (a PositionTable's
+    rows and width from its weight's shape)."""
+    module = dict(module, hyper=dict(module["hyper"]))
+    if module["type"] == "DepthwiseConv2D" and "kernelShape" not in module["hyper"]:
+        # fixtures made before keras_models.py read depthwise_kernel: its shape from the weights
+        module["hyper"]["kernelShape"] = framework["parameters"][module["name"] + "/depthwise_kernel:0"]
+        module["hyper"]["bias"] = module["hyper"]["use_bias"]
+    if module["type"] == "PositionTable":
+        dims = next(d for n, d in framework["parameters"].items() if n.startswith(module["name"] + "/"))
+        module["hyper"]["rows"], module["hyper"]["width"] = dims[-2], dims[-1]
+    return module
+
+
+def kinds_of(module, table):
+    kinds, expect = table[module["type"]]
+    if module["type"] == "Bidirectional":
+        kinds = [KERAS_RECURRENT[module["hyper"]["wrapped"]]]
+    return kinds, expect
 
 
 def packed_layer(module, layers, rules):
@@ -199,8 +261,8 @@ def packed_layer(module, layers, rules):
     return None
 
 
-def match(module, layers, used, rules=None):
-    kinds, expect = KINDS[module["type"]]
+def match(module, layers, used, rules=None, table=None):
+    kinds, expect = kinds_of(module, table or KINDS)
     want = expect(module["hyper"])
     if rules and module["type"] == "Linear":
         found = packed_layer(module, layers, rules)
@@ -232,6 +294,8 @@ def transform_rules(entry):
 
 def score(entry, report, transformed=True):
     """Rows per scored module; `transformed` False scores the transform's source file (no rules)."""
+    if entry["framework"]["name"] == "keras":
+        return keras_score(entry, report)
     layers = list(flatten(report.get("layers", [])))
     rules = transform_rules(entry) if transformed else transform_rules({"framework": entry["framework"]})
     for layer in layers:  # the framework's parameter names of a layer's weights, where the tool renamed them
@@ -257,6 +321,79 @@ def score(entry, report, transformed=True):
         row["exact"] = layer is not None and not row["diffs"]
         rows.append(row)
     return rows
+
+
+FOLDED = "folded the BatchNormalization "
+
+
+def folded_batchnorm(layer):
+    """The Keras BatchNormalization a Conv layer says tf2onnx folded into it, or None."""
+    text = layer.get("explanation") or ""
+    if FOLDED not in text:
+        return None
+    return text.split(FOLDED, 1)[1].split(" ", 1)[0]
+
+
+def keras_score(entry, report):
+    """Keras truth: every layer of a scored class found with Keras's hyper-parameters and bias
+    flag; a BatchNormalization tf2onnx folded into the Conv before it counts as found when that
+    Conv names it (and the Conv's stored bias is then the BatchNorm's shift: its bias flag is
+    expected true). `stored` is compared with Keras's trainable count (count_params() less the
+    non-trainable moving statistics, which `nonTrainable` holds)."""
+    framework = entry["framework"]
+    layers = list(flatten(report.get("layers", [])))
+    for layer in layers:
+        layer["sourceWeights"] = layer["allWeights"]
+    folded = {}
+    for layer in layers:
+        bn = folded_batchnorm(layer)
+        if bn:
+            folded[bn] = layer
+    used, rows = set(), []
+    for module in framework["modules"]:
+        if module["type"] not in KERAS_KINDS:
+            continue
+        module = keras_module(module, framework)
+        if module["type"] == "BatchNormalization" and module["name"] in folded:
+            conv = folded[module["name"]]
+            width_ok = conv["hyper"].get("outChannels") == module["hyper"]["width"]
+            rows.append({"module": module, "found": True, "named": True, "folded": True, "diffs": [] if width_ok else
+                         [("width", module["hyper"]["width"], conv["hyper"].get("outChannels"))], "exact": width_ok,
+                         "storedOk": True, "layer": conv})
+            continue
+        i, layer, want, rule = match(module, layers, used, table=KERAS_KINDS)
+        row = {"module": module, "found": layer is not None, "named": rule == "name", "diffs": [], "folded": False,
+               "layer": layer}
+        if layer is not None:
+            used.add(i)
+            if folded_batchnorm(layer) and "bias" in want and not want["bias"]:
+                want = dict(want, bias=True)  # the folded BatchNorm's shift is the stored bias
+            for k, v in want.items():
+                got = layer["hyper"].get(k)
+                if got is None and k in OPTIONAL:
+                    continue
+                if got != v:
+                    row["diffs"].append((k, v, got))
+            row["storedOk"] = stored_ok(module, layer)
+        row["exact"] = layer is not None and not row["diffs"]
+        rows.append(row)
+    return rows
+
+
+def stored_ok(module, layer):
+    """True when the layer's stored count is Keras's trainable count, or differs from it only by
+    what the layer's explanation says with the right number: an ONNX LSTM's all-zero R-bias
+    (4h per direction), a folded BatchNorm's shift (outChannels, when the Keras Conv has no bias)."""
+    want, got, text = module["trainable"], layer["stored"], layer.get("explanation") or ""
+    if got == want:
+        return True
+    h = module["hyper"]
+    if "R-bias is all zero" in text and "units" in h:
+        dirs = 2 if module["type"] == "Bidirectional" else 1
+        return got == want + dirs * 4 * h["units"]
+    if folded_batchnorm(layer) and not h.get("bias", True):
+        return got == want + layer["hyper"].get("outChannels", 0)
+    return False
 
 
 def chosen(source, sources):
@@ -362,7 +499,9 @@ def main():
     sources = set(args.sources.split(","))
     manifest = json.load(open(os.path.join(FIX, "manifest.json")))
     entries = [e for e in manifest["fixtures"] if chosen(e["source"], sources) and e.get("framework")
-               and e["framework"]["name"] in TORCH_TRUTH]
+               and (e["framework"]["name"] in TORCH_TRUTH or e["source"] == "keras-issue18")]
+    if any(e["framework"]["name"] == "keras" for e in entries):
+        return keras_main(binary, entries, args)
     if not entries:
         raise SystemExit("no fixtures of sources %s in the manifest" % sorted(sources))
     reports = run_layers(binary, [e["file"] for e in entries])
@@ -411,6 +550,68 @@ def main():
         print()
         print("hyper-parameters that differ from the framework's (%d):" % len(diffs))
         for d in diffs:
+            print("  " + d)
+
+
+def keras_main(binary, entries, args):
+    """The Keras table: per fixture and per Keras class, found with Keras's hyper-parameters
+    and bias flag, stored = Keras's trainable count (or the difference explained), coverage,
+    names equal to the Keras layer path."""
+    reports = run_layers(binary, [e["file"] for e in entries])
+    per_file, by_type, diffs, stored_bad, all_rows = [], OrderedDict((t, [0, 0, 0, 0, 0]) for t in KERAS_KINDS), [], [], []
+    for e in entries:
+        rep = reports.get(e["file"], {"error": "no output"})
+        if "error" in rep:
+            per_file.append([e["file"], "error: " + rep["error"], "", "", "", "", "", ""])
+            continue
+        rows = keras_score(e, rep)
+        all_rows += rows
+        for r in rows:
+            t = by_type[r["module"]["type"]]
+            t[0] += 1
+            t[1] += r["found"]
+            t[2] += r["exact"]
+            t[3] += r["named"]
+            t[4] += r.get("storedOk", False)
+            for k, want, got in r["diffs"]:
+                diffs.append("%s: %s (%s): %s is %s, Keras %s" % (e["file"], r["module"]["name"], r["module"]["type"], k,
+                                                                  "missing" if got is None else json.dumps(got), json.dumps(want)))
+            if r["found"] and not r.get("storedOk"):
+                stored_bad.append("%s: %s (%s): stored %s, Keras trainable %s: %s" % (
+                    e["file"], r["module"]["name"], r["module"]["type"], r["layer"]["stored"], r["module"]["trainable"],
+                    r["layer"].get("explanation")))
+            if not r["found"]:
+                diffs.append("%s: %s (%s): not found" % (e["file"], r["module"]["name"], r["module"]["type"]))
+        n, f = len(rows), sum(r["found"] for r in rows)
+        x, nm = sum(r["exact"] for r in rows), sum(r["named"] for r in rows)
+        so = sum(r.get("storedOk", False) for r in rows)
+        trainable = rep["totals"]["trainable"]
+        per_file.append([e["file"], n, "%d (%s)" % (f, pct(f, n)), "%d (%s)" % (x, pct(x, n)), "%d (%s)" % (so, pct(so, f)),
+                         pct(nm, f), "%.4f" % rep["coverage"]["ratio"],
+                         "%d / %d" % (trainable, e["framework"]["trainableParameters"])])
+    print(table(["fixture", "layers", "found", "exact (hyper + bias)", "stored ok", "named as Keras path", "coverage",
+                 "trainable / Keras trainable"], per_file, args.markdown))
+    print()
+    type_rows = [[t, v[0], "%d (%s)" % (v[1], pct(v[1], v[0])), "%d (%s)" % (v[2], pct(v[2], v[0])),
+                  "%d (%s)" % (v[4], pct(v[4], v[1])), pct(v[3], v[1])] for t, v in by_type.items() if v[0]]
+    n, f = len(all_rows), sum(r["found"] for r in all_rows)
+    x, nm = sum(r["exact"] for r in all_rows), sum(r["named"] for r in all_rows)
+    so = sum(r.get("storedOk", False) for r in all_rows)
+    folded = sum(r["folded"] for r in all_rows)
+    type_rows.append(["total", n, "%d (%s)" % (f, pct(f, n)), "%d (%s)" % (x, pct(x, n)), "%d (%s)" % (so, pct(so, f)),
+                      pct(nm, f)])
+    print(table(["Keras class", "layers", "found (kind)", "exact (hyper + bias)", "stored ok", "named as Keras path"],
+                type_rows, args.markdown))
+    print()
+    print("BatchNormalization layers tf2onnx folded into the Conv before them (counted found, named by that Conv): %d" % folded)
+    if not args.no_diffs:
+        print()
+        print("hyper-parameters that differ from Keras's, or layers not found (%d):" % len(diffs))
+        for d in diffs:
+            print("  " + d)
+        print()
+        print("stored counts neither Keras's nor explained (%d):" % len(stored_bad))
+        for d in stored_bad:
             print("  " + d)
 
 

@@ -178,6 +178,8 @@ struct Manifest: Decodable {
         var name: String
         var type: String
         var parameters: Int64
+        /// Elements of its trainable weights (Keras fixtures of keras_models.py).
+        var trainable: Int64?
         var hyper: [String: HyperValue]
     }
 

@@ -8,7 +8,7 @@ import Testing
 /// element, and a missed layer moves its weights to `unattributed`, not to `nonTrainable`.
 @Suite("Trainable, non-trainable and unattributed")
 struct TrainableBucketsTests {
-    static let files = Fixtures.manifest.fixtures.filter { ["pytorch", "torch-issue13", "keras"].contains($0.source) }.map(\.file)
+    static let files = Fixtures.manifest.fixtures.filter { ["pytorch", "torch-issue13", "keras", "keras-issue18"].contains($0.source) }.map(\.file)
 
     @Test("the buckets sum to the stored elements onnx counted", arguments: files)
     func bucketsSumToStored(file: String) throws {

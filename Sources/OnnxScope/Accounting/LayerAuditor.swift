@@ -38,7 +38,7 @@ enum LayerAuditor {
             case .partOfPackedWeight(let name):
                 notes.append("a slice of the packed weight \(name)")
             case .packedQKV, .noBias, .recurrentBiasAllZero, .foldedInitialStates, .peepholes, .possiblyFoldedBatchNorm,
-                 .foldedBatchNorm, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers,
+                 .foldedBatchNorm, .foldedBatchNormLayer, .kerasLayer, .unrolled, .runningStatistics, .positionTable, .constantAffine, .relativePositionBias, .attentionBuffers,
                  .rotaryCaches:
                 break
             }
@@ -59,7 +59,9 @@ enum LayerAuditor {
         let convention = hasBias ? textbook : F.add(textbook, -o)
         var notes: [String] = []
         if !hasBias { notes.append("no bias stored (−\(o)): the layer has none, or it was dropped as zero") }
-        if layer.observations.contains(.foldedBatchNorm) {
+        if let folded = layer.observations.lazy.compactMap({ if case .foldedBatchNormLayer(let n) = $0 { n } else { nil } }).first {
+            notes.append("the exporter folded the BatchNormalization \(folded) into this Conv's weight and bias: the stored bias (\(o)) is the BatchNorm's shift, with the Conv's own bias if it had one; the BatchNorm's γ, β, moving mean and variance (4·\(o) = \(F.mul(4, o))) are gone")
+        } else if layer.observations.contains(.foldedBatchNorm) {
             notes.append("the exporter folded a BatchNorm into this Conv's weight and bias (its γ, β and running statistics are gone)")
         } else if layer.observations.contains(.possiblyFoldedBatchNorm) {
             notes.append("weights renamed by the exporter: a following BatchNorm was probably folded into this Conv's weight and bias")
@@ -83,12 +85,20 @@ enum LayerAuditor {
         var convention = F.mul(dirs, F.recurrentTwoBias(gates: n, inputs: i, hidden: h))
         var notes: [String] = []
         let extra = F.mul(dirs, F.mul(n, h))
+        // A Keras layer (through tf2onnx) is audited with Keras's own count: one bias vector,
+        // except GRU(reset_after=True), which keeps an input and a recurrent bias (3h + 3h).
+        let keras = layer.observations.lazy.compactMap { if case .kerasLayer(let k) = $0 { k } else { nil } }.first
+        if let keras, !keras.hasPrefix("GRU(reset_after=True)"), !layer.observations.contains(.recurrentBiasAllZero) {
+            convention = textbook
+        }
         if layer.observations.contains(.noBias) {
             convention = F.mul(dirs, F.mul(n, F.add(F.mul(h, i), F.mul(h, h))))
             notes.append("no bias stored (B absent means zero biases)")
         } else if layer.stored == convention {
             if layer.observations.contains(.recurrentBiasAllZero) {
                 notes.append("stored B is \(2 * n)h per direction: ONNX keeps W- and R-biases, the note counts one (+\(extra)); the R-bias is all zero, so this follows the Keras single-bias convention")
+            } else if let keras, keras.hasPrefix("GRU(reset_after=True)") {
+                notes.append("Keras's GRU(reset_after=True) keeps two bias vectors, input and recurrent (3h + 3h per direction), the note counts one: +\(extra)")
             } else {
                 notes.append("ONNX and PyTorch keep two biases (W and R), the note counts one: +\(extra)")
             }

@@ -115,6 +115,12 @@ enum LayerObservation: Hashable, Sendable {
     case possiblyFoldedBatchNorm
     /// The exporter recorded that it folded a BatchNorm into this Conv.
     case foldedBatchNorm
+    /// The exporter folded the named framework BatchNorm layer into this Conv (tf2onnx's
+    /// `_weights_fused_bn`/`_bias_fused_bn`, the Conv writing the BatchNorm's output).
+    case foldedBatchNormLayer(String)
+    /// The layer comes from a Keras layer through tf2onnx; the text is Keras's class where
+    /// the graph tells it (`GRU(reset_after=True)`): its parameter convention audits it.
+    case kerasLayer(String)
     /// A weight shared with another layer (a tied head); counted once, in that layer.
     case sharesWeight(with: String, elements: Int64)
     /// The weight duplicates another layer's values byte for byte (a tied head stored twice).

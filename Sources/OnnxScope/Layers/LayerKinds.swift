@@ -66,6 +66,7 @@ public enum LayerKind: String, Codable, Sendable, CaseIterable {
     /// layers found so far (recurrent stacks, attention, transformer blocks).
     static let recognizers: [any LayerRecognizer.Type] = [
         RecurrentRecognizer.self,
+        KerasGRUCellRecognizer.self,
         RecurrentCellRecognizer.self,
         UnrolledRecurrenceRecognizer.self,
         RecurrentStackRecognizer.self,

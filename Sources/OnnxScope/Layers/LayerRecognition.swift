@@ -34,6 +34,7 @@ struct LayerRecognition: Sendable {
             mergedBranches = BranchAlternatives.merge(&all, indexes: indexes)
             // The layers leave their spans, so that each is held once and the passes below
             // change them in place rather than copying every one.
+            all = KerasLayers.annotate(all, model: file.model)
             var found = all.map(\.layer)
             all = []
             // Ownership: an embedding owns its table (a tied output head shares it); otherwise

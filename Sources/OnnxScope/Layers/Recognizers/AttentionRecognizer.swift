@@ -85,8 +85,8 @@ enum AttentionRecognizer: SpanGrouper {
             let scoped = core.nodes.contains { LayerNaming.moduleScope(graph.nodes[$0]) != nil }
             let coreName = LayerNaming.name(graph, nodes: core.nodes)
             let shared = LayerNaming.commonPrefix(children.map(\.name))
-            let inside = shared.map { coreName == $0 || coreName.hasPrefix($0 + ".") } == true
-                && (shared?.split(separator: ".").count ?? 0) + 1 >= coreName.split(separator: ".").count
+            let inside = shared.map { LayerNaming.isWithin(coreName, $0) } == true
+                && (shared.map(LayerNaming.components)?.count ?? 0) + 1 >= LayerNaming.components(coreName).count
             let name = (inside || !scoped) ? shared ?? coreName : coreName
             let roles = packed ? ["in_proj"] : projections.map { p -> String in
                 if p == q { return p == k ? "qk_proj" : "q_proj" }
@@ -94,7 +94,7 @@ enum AttentionRecognizer: SpanGrouper {
                 return "v_proj"
             }
             for c in children.indices where children[c].name == name || !children[c].name.hasPrefix(name) {
-                children[c].name = "\(name).\(c < roles.count ? roles[c] : "out_proj")"
+                children[c].name = LayerNaming.child(name, c < roles.count ? roles[c] : "out_proj")
             }
             var hyper: Hyper = [.width: .int(width), .bias: .bool(!children.contains { $0.observations.contains(.noBias) } || !extraWeights.isEmpty)]
             if let shape {

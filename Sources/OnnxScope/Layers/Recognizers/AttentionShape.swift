@@ -21,6 +21,9 @@ struct AttentionShape: Equatable {
         var headDim: Int64?
         if let h = headsAttribute, h > 0, inner % h == 0 {
             headDim = inner / h
+        } else if !packedQKV, let d = biasHeadDim(graph, query), d > 1, d < inner, inner % d == 0 {
+            // Keras EinsumDense keeps Q's bias as [heads, headDim] (tf2onnx adds it after the reshape).
+            headDim = d
         } else {
             headDim = queryReshapes.lazy.compactMap { lastDimension(graph, $0) }.first { $0 > 1 && $0 < inner && inner % $0 == 0 }
                 ?? fromScales(graph, scales, inner: inner)
@@ -45,6 +48,18 @@ struct AttentionShape: Equatable {
             if let kd = keyReshapes.lazy.compactMap({ lastDimension(graph, $0) }).first(where: { $0 > 1 }), kd != d { kvHeads = nil }
         }
         return AttentionShape(heads: heads, headDim: d, kvHeads: kvHeads)
+    }
+
+    /// The head size a projection's bias is stored with: a [heads, headDim] weight of the
+    /// layer's output size (Keras `EinsumDense` of MultiHeadAttention).
+    private static func biasHeadDim(_ graph: GraphIndex, _ projection: Layer) -> Int64? {
+        let o = projection.int(.outputSize)
+        for name in projection.weights.dropFirst() {
+            guard let w = graph.weight(name), w.dims.count == 2, w.dims[0] > 1, w.dims[1] > 1,
+                  GraphIndex.product(w.dims) == o else { continue }
+            return w.dims[1]
+        }
+        return nil
     }
 
     /// The last dimension of a reshape's target shape: stored, or the last input of the

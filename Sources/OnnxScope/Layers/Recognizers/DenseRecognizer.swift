@@ -43,6 +43,10 @@ enum DenseRecognizer: NodeRecognizer {
             nodes.append(addIndex)
             nodes.append(contentsOf: b.via)
             output = graph.nodes[addIndex].outputs.first
+        } else if bias == nil, let (chain, addIndex, b) = reshapedBias(graph, after: i, size: outSize) {
+            bias = b
+            nodes += chain + [addIndex] + b.via
+            output = graph.nodes[addIndex].outputs.first
         } else if bias == nil, let b = downstreamBias(graph, after: i), b.elements == outSize {
             bias = b
         }
@@ -105,6 +109,10 @@ enum DenseRecognizer: NodeRecognizer {
             bias = b
             nodes.append(addIndex)
             nodes.append(contentsOf: b.via)
+            output = graph.nodes[addIndex].outputs.first
+        } else if let (chain, addIndex, b) = reshapedBias(graph, after: tail, size: outSize) {
+            bias = b
+            nodes += chain + [addIndex] + b.via
             output = graph.nodes[addIndex].outputs.first
         } else if let b = normBias(graph, after: tail, size: outSize) {
             bias = b
@@ -176,6 +184,32 @@ enum DenseRecognizer: NodeRecognizer {
         guard add.inputs.count == 2, let b = graph.traceWeight(add.inputs[1 - uses[0].slot]),
               b.elements == size, b.dims.last == size else { return nil }
         return (uses[0].node, b)
+    }
+
+    /// A bias added after the op's output has passed through reshapes, squeezes or transposes,
+    /// as tf2onnx writes Keras `Dense` on N-D inputs (`Tensordot`: Reshape → MatMul → Reshape →
+    /// Add) and `EinsumDense` (MultiHeadAttention's projections: Gemm → Reshape → Squeeze → Add
+    /// of a [heads, headDim] bias): the `Add` at the end of a chain of shape ops, each the only
+    /// reader of the value before it, adding a weight of one value per output (`size` elements).
+    /// Returns the chain's nodes, the `Add` and the bias.
+    static func reshapedBias(_ graph: GraphIndex, after i: Int, size: Int64) -> ([Int], Int, WeightTrace)? {
+        guard var current = graph.nodes[i].outputs.first else { return nil }
+        var chain: [Int] = []
+        for _ in 0..<4 {
+            let uses = graph.uses(of: current).filter { !GraphIndex.shapeReaders.contains(graph.nodes[$0.node].opType) }
+            guard uses.count == 1 else { return nil }
+            let node = graph.nodes[uses[0].node]
+            if node.opType == "Add", node.inputs.count == 2 {
+                guard !chain.isEmpty, let b = graph.traceWeight(node.inputs[1 - uses[0].slot]), b.elements == size,
+                      b.weight.dataType.isFloatingPoint else { return nil }
+                return (chain, uses[0].node, b)
+            }
+            guard ["Reshape", "Squeeze", "Unsqueeze", "Transpose"].contains(node.opType), node.isDefaultDomain,
+                  let out = node.outputs.first else { return nil }
+            chain.append(uses[0].node)
+            current = out
+        }
+        return nil
     }
 
     /// A 1-D bias added after the op's output has passed through reshapes (as tf2onnx

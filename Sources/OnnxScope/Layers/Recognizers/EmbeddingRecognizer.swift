@@ -72,8 +72,11 @@ enum EmbeddingRecognizer: NodeRecognizer {
             guard dims.count == 2 || (dims.count == 3 && dims[0] == 1) else { continue }
             let rows = dims[dims.count - 2]
             let nodes = [use.node] + w.via
+            // tf2onnx keeps the Keras position layer's scope in the folded table's name
+            // (`model/embed/positions/embedding_lookup/Identity:0`).
+            let tensorFlow = LayerNaming.isTensorFlowName(w.weight.name) ? LayerNaming.tensorFlowWeightScope(w.weight.name) : nil
             let layer = Layer(
-                name: "\(embedding.layer.name).positions", kind: .embedding,
+                name: tensorFlow ?? "\(embedding.layer.name).positions", kind: .embedding,
                 nodes: nodes.sorted().map(graph.label), weights: [w.weight.name],
                 hyper: [.vocabSize: .int(rows), .width: .int(width)], stored: elements(w.weight),
                 observations: [.positionTable(rows: rows)])

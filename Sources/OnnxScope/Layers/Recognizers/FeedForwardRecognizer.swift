@@ -33,10 +33,11 @@ enum FeedForwardRecognizer: SpanGrouper {
         var under: [Substring: Int] = [:]
         for k in spans.indices where spans[k].graph === graph {
             for part in spans[k].layer.flattened {
+                let sep: Character = LayerNaming.isTensorFlowName(part.name) ? "/" : "."
                 var end = part.name.endIndex
                 while true {
                     under[part.name[..<end], default: 0] += 1
-                    guard let dot = part.name[..<end].lastIndex(of: ".") else { break }
+                    guard let dot = part.name[..<end].lastIndex(of: sep) else { break }
                     end = dot
                 }
             }
@@ -129,7 +130,7 @@ enum FeedForwardRecognizer: SpanGrouper {
     /// its self_attn; BERT's intermediate and output).
     private static func name(_ children: [Layer], under: [Substring: Int]) -> String {
         let own = children.flatMap { $0.flattened.map(\.name) }.count
-        guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return "\(children[0].name).ffn" }
-        return under[Substring(prefix), default: 0] > own ? "\(prefix).ffn" : prefix
+        guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return LayerNaming.child(children[0].name, "ffn") }
+        return under[Substring(prefix), default: 0] > own ? LayerNaming.child(prefix, "ffn") : prefix
     }
 }

@@ -1,5 +1,6 @@
-/// Normalization layers: `LayerNormalization` and its decomposed form
-/// (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul γ, Add β), `BatchNormalization`,
+/// Normalization layers: `LayerNormalization` and its decomposed forms (ReduceMean, Sub, Pow,
+/// ReduceMean, Add, Sqrt, Div, Mul γ, Add β; tf2onnx's Keras form, `TensorFlowLayerNorm`),
+/// `BatchNormalization`,
 /// and RMS norm (com.microsoft `SimplifiedLayerNormalization`, or decomposed:
 /// Pow, ReduceMean, Add, Sqrt, Div or Reciprocal·Mul, Mul γ).
 enum NormRecognizer: NodeRecognizer {
@@ -22,7 +23,12 @@ enum NormRecognizer: NodeRecognizer {
             fused(graph, i, kind: .rmsNorm, scaleSlot: 1)
         case ("", "BatchNormalization"):
             batchNorm(graph, i)
-        case ("", "Div"), ("", "Mul"):
+        case ("", "Mul"):
+            TensorFlowLayerNorm.match(graph, i, context).map {
+                span(graph, nodes: $0.nodes, kind: .layerNorm, width: elements($0.gamma), weights: [$0.gamma] + ($0.beta.map { [$0] } ?? []),
+                     input: $0.input, output: $0.output)
+            } ?? decomposed(graph, i, context)
+        case ("", "Div"):
             decomposed(graph, i, context)
         default:
             nil

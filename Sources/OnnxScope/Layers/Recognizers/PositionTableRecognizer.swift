@@ -59,7 +59,10 @@ enum PositionTableRecognizer: NodeRecognizer {
     ) -> LayerSpan {
         // A framework-named parameter names itself (`embeddings.position_embeddings`).
         let named = !weight.name.hasPrefix("onnx::") && weight.name.contains(".") && !weight.name.hasSuffix(".weight")
-        let name = named ? weight.name : "\(LayerNaming.name(graph, nodes: nodes)).\(role)"
+        // tf2onnx names a table after the TF op that read it, inside its Keras layer's scope
+        // (`model/embed/positions/embedding_lookup/Identity:0`, `model/pos_embed/add/ReadVariableOp:0`).
+        let tensorFlow = LayerNaming.isTensorFlowName(weight.name) ? LayerNaming.tensorFlowWeightScope(weight.name) : nil
+        let name = tensorFlow ?? (named ? weight.name : "\(LayerNaming.name(graph, nodes: nodes)).\(role)")
         let layer = Layer(
             name: name, kind: .embedding, nodes: nodes.sorted().map(graph.label), weights: [weight.name],
             hyper: [.vocabSize: .int(rows), .width: .int(width)], stored: elements(weight))

@@ -1,6 +1,9 @@
-/// Stacked recurrent layers: consecutive recurrent layers of one kind, each reading the
-/// previous one's output, become one layer with a child per layer. Runs right after the
-/// recurrent recognizers, on the layers they found.
+/// Stacked recurrent layers: consecutive recurrent layers of one kind and one module (torch's
+/// `nn.LSTM(num_layers=2)` exports one op per layer, all named after the module), each reading
+/// the previous one's output, become one layer with a child per layer. Layers of two modules
+/// (two Keras `LSTM` layers, one feeding the other) stay two layers: a stack is never
+/// inferred from two consecutive modules. Runs right after the recurrent recognizers, on the
+/// layers they found.
 enum RecurrentStackRecognizer: SpanGrouper {
     static func group(_ singles: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
         guard singles.contains(where: { $0.graph === graph && $0.layer.kind.descriptor.formula.isRecurrent }) else { return singles }
@@ -12,7 +15,7 @@ enum RecurrentStackRecognizer: SpanGrouper {
             used.insert(k)
             var last = first
             while let next = sorted.indices.first(where: { j in
-                !used.contains(j) && sorted[j].layer.kind == first.layer.kind
+                !used.contains(j) && sorted[j].layer.kind == first.layer.kind && sorted[j].layer.name == first.layer.name
                     && feeds(graph, from: Set(last.nodeIndices), to: sorted[j].input)
             }) {
                 used.insert(next)
@@ -23,9 +26,9 @@ enum RecurrentStackRecognizer: SpanGrouper {
                 result.append(first)
                 continue
             }
-            let name = LayerNaming.commonPrefix(chain.map(\.layer.name)) ?? first.layer.name
+            let name = first.layer.name
             var children = chain.map(\.layer)
-            for c in children.indices { children[c].name = "\(name).layer\(c)" }
+            for c in children.indices { children[c].name = LayerNaming.child(name, "layer\(c)") }
             var hyper = first.layer.hyper
             hyper[.layers] = .int(Int64(chain.count))
             let stack = Layer(

@@ -124,10 +124,11 @@ enum TransformerBlockRecognizer: SpanGrouper {
     /// `block.1.layer.0`, `block.1.layer.1`), the list's owner (`block.1`).
     private static func blockName(_ names: [String]) -> String? {
         guard let prefix = LayerNaming.commonPrefix(names) else { return nil }
+        let sep = LayerNaming.separator(names)
         let numbered = names.allSatisfy { name in
-            name.dropFirst(prefix.count + 1).split(separator: ".").first.map { $0.allSatisfy(\.isNumber) } ?? false
+            name.dropFirst(prefix.count + 1).split(separator: sep).first.map { $0.allSatisfy(\.isNumber) } ?? false
         }
-        guard numbered, let dot = prefix.lastIndex(of: ".") else { return prefix }
+        guard numbered, let dot = prefix.lastIndex(of: sep) else { return prefix }
         return String(prefix[..<dot])
     }
 
