@@ -8,6 +8,9 @@ public struct DeclaredShapes: Sendable {
     /// Symbolic dimension name → the size to assume for it.
     public let assumptions: [String: Int64]
     private var shapes: [String: [Dimension]] = [:]
+    /// Initializers by name (first of a name), for the values no declaration covers.
+    private var initializerIndex: [String: Int] = [:]
+    private let initializers: [Tensor]
     private let graphNodes: [Node]
     /// Named nodes by name; unnamed ones are found from their `op#index` label.
     private var named: [String: Int] = [:]
@@ -19,8 +22,10 @@ public struct DeclaredShapes: Sendable {
         for value in graph.inputs + graph.outputs + graph.valueInfo {
             if let shape = value.type?.shape { shapes[value.name] = shape }
         }
-        for tensor in graph.initializers where shapes[tensor.name] == nil {
-            shapes[tensor.name] = tensor.dims.map { .value($0) }
+        initializers = graph.initializers
+        initializerIndex.reserveCapacity(graph.initializers.count)
+        for (k, tensor) in graph.initializers.enumerated() where initializerIndex[tensor.name] == nil {
+            initializerIndex[tensor.name] = k
         }
         graphNodes = graph.nodes
         named.reserveCapacity(graph.nodes.count)
@@ -39,9 +44,16 @@ public struct DeclaredShapes: Sendable {
         return node.name.isEmpty && GraphIndex.label(of: node, at: index) == label ? node : nil
     }
 
+    /// The declared shape of `value`: from inputs, outputs and `value_info`, else an
+    /// initializer's dims.
+    private func declared(_ value: String) -> [Dimension]? {
+        if let shape = shapes[value] { return shape }
+        return initializerIndex[value].map { initializers[$0].dims.map { .value($0) } }
+    }
+
     /// The dims of `value` when every dimension is known or assumed; nil otherwise.
     public func dims(_ value: String) -> [Int64]? {
-        guard let shape = shapes[value] else { return nil }
+        guard let shape = declared(value) else { return nil }
         var dims: [Int64] = []
         for dimension in shape {
             switch dimension {
@@ -57,6 +69,6 @@ public struct DeclaredShapes: Sendable {
 
     /// The symbolic dimensions of `value`'s declared shape (those an assumption resolves).
     public func symbols(_ value: String) -> [String] {
-        (shapes[value] ?? []).compactMap { if case .symbol(let name) = $0 { name } else { nil } }
+        (declared(value) ?? []).compactMap { if case .symbol(let name) = $0 { name } else { nil } }
     }
 }

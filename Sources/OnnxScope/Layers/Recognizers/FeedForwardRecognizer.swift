@@ -62,11 +62,14 @@ enum FeedForwardRecognizer: SpanGrouper {
     /// The Dense layers whose outputs reach `value` through `pathOps`, and the nodes passed.
     private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: [String: Int]) -> ([Int], [Int])? {
         var pending = [value]
-        var seen = Set<String>()
+        // At most 64 values: a list is cheaper than a set (this runs once per Dense layer).
+        var seen: [String] = []
         var sources: [Int] = []
         var path: [Int] = []
         while let v = pending.popLast() {
-            guard seen.insert(v).inserted, seen.count < 64 else { continue }
+            guard !seen.contains(v) else { continue }
+            seen.append(v)
+            guard seen.count < 64 else { continue }
             if let s = byOutput[v] {
                 if !sources.contains(s) { sources.append(s) }
                 continue
@@ -77,8 +80,9 @@ enum FeedForwardRecognizer: SpanGrouper {
             path.append(p)
             // Shape ops carry data in their first input; the rest is computed shape arithmetic.
             let data = shapeOps.contains(op) ? Array(graph.nodes[p].inputs.prefix(1)) : graph.nodes[p].inputs
-            for input in data where !input.isEmpty && graph.weight(input) == nil {
-                if graph.producer(of: input) == nil || graph.isMaterializedConstant(input) { continue }
+            for input in data where !input.isEmpty {
+                // Not a stored weight, a graph input or a constant: the activation to follow.
+                guard graph.producer(of: input) != nil, graph.weight(input) == nil, !graph.isMaterializedConstant(input) else { continue }
                 pending.append(input)
             }
         }
