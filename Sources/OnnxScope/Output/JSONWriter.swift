@@ -67,6 +67,8 @@ final class JSONWriter {
         var filled = false
         /// Slots: the id of the container opened on it, or -1.
         var container = -1
+        /// Objects: the `CodingKey` type, under which the key order is remembered.
+        var keys: ObjectIdentifier?
         var component: PathComponent
     }
 
@@ -104,6 +106,16 @@ final class JSONWriter {
     @exclusivity(unchecked) private var scratch: [UInt8] = []
     @exclusivity(unchecked) private var order: [Int] = []
     @exclusivity(unchecked) private var last: [Int] = []
+    /// The last key order worked out per `CodingKey` type: a struct's objects mostly arrive
+    /// with the same keys, in the same (declaration) order.
+    @exclusivity(unchecked) private var orders: [ObjectIdentifier: KeyOrder] = [:]
+
+    /// Keys as they arrived, and the entries to write for them (see `reorder`).
+    private struct KeyOrder {
+        var keys: [String]
+        var order: [Int]
+        var last: [Int]
+    }
 
     init(pretty: Bool) {
         self.pretty = pretty
@@ -166,10 +178,11 @@ final class JSONWriter {
     }
 
     /// Opens an object at `level` (its `{` is written now).
-    func pushObject(level: Int, component: PathComponent) -> Int {
+    func pushObject(level: Int, component: PathComponent, keys: ObjectIdentifier? = nil) -> Int {
         checkDepth(level)
         nextID += 1
-        frames.append(Frame(kind: .object, id: nextID, level: level, start: bytes.count, entryBase: entries.count, component: component))
+        frames.append(Frame(kind: .object, id: nextID, level: level, start: bytes.count, entryBase: entries.count, keys: keys,
+                            component: component))
         if pretty { append2(0x7B, 0x0A) } else { bytes.append(0x7B) }
         return nextID
     }
@@ -184,7 +197,7 @@ final class JSONWriter {
     }
 
     /// The container on slot `slot`: the one opened before, or a new one of `kind`.
-    func container(onSlot slot: Int, kind: Frame.Kind) -> Int {
+    func container(onSlot slot: Int, kind: Frame.Kind, keys: ObjectIdentifier? = nil) -> Int {
         guard let i = index(of: slot) else {
             failure = .misuse
             return -1
@@ -202,7 +215,7 @@ final class JSONWriter {
             return -1
         }
         let level = frames[i].level
-        let id = kind == .object ? pushObject(level: level, component: .none) : pushArray(level: level, component: .none)
+        let id = kind == .object ? pushObject(level: level, component: .none, keys: keys) : pushArray(level: level, component: .none)
         frames[i].filled = true
         frames[i].container = id
         return id
@@ -296,6 +309,11 @@ final class JSONWriter {
     /// the first key's text with the last value.
     private func reorder(_ f: Frame) {
         let base = f.entryBase
+        if f.asciiKeys, let type = f.keys, let known = orders[type], known.keys.count == f.count,
+           (0..<f.count).allSatisfy({ known.keys[$0] == entries[base + $0].key }) {
+            rewrite(f, known.order, known.last)
+            return
+        }
         order.removeAll(keepingCapacity: true)
         last.removeAll(keepingCapacity: true)
         if f.asciiKeys {
@@ -318,6 +336,7 @@ final class JSONWriter {
                 }
             }
             order.removeSubrange(kept...)
+            if let type = f.keys { orders[type] = KeyOrder(keys: entries[base..<base + f.count].map(\.key), order: order, last: last) }
         } else {
             var group: [String: Int] = [:]
             for k in 0..<f.count {
@@ -337,6 +356,13 @@ final class JSONWriter {
             order = groups.map { firsts[$0] }
             last = groups.map { lasts[$0] }
         }
+        rewrite(f, order, last)
+    }
+
+    /// Writes the object `f` anew: for each `n`, the key of entry `order[n]` with the value
+    /// of entry `last[n]` (entry numbers from the object's first).
+    private func rewrite(_ f: Frame, _ order: [Int], _ last: [Int]) {
+        let base = f.entryBase
         scratch.removeAll(keepingCapacity: true)
         scratch.reserveCapacity(bytes.count - f.start)
         scratch.append(0x7B)
@@ -382,168 +408,6 @@ final class JSONWriter {
             }
         }
         return path
-    }
-
-    // MARK: Bytes
-
-    @inline(__always) func append2(_ a: UInt8, _ b: UInt8) {
-        bytes.append(a)
-        bytes.append(b)
-    }
-
-    @inline(__always) func append3(_ a: UInt8, _ b: UInt8, _ c: UInt8) {
-        bytes.append(a)
-        bytes.append(b)
-        bytes.append(c)
-    }
-
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
-
-    func indent(_ level: Int) {
-        var n = 2 * level
-        while n > 0 {
-            let k = min(n, 64)
-            JSONWriter.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<k])) }
-            n -= k
-        }
-    }
-
-    func writeNull() {
-        append2(0x6E, 0x75)
-        append2(0x6C, 0x6C)
-    }
-
-    func writeBool(_ v: Bool) {
-        if v {
-            append2(0x74, 0x72)
-            append2(0x75, 0x65)
-        } else {
-            append3(0x66, 0x61, 0x6C)
-            append2(0x73, 0x65)
-        }
-    }
-
-    func writeSigned(_ v: Int64) {
-        if v < 0 { bytes.append(0x2D) }
-        writeUnsigned(v.magnitude)
-    }
-
-    func writeUnsigned(_ v: UInt64) {
-        var digits = 1
-        var t = v
-        while t >= 10 {
-            t /= 10
-            digits += 1
-        }
-        let end = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(0x30, count: digits))
-        var x = v
-        var i = end - 1
-        while x >= 10 {
-            bytes[i] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
-            x /= 10
-            i -= 1
-        }
-        bytes[i] = 0x30 &+ UInt8(truncatingIfNeeded: x)
-    }
-
-    /// A finite float as `JSONEncoder` writes it: its `description` without a final `.0`.
-    func writeFloat<F: BinaryFloatingPoint & CustomStringConvertible>(_ v: F) throws {
-        guard v.isFinite else { throw Failure.nonConformingFloat }
-        var text = v.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        writeRaw(text)
-    }
-
-    /// Text that needs no escaping (a number), unquoted.
-    func writeRaw(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
-    /// `s` quoted, with JSON's escapes and the terminal-control escapes; true when `s` is ASCII.
-    @discardableResult
-    func writeString(_ s: String) -> Bool {
-        bytes.append(0x22)
-        var s = s
-        let ascii = s.withUTF8 { appendEscaped($0) }
-        bytes.append(0x22)
-        return ascii
-    }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private func appendEscaped(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = u.count
-        var i = 0
-        var mark = 0
-        var ascii = true
-        func flush(_ upTo: Int) {
-            if upTo > mark { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[mark..<upTo])) }
-        }
-        while i < n {
-            let b = u[i]
-            if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C {
-                i += 1
-                continue
-            }
-            if b >= 0x80 {
-                ascii = false
-                let (scalar, length) = JSONWriter.scalar(u, at: i)
-                if let scalar, TextFormatting.isTerminalControl(scalar) {
-                    flush(i)
-                    escapeScalar(scalar.value)
-                    mark = i + length
-                }
-                i += length
-                continue
-            }
-            flush(i)
-            switch b {
-            case 0x22: append2(0x5C, 0x22)
-            case 0x5C: append2(0x5C, 0x5C)
-            case 0x08: append2(0x5C, 0x62)
-            case 0x0C: append2(0x5C, 0x66)
-            case 0x0A: append2(0x5C, 0x6E)
-            case 0x0D: append2(0x5C, 0x72)
-            case 0x09: append2(0x5C, 0x74)
-            default: escapeUnit(UInt32(b))  // other C0 controls and DEL
-            }
-            i += 1
-            mark = i
-        }
-        flush(n)
-        return ascii
-    }
-
-    /// The scalar starting at `i` of valid UTF-8, and its length in bytes.
-    private static func scalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar?, Int) {
-        let b = UInt32(u[i])
-        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-        guard i + length <= u.count else { return (nil, u.count - i) }
-        var v = b & (0x7F >> UInt32(length))
-        for k in 1..<length { v = v << 6 | UInt32(u[i + k] & 0x3F) }
-        return (Unicode.Scalar(v), length)
-    }
-
-    private func escapeScalar(_ v: UInt32) {
-        if v > 0xFFFF {
-            let w = v - 0x10000
-            escapeUnit(0xD800 + (w >> 10))
-            escapeUnit(0xDC00 + (w & 0x3FF))
-        } else {
-            escapeUnit(v)
-        }
-    }
-
-    /// `\u` and four lowercase hex digits.
-    private func escapeUnit(_ unit: UInt32) {
-        let hex = JSONWriter.hex
-        append2(0x5C, 0x75)
-        bytes.append(hex[Int(unit >> 12 & 0xF)])
-        bytes.append(hex[Int(unit >> 8 & 0xF)])
-        bytes.append(hex[Int(unit >> 4 & 0xF)])
-        bytes.append(hex[Int(unit & 0xF)])
     }
 }
 
