@@ -1,45 +1,18 @@
-import Foundation
-
 /// Renders any report as JSON: sorted keys, no escaped slashes, compact (one line) or
-/// pretty. Strings from the model are kept whole: the JSON encoder escapes C0 control
-/// characters, and DEL, C1 controls (U+0080–U+009F, which some terminals obey as escape
-/// sequences), Unicode format characters (bidi overrides) and line separators are written
-/// as `\uXXXX` escapes too, so printing the JSON on a terminal cannot drive it. Invalid
-/// UTF-8 from the file was already replaced with U+FFFD when it was decoded.
+/// pretty. Strings from the model are kept whole: C0 control characters get JSON's escapes,
+/// and DEL, C1 controls (U+0080–U+009F, which some terminals obey as escape sequences),
+/// Unicode format characters (bidi overrides) and line separators are written as `\uXXXX`
+/// escapes too, so printing the JSON on a terminal cannot drive it. Invalid UTF-8 from the
+/// file was already replaced with U+FFFD when it was decoded.
+///
+/// The text is written in one pass by `JSONWriter`, byte for byte what Foundation's
+/// `JSONEncoder` (`.sortedKeys`, `.withoutEscapingSlashes`, `.prettyPrinted` when pretty)
+/// followed by the terminal-control escapes gave (`JSONWriterTests` compares the two on
+/// every fixture).
 enum JSONRendering {
-    /// The report as JSON text, without a trailing newline.
+    /// The report as JSON text, without a trailing newline; `{}` for a value JSON cannot
+    /// hold (NaN or an infinity, 512 nested containers).
     public static func render<T: Encodable>(_ report: T, pretty: Bool = false) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty
-            ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            : [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(report) else { return "{}" }
-        return escapingTerminalControls(String(decoding: data, as: UTF8.self))
-    }
-
-    /// `json` with every character a terminal might act on written as a `\uXXXX` escape
-    /// (a surrogate pair above U+FFFF). Only string contents can hold such characters, so
-    /// the JSON value is unchanged. One pass into a byte buffer: linear in the text.
-    static func escapingTerminalControls(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: TextFormatting.isTerminalControl) else { return json }
-        var out: [UInt8] = []
-        out.reserveCapacity(json.utf8.count + json.utf8.count / 4)
-        let hex = Array("0123456789abcdef".utf8)
-        func escape(_ unit: UInt32) {
-            out.append(contentsOf: [0x5C, 0x75])  // \u
-            for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((unit >> UInt32(shift)) & 0xF)]) }
-        }
-        for scalar in json.unicodeScalars {
-            if !TextFormatting.isTerminalControl(scalar) {
-                UTF8.encode(scalar) { out.append($0) }
-            } else if scalar.value > 0xFFFF {
-                let v = scalar.value - 0x10000
-                escape(0xD800 + (v >> 10))
-                escape(0xDC00 + (v & 0x3FF))
-            } else {
-                escape(scalar.value)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        JSONWriter.render(report, pretty: pretty) ?? "{}"
     }
 }
