@@ -235,7 +235,16 @@ def graph_section(args, binary, python, out):
     out("Profile split on the 100k-node chain (`ONNXSCOPE_PHASES=1`, one run each; `other` is start-up, reports and teardown):")
     out()
     split = {c: phases(binary, c, split_path) for c in ("inspect", "layers")}
-    names = [name for name in split["layers"]] + [name for name in split["inspect"] if name not in split["layers"]]
+    # In pipeline order: each run prints its phases in that order; merge the two lists.
+    names = []
+    for name in split["layers"]:
+        for earlier in split["inspect"]:
+            if earlier == name:
+                break
+            if earlier not in names and earlier not in split["layers"]:
+                names.append(earlier)
+        names.append(name)
+    names += [n for n in split["inspect"] if n not in names]
     out("| phase | inspect | layers |")
     out("|---|---:|---:|")
     for name in names:
