@@ -61,21 +61,24 @@ final class GraphIndex: @unchecked Sendable {
 
     /// The nodes whose op type is one of `ops`, in graph order (any domain: the caller checks it).
     public func nodes(ofType ops: Set<String>) -> [Int] {
-        let table: [String: [Int]]
-        if let cached = byOpType {
-            table = cached
-        } else {
-            var built: [String: [Int]] = [:]
-            for i in nodes.indices { built[nodes[i].opType, default: []].append(i) }
-            byOpType = built
-            table = built
-        }
+        let table = opTable
         let lists = ops.compactMap { table[$0] }
         return lists.count == 1 ? lists[0] : lists.flatMap { $0 }.sorted()
     }
 
-    /// True when some node of this graph has one of the op types `ops`.
-    public func hasNode(ofType ops: Set<String>) -> Bool { !nodes(ofType: ops).isEmpty }
+    /// True when some node of this graph has one of the op types `ops` (no list is built).
+    public func hasNode(ofType ops: Set<String>) -> Bool {
+        let table = opTable
+        return ops.contains { table[$0] != nil }
+    }
+
+    private var opTable: [String: [Int]] {
+        if let cached = byOpType { return cached }
+        var built: [String: [Int]] = [:]
+        for i in nodes.indices { built[nodes[i].opType, default: []].append(i) }
+        byOpType = built
+        return built
+    }
 
     /// The node that produces `value` in this graph.
     public func producer(of value: String) -> Int? { producers[value] }
