@@ -44,7 +44,10 @@ let package = Package(
             dependencies: [
                 "OnnxScope",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // mimalloc (Debian: libmimalloc-dev) in place of glibc's malloc: a graph-heavy
+            // model is hundreds of thousands of small values made and freed (BENCHMARKS.md).
+            linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
         ),
         // Golden files and fail cases are read (and golden files re-recorded) in place in the
         // source tree through #filePath, so they are excluded from the target, not bundled.

@@ -22,11 +22,14 @@ struct Layers: ParsableCommand {
         let layout = options.layout
         try BatchRun(options: options, command: "layers").run { path in
             let file = try ModelSource.open(path)
+            // The table's view (modules, MACs, sorting) is built for the table only; its
+            // declared shapes on the second core, while the layers are recognized.
+            let model = file.model
+            let shapes = format == .table ? BackgroundWork { LayersView.Shapes(of: model, options: viewOptions) } : nil
             let report = LayersReport(file: file)
             try file.verifyUnchanged()
             let text = PhaseClock.measure(.rendering) {
-                // The table's view (modules, MACs, sorting) is built for the table only.
-                let view = format == .table ? LayersView(report, model: file.model, options: viewOptions) : nil
+                let view = shapes.map { LayersView(report, shapes: $0.value, options: viewOptions) }
                 return LayersRendering.render(report, as: format, view: view, layout: layout)
             }
             let item = BatchItem(text: text, contribution: .init(report))

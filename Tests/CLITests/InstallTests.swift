@@ -27,14 +27,15 @@ struct InstallTests {
         let binary = URL(fileURLWithPath: "\(root)/bin/onnxscope")
         #expect(FileManager.default.isExecutableFile(atPath: binary.path))
 
-        // ldd: libprotobuf-c, libxxhash and C/C++ system libraries only; nothing of the toolchain.
+        // ldd: libprotobuf-c, libxxhash, libmimalloc and C/C++ system libraries only; nothing of the toolchain.
         let ldd = try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/ldd"), [binary.path])
         #expect(ldd.status == 0)
         let allowed = ["linux-vdso", "ld-linux", "libc.", "libm.", "libstdc++", "libgcc_s", "libpthread", "libdl.", "librt.",
-                       "libprotobuf-c.", "libxxhash."]
+                       "libprotobuf-c.", "libxxhash.", "libmimalloc."]
         let libraries = ldd.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(libraries.contains { $0.hasPrefix("libprotobuf-c.") })
         #expect(libraries.contains { $0.hasPrefix("libxxhash.") })
+        #expect(libraries.contains { $0.hasPrefix("libmimalloc.") })
         for line in libraries {
             let name = line.split(separator: " ").first.map(String.init) ?? line
             let bare = name.split(separator: "/").last.map(String.init) ?? name

@@ -147,7 +147,7 @@ extension LayersReport {
         var typeOf: [String: DataType] = [:]
         typeOf.reserveCapacity(catalog.weights.count)
         for w in catalog.weights where typeOf[w.name] == nil { typeOf[w.name] = w.dataType }
-        layers = recognition.layers.map { LayersReport.entry($0, types: typeOf) }
+        layers = ParallelWork.map(recognition.layers) { LayersReport.entry($0, types: typeOf) }
 
         // Elements of the first weight of each name (the walk lists main-graph weights first).
         var byName: [String: Int64] = [:]
@@ -167,7 +167,7 @@ extension LayersReport {
                 layer.children.forEach(visit)
                 return
             }
-            layerCount += layer.flattened.count - 1
+            layerCount += layer.flattenedCount - 1
             for part in layer.flattened {
                 outerKind[part.name] = outerKind[part.name] ?? layer.kind.rawValue
                 nonTrainableNames.formUnion(part.nonTrainableWeights)

@@ -66,11 +66,32 @@ public struct LayersView: Sendable {
     /// The view of `report` under `options`; `model` gives the declared shapes for MACs
     /// (without it, no MACs are computed).
     public init(_ report: LayersReport, model: Model?, options: Options) {
+        self.init(report, shapes: model.map { Shapes(of: $0, options: options) }, options: options)
+    }
+
+    /// What a view's MACs are computed from: the model's declared shapes and its graph
+    /// inputs (a table of the whole graph, so a command may build it while the layers are
+    /// recognized).
+    public struct Shapes: Sendable {
+        let declared: DeclaredShapes
+        let inputs: [String]
+
+        /// The shapes of `model`, or none when `options` asks for no MACs.
+        public init(of model: Model, options: Options) {
+            // The shapes (and a label → node table of the whole graph) only when MACs are asked for.
+            let empty = Model(irVersion: nil, opsetImports: [], graph: Graph())
+            declared = DeclaredShapes(model: options.macs ? model : empty, assumptions: options.assumptions)
+            inputs = model.graph.inputs.map(\.name)
+        }
+    }
+
+    /// The view of `report` under `options`, with MACs from `shapes` (without them, no
+    /// MACs are computed).
+    public init(_ report: LayersReport, shapes: Shapes?, options: Options) {
         var options = options
-        if model == nil { options.macs = false }
-        // The shapes (and a label → node table of the whole graph) only when MACs are asked for.
-        let empty = Model(irVersion: nil, opsetImports: [], graph: Graph())
-        let shapes = DeclaredShapes(model: options.macs ? model ?? empty : empty, assumptions: options.assumptions)
+        if shapes == nil { options.macs = false }
+        let inputs = shapes?.inputs ?? []
+        let shapes = shapes?.declared ?? DeclaredShapes(model: Model(irVersion: nil, opsetImports: [], graph: Graph()), assumptions: options.assumptions)
         let total = report.totals.trainable
         func share(_ n: Int64) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
         func macs(_ e: LayersReport.Entry) -> Int64? { options.macs ? MACCount.of(e, shapes: shapes) : nil }
@@ -122,7 +143,7 @@ public struct LayersView: Sendable {
             totalMACs = !counted.isEmpty && known.count == counted.count ? known.saturatingSum : nil
             if totalMACs == .max { totalMACs = nil }
             var symbols = Set<String>()
-            for value in model?.graph.inputs.map(\.name) ?? [] { symbols.formUnion(shapes.symbols(value)) }
+            for value in inputs { symbols.formUnion(shapes.symbols(value)) }
             for symbol in symbols.sorted() {
                 if let size = options.assumptions[symbol] { assumed[symbol] = size } else { unresolved.append(symbol) }
             }

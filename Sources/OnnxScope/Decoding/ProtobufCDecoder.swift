@@ -57,7 +57,7 @@ private struct Converter {
     func graph(_ g: Onnx__GraphProto) throws(DecodeFailure) -> Graph {
         Graph(
             name: try name(g.name, "GraphProto.name"),
-            nodes: try list(g.node, g.n_node).map(node),
+            nodes: try inOrder(list(g.node, g.n_node), node),
             initializers: try list(g.initializer, g.n_initializer).map(tensor),
             sparseInitializers: try list(g.sparse_initializer, g.n_sparse_initializer).map(sparse),
             inputs: try list(g.input, g.n_input).map(valueInfo),
@@ -288,6 +288,15 @@ private struct Converter {
 
     private func bytes(_ b: ProtobufCBinaryData) -> [UInt8] {
         Array(UnsafeBufferPointer(start: b.data, count: b.len))
+    }
+
+    /// `convert` of each of `items`, on all cores for a long list (each conversion reads its
+    /// own C struct and nothing else); the first failure in file order is thrown, as a
+    /// one-by-one `map` throws it.
+    private func inOrder<T, U>(_ items: [T], _ convert: (T) throws(DecodeFailure) -> U) throws(DecodeFailure) -> [U] {
+        guard items.count >= ParallelWork.minimum else { return try items.map(convert) }
+        let results = ParallelWork.map(Array(items.indices)) { k in Result { () throws(DecodeFailure) in try convert(items[k]) } }
+        return try results.map { r throws(DecodeFailure) in try r.get() }
     }
 
     /// The pointees of a protobuf-c repeated message field.

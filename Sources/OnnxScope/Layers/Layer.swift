@@ -309,5 +309,20 @@ struct Layer: Sendable {
     public func int(_ key: HyperKey) -> Int64 { hyper[key]?.int ?? 0 }
 
     /// This layer and all its descendants, depth first.
-    public var flattened: [Layer] { [self] + children.flatMap(\.flattened) }
+    public var flattened: [Layer] {
+        guard !children.isEmpty else { return [self] }
+        // Pre-order, into one array (not an array per level).
+        var all: [Layer] = [self]
+        func add(_ layer: Layer) {
+            for child in layer.children {
+                all.append(child)
+                add(child)
+            }
+        }
+        add(self)
+        return all
+    }
+
+    /// How many layers ``flattened`` lists, without listing them.
+    public var flattenedCount: Int { children.reduce(1) { $0 + $1.flattenedCount } }
 }

@@ -55,7 +55,7 @@ enum LayerNaming {
         if name.hasPrefix("/") {
             let parts = name.split(separator: "/").dropLast()
             if !parts.isEmpty { return collapsed(parts.map(String.init)) }
-        } else if name.contains("/") {
+        } else if name.utf8.contains(UInt8(ascii: "/")) {
             return tensorFlowScope(name)
         }
         return nil
@@ -92,7 +92,10 @@ enum LayerNaming {
 
     /// True for a tf2onnx-style node name: a TF scope path (`model/layer/Op`), not a
     /// TorchScript one (`/layer/Op`).
-    static func isTensorFlowName(_ name: String) -> Bool { name.contains("/") && !name.hasPrefix("/") }
+    static func isTensorFlowName(_ name: String) -> Bool {
+        // By bytes: `contains("/")` would search through Foundation, for every layer name.
+        name.utf8.contains(UInt8(ascii: "/")) && name.utf8.first != UInt8(ascii: "/")
+    }
 
     /// For a layer none of whose nodes carries a scope (tf2onnx names some ops it writes
     /// `Conv__296`, `LSTM__35`): the Keras layer scope of a variable it reads
@@ -182,12 +185,13 @@ enum LayerNaming {
     static func commonPrefix(_ names: [String]) -> String? {
         guard let first = names.first else { return nil }
         let sep = separator(names)
-        var parts = first.split(separator: sep).map(String.init)
+        // Substrings of the names, compared in place: no component is copied out.
+        var parts = first.split(separator: sep)
         for name in names.dropFirst() {
-            let other = name.split(separator: sep).map(String.init)
+            let other = name.split(separator: sep)
             var n = 0
             while n < min(parts.count, other.count), parts[n] == other[n] { n += 1 }
-            parts = Array(parts.prefix(n))
+            parts.removeLast(parts.count - n)
         }
         return parts.isEmpty ? nil : parts.joined(separator: String(sep))
     }

@@ -32,6 +32,12 @@ protocol NodeRecognizer: LayerRecognizer {
     /// default) tries every node. A recognizer that learns a new anchor op adds it here.
     static var anchorOps: Set<String>? { get }
 
+    /// False for a recognizer whose `match` never reads the claims in its context: the
+    /// loop then matches all candidates on all cores first and keeps, in graph order, those
+    /// whose anchor no earlier match claimed, which are the layers the one-by-one loop finds.
+    /// True (the default) matches one candidate at a time against the claims so far.
+    static var matchReadsClaims: Bool { get }
+
     /// Layers that follow from the matches (a position table after an embedding); none by default.
     static func follow(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan]
 }
@@ -41,11 +47,15 @@ extension NodeRecognizer {
 
     static var anchorOps: Set<String>? { nil }
 
+    static var matchReadsClaims: Bool { true }
+
     static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) {
         var found: [LayerSpan] = []
         let candidates = anchorOps.map { graph.nodes(ofType: $0) } ?? Array(graph.nodes.indices)
-        for i in candidates where !context.isClaimed(graph, i) {
-            guard var span = match(graph, i, context) else { continue }
+        let start = context
+        let early: [LayerSpan?]? = matchReadsClaims ? nil : ParallelWork.map(candidates) { match(graph, $0, start) }
+        for (k, i) in candidates.enumerated() where !context.isClaimed(graph, i) {
+            guard var span = early.map({ $0[k] }) ?? match(graph, i, context) else { continue }
             // The layer sits where its anchor node does, not where a weight it reads was
             // prepared (a Transpose of a shared weight hoisted to the top of the graph).
             if span.anchor == nil { span.anchor = i }

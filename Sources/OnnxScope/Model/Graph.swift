@@ -35,23 +35,92 @@ public struct Graph: Hashable, Sendable {
 }
 
 /// One operator invocation.
+///
+/// A value with copy-on-write storage: the walk and the recognizers read nodes out of
+/// their graph's array all the time, and a copy costs one reference count, not one per field.
 public struct Node: Hashable, Sendable {
+    /// The fields, shared between copies until one of them changes.
+    private final class Storage: @unchecked Sendable {
+        var name: String
+        var opType: String
+        var domain: String
+        var overload: String
+        var inputs: [String]
+        var outputs: [String]
+        var attributes: [Attribute]
+        var metadata: [MetadataEntry]
+
+        init(name: String, opType: String, domain: String, overload: String, inputs: [String], outputs: [String], attributes: [Attribute], metadata: [MetadataEntry]) {
+            self.name = name
+            self.opType = opType
+            self.domain = domain
+            self.overload = overload
+            self.inputs = inputs
+            self.outputs = outputs
+            self.attributes = attributes
+            self.metadata = metadata
+        }
+
+        func copy() -> Storage {
+            Storage(name: name, opType: opType, domain: domain, overload: overload, inputs: inputs, outputs: outputs, attributes: attributes, metadata: metadata)
+        }
+    }
+
+    private var storage: Storage
+
+    /// The storage, copied first when another node value shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
     /// The node's name, empty when absent.
-    public var name: String
+    public var name: String {
+        get { storage.name }
+        _modify { yield &unique().name }
+    }
+
     /// The operator, e.g. `Conv`.
-    public var opType: String
+    public var opType: String {
+        get { storage.opType }
+        _modify { yield &unique().opType }
+    }
+
     /// The operator's domain; empty means the default `ai.onnx` domain.
-    public var domain: String
+    public var domain: String {
+        get { storage.domain }
+        _modify { yield &unique().domain }
+    }
+
     /// The overload of a model-local function, empty when absent.
-    public var overload: String
+    public var overload: String {
+        get { storage.overload }
+        _modify { yield &unique().overload }
+    }
+
     /// Input value names in order; an empty string is an omitted optional input.
-    public var inputs: [String]
+    public var inputs: [String] {
+        get { storage.inputs }
+        _modify { yield &unique().inputs }
+    }
+
     /// Output value names in order.
-    public var outputs: [String]
+    public var outputs: [String] {
+        get { storage.outputs }
+        _modify { yield &unique().outputs }
+    }
+
     /// Attributes in file order.
-    public var attributes: [Attribute]
+    public var attributes: [Attribute] {
+        get { storage.attributes }
+        _modify { yield &unique().attributes }
+    }
+
     /// The node's `metadata_props` (exporters record source scopes here).
-    public var metadata: [MetadataEntry]
+    public var metadata: [MetadataEntry] {
+        get { storage.metadata }
+        _modify { yield &unique().metadata }
+    }
 
     /// Creates a node.
     public init(
@@ -59,14 +128,24 @@ public struct Node: Hashable, Sendable {
         inputs: [String] = [], outputs: [String] = [], attributes: [Attribute] = [],
         metadata: [MetadataEntry] = []
     ) {
-        self.name = name
-        self.opType = opType
-        self.domain = domain
-        self.overload = overload
-        self.inputs = inputs
-        self.outputs = outputs
-        self.attributes = attributes
-        self.metadata = metadata
+        storage = Storage(name: name, opType: opType, domain: domain, overload: overload, inputs: inputs, outputs: outputs, attributes: attributes, metadata: metadata)
+    }
+
+    /// Equal when every field is.
+    public static func == (a: Node, b: Node) -> Bool {
+        a.storage === b.storage || (a.name == b.name && a.opType == b.opType && a.domain == b.domain && a.overload == b.overload && a.inputs == b.inputs && a.outputs == b.outputs && a.attributes == b.attributes && a.metadata == b.metadata)
+    }
+
+    /// Hashes every field, as `==` compares them.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(opType)
+        hasher.combine(domain)
+        hasher.combine(overload)
+        hasher.combine(inputs)
+        hasher.combine(outputs)
+        hasher.combine(attributes)
+        hasher.combine(metadata)
     }
 
     /// True when the node's domain is the default operator set (`""` or `ai.onnx`).

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Producers, consumers and weights of one graph, with lookups that fall back to the
 /// enclosing graph (a subgraph may read the outer graph's values).
 final class GraphIndex: @unchecked Sendable {
@@ -37,27 +39,39 @@ final class GraphIndex: @unchecked Sendable {
         self.namespace = namespace
         self.reader = reader
         self.bindings = bindings
+        // A large graph's consumer table is built on a second core while this one builds the rest.
+        let consumers = nodes.count >= GraphIndex.parallelTables ? BackgroundWork { GraphIndex.uses(of: nodes, extra: weights.count) } : nil
         var producers: [String: Int] = [:]
-        var uses: [String: [Use]] = [:]
         producers.reserveCapacity(nodes.count)
-        uses.reserveCapacity(nodes.count + weights.count)
         for (i, node) in nodes.enumerated() {
             for output in node.outputs where !output.isEmpty { producers[output] = i }
-            for (slot, input) in node.inputs.enumerated() where !input.isEmpty {
-                uses[input, default: []].append(Use(node: i, slot: slot))
-            }
         }
         self.producers = producers
-        self.uses = uses
         var byName: [String: StoredWeight] = [:]
         byName.reserveCapacity(weights.count)
         for w in weights where byName[w.name] == nil { byName[w.name] = w }
         self.weights = byName
+        self.uses = consumers?.value ?? GraphIndex.uses(of: nodes, extra: weights.count)
     }
 
-    /// Node indices by op type, in graph order; built on first use (recognition is one
-    /// thread per model, so the cache needs no lock).
-    private var byOpType: [String: [Int]]?
+    /// Node count from which the tables are built on two cores (below it, starting a thread costs more).
+    private static let parallelTables = 20_000
+
+    /// Value name → the nodes that read it, for `nodes` (`extra`: room for the weights' names).
+    private static func uses(of nodes: [Node], extra: Int) -> [String: [Use]] {
+        var uses: [String: [Use]] = [:]
+        uses.reserveCapacity(nodes.count + extra)
+        for (i, node) in nodes.enumerated() {
+            for (slot, input) in node.inputs.enumerated() where !input.isEmpty {
+                uses[input, default: []].append(Use(node: i, slot: slot))
+            }
+        }
+        return uses
+    }
+
+    /// Node indices by op type, in graph order; built on first use (recognizers may read
+    /// the index from several cores, so the table is behind a lock).
+    private let byOpType = Mutex<[String: [Int]]?>(nil)
 
     /// The nodes whose op type is one of `ops`, in graph order (any domain: the caller checks it).
     public func nodes(ofType ops: Set<String>) -> [Int] {
@@ -73,11 +87,13 @@ final class GraphIndex: @unchecked Sendable {
     }
 
     private var opTable: [String: [Int]] {
-        if let cached = byOpType { return cached }
-        var built: [String: [Int]] = [:]
-        for i in nodes.indices { built[nodes[i].opType, default: []].append(i) }
-        byOpType = built
-        return built
+        byOpType.withLock { cached in
+            if let cached { return cached }
+            var built: [String: [Int]] = [:]
+            for i in nodes.indices { built[nodes[i].opType, default: []].append(i) }
+            cached = built
+            return built
+        }
     }
 
     /// The node that produces `value` in this graph.

@@ -8,6 +8,9 @@ enum DenseRecognizer: NodeRecognizer {
     /// The ops `match` starts from.
     static let anchorOps: Set<String>? = ["Gemm", "QGemm", "MatMul", "MatMulInteger", "FusedMatMul", "QLinearMatMul", "MatMulNBits"]
 
+    /// `match` reads the graph only, never the claims.
+    static let matchReadsClaims = false
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {

@@ -31,6 +31,7 @@ enum FeedForwardRecognizer: SpanGrouper {
         // How many layer names lie at or below each module path, to tell a dedicated MLP module
         // from a larger one that holds other layers too.
         var under: [Substring: Int] = [:]
+        under.reserveCapacity(4 * spans.count)
         for k in spans.indices where spans[k].graph === graph {
             for part in spans[k].layer.flattened {
                 let sep: Character = LayerNaming.isTensorFlowName(part.name) ? "/" : "."
@@ -42,12 +43,16 @@ enum FeedForwardRecognizer: SpanGrouper {
                 }
             }
         }
-        for down in spans.indices where spans[down].graph === graph && spans[down].layer.kind == .dense && !used.contains(down) {
+        let ops = OpClasses(graph)
+        // The walks back from each Dense layer read the graph only: they run on all cores first.
+        let downs = spans.indices.filter { spans[$0].graph === graph && spans[$0].layer.kind == .dense }
+        let inputs = downs.map { spans[$0].input }
+        let walks = ParallelWork.map(Array(inputs.indices)) { k in inputs[k].flatMap { feeders(graph, $0, byOutput, ops) } }
+        for (k, down) in downs.enumerated() where !used.contains(down) {
             // The nonlinearity lies on the way, or inside an up projection whose bias a fused
             // activation adds (com.microsoft BiasGelu, FastGelu).
-            guard let input = spans[down].input, let (sources, path) = feeders(graph, input, byOutput),
-                  path.contains(where: { nonlinear.contains(graph.nodes[$0].opType) })
-                    || sources.contains(where: { spans[$0].nodeIndices.contains { nonlinear.contains(graph.nodes[$0].opType) } }),
+            guard let (sources, path) = walks[k],
+                  path.contains(where: { ops.nonlinear[$0] }) || sources.contains(where: { spans[$0].nodeIndices.contains { ops.nonlinear[$0] } }),
                   !sources.contains(down), !sources.contains(where: used.contains),
                   let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
             used.formUnion(sources + [down])
@@ -59,8 +64,27 @@ enum FeedForwardRecognizer: SpanGrouper {
         return kept
     }
 
+    /// Which of the op sets above each node of a graph belongs to, looked up once per graph
+    /// from its op table rather than hashed again at every step of every walk.
+    private struct OpClasses {
+        var path: [Bool]
+        var shape: [Bool]
+        var nonlinear: [Bool]
+
+        init(_ graph: GraphIndex) {
+            func marks(_ ops: Set<String>) -> [Bool] {
+                var marked = [Bool](repeating: false, count: graph.nodes.count)
+                for i in graph.nodes(ofType: ops) { marked[i] = true }
+                return marked
+            }
+            path = marks(pathOps)
+            shape = marks(shapeOps)
+            nonlinear = marks(FeedForwardRecognizer.nonlinear)
+        }
+    }
+
     /// The Dense layers whose outputs reach `value` through `pathOps`, and the nodes passed.
-    private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: [String: Int]) -> ([Int], [Int])? {
+    private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: [String: Int], _ ops: OpClasses) -> ([Int], [Int])? {
         var pending = [value]
         // At most 64 values: a list is cheaper than a set (this runs once per Dense layer).
         var seen: [String] = []
@@ -75,12 +99,17 @@ enum FeedForwardRecognizer: SpanGrouper {
                 continue
             }
             guard let p = graph.producer(of: v) else { continue }
-            let op = graph.nodes[p].opType
-            guard pathOps.contains(op) else { return nil }
+            guard ops.path[p] else { return nil }
             path.append(p)
             // Shape ops carry data in their first input; the rest is computed shape arithmetic.
-            let data = shapeOps.contains(op) ? Array(graph.nodes[p].inputs.prefix(1)) : graph.nodes[p].inputs
-            for input in data where !input.isEmpty {
+            let inputs = graph.nodes[p].inputs
+            for input in ops.shape[p] ? inputs.prefix(1) : inputs[...] where !input.isEmpty {
+                // A Dense layer's output: followed (it has a producer, and one that no
+                // constant reaches: the layer's MatMul or Gemm reads an activation).
+                if byOutput[input] != nil, graph.weight(input) == nil {
+                    pending.append(input)
+                    continue
+                }
                 // Not a stored weight, a graph input or a constant: the activation to follow.
                 guard graph.producer(of: input) != nil, graph.weight(input) == nil, !graph.isMaterializedConstant(input) else { continue }
                 pending.append(input)
@@ -114,7 +143,7 @@ enum FeedForwardRecognizer: SpanGrouper {
             return nil
         }
         // Gate first (the projection named so, else graph order), then up, then down.
-        let ordered = parts.sorted { p, _ in spans[p].layer.name.lowercased().contains("gate") }
+        let ordered = parts.sorted { p, _ in namesGate(spans[p].layer.name) }
         let children = (ordered + [down]).map { spans[$0].layer }
         let hyper: Hyper = [
             .width: .int(x), .ffnSize: .int(inner), .gated: .bool(gated),
@@ -129,11 +158,23 @@ enum FeedForwardRecognizer: SpanGrouper {
                          input: spans[first].input, output: spans[down].output, anchor: spans[first].order)
     }
 
+    /// True when `name` holds "gate" in any case (by bytes: `lowercased().contains` goes
+    /// through Foundation, once per feed-forward network).
+    private static func namesGate(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 4 else { return false }
+        // `| 0x20` lowers an ASCII capital and leaves the lower-case letters as they are.
+        return (0...(bytes.count - 4)).contains { k in
+            bytes[k] | 0x20 == UInt8(ascii: "g") && bytes[k + 1] | 0x20 == UInt8(ascii: "a")
+                && bytes[k + 2] | 0x20 == UInt8(ascii: "t") && bytes[k + 3] | 0x20 == UInt8(ascii: "e")
+        }
+    }
+
     /// The module the projections share (`model.layers.0.mlp`), or `PREFIX.ffn` when that
     /// module holds other layers too (nn.TransformerEncoderLayer's linear1 and linear2 beside
     /// its self_attn; BERT's intermediate and output).
     private static func name(_ children: [Layer], under: [Substring: Int]) -> String {
-        let own = children.flatMap { $0.flattened.map(\.name) }.count
+        let own = children.reduce(0) { $0 + $1.flattenedCount }
         guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return LayerNaming.child(children[0].name, "ffn") }
         return under[Substring(prefix), default: 0] > own ? LayerNaming.child(prefix, "ffn") : prefix
     }

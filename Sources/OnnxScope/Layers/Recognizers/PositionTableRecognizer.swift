@@ -58,7 +58,7 @@ enum PositionTableRecognizer: NodeRecognizer {
         input: String?, output: String?
     ) -> LayerSpan {
         // A framework-named parameter names itself (`embeddings.position_embeddings`).
-        let named = !weight.name.hasPrefix("onnx::") && weight.name.contains(".") && !weight.name.hasSuffix(".weight")
+        let named = !weight.name.hasPrefix("onnx::") && weight.name.utf8.contains(UInt8(ascii: ".")) && !weight.name.hasSuffix(".weight")
         // tf2onnx names a table after the TF op that read it, inside its Keras layer's scope
         // (`model/embed/positions/embedding_lookup/Identity:0`, `model/pos_embed/add/ReadVariableOp:0`).
         let tensorFlow = LayerNaming.isTensorFlowName(weight.name) ? LayerNaming.tensorFlowWeightScope(weight.name) : nil

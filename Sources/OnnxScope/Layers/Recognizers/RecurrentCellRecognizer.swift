@@ -36,14 +36,25 @@ enum RecurrentCellRecognizer: SpanGrouper {
     private static let gateArithmetic: Set<String> = ["Sigmoid", "Tanh", "Relu", "Mul", "Add", "Sub", "Split"]
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
+        let candidates = graph.nodes(ofType: ["Gemm", "MatMul"]).filter { !context.isClaimed(graph, $0) }
+        // Outside a Loop/Scan body a cell needs its weights at two steps or more: every
+        // step's key names a weight, so with no weight read by two projections there is
+        // nothing to find (a chain of plain Dense layers stops here). The weights alone are
+        // traced first, before any projection is built: a projection reads its candidate's.
+        if graph.parent == nil {
+            var read = Set<ObjectIdentifier>()
+            let shared = candidates.contains { i in
+                let node = graph.nodes[i]
+                guard node.inputs.count >= 2, let w = graph.traceWeight(node.inputs[1]) else { return false }
+                return !read.insert(ObjectIdentifier(w.weight)).inserted
+            }
+            guard shared else { return spans }
+        }
         var projections: [Projection] = []
-        for i in graph.nodes(ofType: ["Gemm", "MatMul"]) where !context.isClaimed(graph, i) {
+        for i in candidates {
             if let p = projection(graph, i) { projections.append(p) }
         }
         guard !projections.isEmpty else { return spans }
-        // Outside a Loop/Scan body a cell needs its weights at two steps or more: every
-        // step's key names a weight, so with no weight read by two projections there is
-        // nothing to find (a chain of plain Dense layers stops here).
         if graph.parent == nil {
             var uses: [ObjectIdentifier: Int] = [:]
             for p in projections { uses[ObjectIdentifier(p.weight.weight), default: 0] += 1 }

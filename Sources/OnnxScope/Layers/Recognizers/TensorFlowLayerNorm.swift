@@ -19,12 +19,12 @@ enum TensorFlowLayerNorm {
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> Match? {
         let node = graph.nodes[i]
         guard node.inputs.count == 2, let out = node.outputs.first else { return nil }
+        // m's two readers: x · m and mean · m (tested first: it is the cheap test, and most Muls fail it).
+        let readers = graph.uses(of: out).filter { graph.nodes[$0.node].opType == "Mul" && graph.nodes[$0.node].inputs.count == 2 }
+        guard readers.count == 2 else { return nil }
         guard let slot = [0, 1].first(where: { graph.traceWeight(node.inputs[$0]) != nil }),
               let gamma = graph.traceWeight(node.inputs[slot]), gamma.weight.dataType.isFloatingPoint, gamma.elements > 1,
               let (deviation, varianceNodes, mean, x) = inverseDeviation(graph, node.inputs[1 - slot]) else { return nil }
-        // m's two readers: x · m and mean · m.
-        let readers = graph.uses(of: out).filter { graph.nodes[$0.node].opType == "Mul" && graph.nodes[$0.node].inputs.count == 2 }
-        guard readers.count == 2 else { return nil }
         let meanValue = graph.nodes[mean].outputs.first ?? ""
         guard let scaled = readers.first(where: { graph.nodes[$0.node].inputs[1 - $0.slot] == x }),
               let shifted = readers.first(where: { graph.nodes[$0.node].inputs[1 - $0.slot] == meanValue }) else { return nil }

@@ -19,10 +19,9 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
     }
 
     static func group(_ found: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
-        var steps: [Step] = []
-        for i in graph.nodes(ofType: activations) where graph.nodes[i].isDefaultDomain && !context.isClaimed(graph, i) {
-            if let step = step(graph, i) { steps.append(step) }
-        }
+        // Each step is read from the graph alone: on all cores, for graphs with many activations.
+        let candidates = graph.nodes(ofType: activations).filter { graph.nodes[$0].isDefaultDomain && !context.isClaimed(graph, $0) }
+        let steps = ParallelWork.map(candidates) { step(graph, $0) }.compactMap { $0 }
         // Steps belong together when they slice the same input projection.
         var byProjection: [String: [Step]] = [:]
         var order: [String] = []

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Work started on another core now and awaited later, so that a command's second core
+/// does what a later step needs while the first runs the current one (the table's
+/// declared shapes while the layers are recognized).
+public final class BackgroundWork<Value: Sendable>: Sendable {
+    private let finished = DispatchGroup()
+    private let result = Mutex<Value?>(nil)
+    private let work: @Sendable () -> Value
+
+    /// Starts `work` on a global queue.
+    public init(_ work: @escaping @Sendable () -> Value) {
+        self.work = work
+        finished.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let value = work()
+            result.withLock { $0 = value }
+            finished.leave()
+        }
+    }
+
+    /// The work's result, waiting for it if it is still running.
+    public var value: Value {
+        finished.wait()
+        // The queue has stored the value before it left the group; the fallback never runs.
+        return result.withLock { $0 } ?? work()
+    }
+}
+
+/// A map over many independent items on all cores, for the per-node work of recognizers
+/// on large graphs. The results are in the items' order, as a plain `map` returns them.
+enum ParallelWork {
+    /// Item count from which the work is split (below it, starting threads costs more).
+    static let minimum = 4096
+
+    /// The cores to split over.
+    private static let cores: Int = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
+    /// `transform` of each of `items`, in order; on all cores when there are `minimum` or more.
+    /// `transform` must only read shared state.
+    static func map<Item: Sendable, Result>(_ items: [Item], _ transform: (Item) -> Result) -> [Result] {
+        let n = items.count
+        guard n >= minimum, cores > 1 else { return items.map(transform) }
+        return withoutActuallyEscaping(transform) { transform in
+            [Result](unsafeUninitializedCapacity: n) { buffer, count in
+                guard let base = buffer.baseAddress else { return }
+                let chunks = cores
+                nonisolated(unsafe) let out = base
+                nonisolated(unsafe) let work = transform
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    for k in (n * c / chunks)..<(n * (c + 1) / chunks) { (out + k).initialize(to: work(items[k])) }
+                }
+                count = n
+            }
+        }
+    }
+}
