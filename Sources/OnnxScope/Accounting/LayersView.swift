@@ -94,7 +94,6 @@ public struct LayersView: Sendable {
         let shapes = shapes?.declared ?? DeclaredShapes(model: Model(irVersion: nil, opsetImports: [], graph: Graph()), assumptions: options.assumptions)
         let total = report.totals.trainable
         func share(_ n: Int64) -> Double { total > 0 ? Double(n) / Double(total) : 0 }
-        func macs(_ e: LayersReport.Entry) -> Int64? { options.macs ? MACCount.of(e, shapes: shapes) : nil }
 
         var entries = report.layers
         let filtered = options.kind != nil || options.name != nil
@@ -107,7 +106,8 @@ public struct LayersView: Sendable {
         func addLayers(_ list: [LayersReport.Entry], depth: Int) {
             guard depth < maxDepth else { return }
             for e in sorted(list) {
-                rows.append(Row(content: .layer(e), depth: depth, parameters: e.stored, share: share(e.stored), macs: macs(e)))
+                // MACs are filled in below, for all layer rows at once.
+                rows.append(Row(content: .layer(e), depth: depth, parameters: e.stored, share: share(e.stored), macs: nil))
                 addLayers(e.children, depth: depth + 1)
             }
         }
@@ -138,8 +138,15 @@ public struct LayersView: Sendable {
         }
 
         if options.macs {
+            // Each layer's MACs depend on that layer alone: on all cores for a long table.
+            let built = rows
+            let macs = ParallelWork.map(Array(built.indices)) { k -> Int64? in
+                guard case .layer(let e) = built[k].content else { return built[k].macs }
+                return MACCount.of(e, shapes: shapes)
+            }
+            for k in rows.indices { rows[k].macs = macs[k] }
             let counted = entries.filter { MACCount.applies(to: $0.kind) }
-            let known = counted.compactMap { MACCount.of($0, shapes: shapes) }
+            let known = ParallelWork.map(counted) { MACCount.of($0, shapes: shapes) }.compactMap { $0 }
             totalMACs = !counted.isEmpty && known.count == counted.count ? known.saturatingSum : nil
             if totalMACs == .max { totalMACs = nil }
             var symbols = Set<String>()

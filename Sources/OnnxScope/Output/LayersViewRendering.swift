@@ -8,23 +8,31 @@ enum LayersViewRendering {
     static func table(_ view: LayersView, layout: TextLayout) -> (text: String, notes: [String]) {
         var notes: [String] = []
         let showMACs = view.rows.contains { $0.macs != nil } || view.totalMACs != nil
-        var cells: [(name: String, rest: [String])] = []
-        for row in view.rows {
+        // Notes are numbered in row order first; then each row's cells are formatted, on all
+        // cores for a long table (a row's text depends on that row alone).
+        let noteNumbers: [Int?] = view.rows.map { row in
+            guard case .layer(let e) = row.content, !e.explanation.isEmpty else { return nil }
+            return note(e.explanation, in: &notes)
+        }
+        let rows = view.rows
+        let cells: [(name: String, rest: [String])] = ParallelWork.map(Array(rows.indices)) { k in
+            let row = rows[k]
             let indent = String(repeating: "  ", count: row.depth)
             var rest: [String]
+            let name: String
             switch row.content {
             case .layer(let e):
                 var status = e.status.rawValue
-                if !e.explanation.isEmpty { status += " [\(note(e.explanation, in: &notes))]" }
+                if let number = noteNumbers[k] { status += " [\(number)]" }
                 rest = [e.kind.rawValue, F.safe(LayersRendering.hyperText(e), limit: 80), F.grouped(e.stored), percent(row.share),
                         F.grouped(e.predicted.textbook), status]
-                cells.append((indent + F.safe(e.name, limit: Int.max), rest))
+                name = indent + F.safe(e.name, limit: Int.max)
             case .module(let path, let layers):
                 rest = ["module", "\(layers) layer\(layers == 1 ? "" : "s")", F.grouped(row.parameters), percent(row.share), "", ""]
-                cells.append((indent + F.safe(path, limit: Int.max), rest))
+                name = indent + F.safe(path, limit: Int.max)
             }
             if showMACs { rest.append(row.macs.map(F.grouped) ?? "—") }
-            cells[cells.count - 1].rest = rest
+            return (name, rest)
         }
         var header = ["kind", "hyper-parameters", "stored", "%", "textbook", "status"]
         if showMACs { header.append("MACs") }

@@ -34,27 +34,36 @@ enum FeedForwardRecognizer: SpanGrouper {
         under.reserveCapacity(4 * spans.count)
         for k in spans.indices where spans[k].graph === graph {
             for part in spans[k].layer.flattened {
-                let sep: Character = LayerNaming.isTensorFlowName(part.name) ? "/" : "."
-                var end = part.name.endIndex
+                let name = part.name
+                let tensorFlow = LayerNaming.isTensorFlowName(name)
+                let sep: Character = tensorFlow ? "/" : ".", sepByte = tensorFlow ? UInt8(ascii: "/") : UInt8(ascii: ".")
+                // In ASCII every byte is a character of its own, and the bytes are the faster walk.
+                let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+                var end = name.endIndex
                 while true {
-                    under[part.name[..<end], default: 0] += 1
-                    guard let dot = part.name[..<end].lastIndex(of: sep) else { break }
+                    under[name[..<end], default: 0] += 1
+                    guard let dot = ascii ? name.utf8[..<end].lastIndex(of: sepByte) : name[..<end].lastIndex(of: sep) else { break }
                     end = dot
                 }
             }
         }
         let ops = OpClasses(graph)
-        // The walks back from each Dense layer read the graph only: they run on all cores first.
+        // Each Dense layer's walk back, and the network it would close, read the graph and
+        // the layers found so far only: they are worked out on all cores first. Only which
+        // layers an earlier network took is decided one by one, in graph order.
         let downs = spans.indices.filter { spans[$0].graph === graph && spans[$0].layer.kind == .dense }
-        let inputs = downs.map { spans[$0].input }
-        let walks = ParallelWork.map(Array(inputs.indices)) { k in inputs[k].flatMap { feeders(graph, $0, byOutput, ops) } }
-        for (k, down) in downs.enumerated() where !used.contains(down) {
+        let found: [(sources: [Int], ffn: LayerSpan)?] = ParallelWork.map(Array(downs.indices)) { k in
+            let down = downs[k]
             // The nonlinearity lies on the way, or inside an up projection whose bias a fused
             // activation adds (com.microsoft BiasGelu, FastGelu).
-            guard let (sources, path) = walks[k],
+            guard let input = spans[down].input, let (sources, path) = feeders(graph, input, byOutput, ops),
                   path.contains(where: { ops.nonlinear[$0] }) || sources.contains(where: { spans[$0].nodeIndices.contains { ops.nonlinear[$0] } }),
-                  !sources.contains(down), !sources.contains(where: used.contains),
-                  let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { continue }
+                  !sources.contains(down),
+                  let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { return nil }
+            return (sources, ffn)
+        }
+        for (k, down) in downs.enumerated() where !used.contains(down) {
+            guard let (sources, ffn) = found[k], !sources.contains(where: used.contains) else { continue }
             used.formUnion(sources + [down])
             result.append(ffn)
         }
