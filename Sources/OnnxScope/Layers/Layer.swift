@@ -155,7 +155,7 @@ enum LayerObservation: Hashable, Sendable {
 /// them into spans a great deal, and a copy costs one reference count, not one per field.
 struct Layer: Sendable {
     /// The fields, shared between copies until one of them changes.
-    private final class Storage: @unchecked Sendable {
+    private struct Fields: Sendable {
         var name: String
         var kind: LayerKind
         var nodes: [String]
@@ -171,129 +171,98 @@ struct Layer: Sendable {
         var quantization: Quantization? = nil
         var logicalElements: [String: Int64] = [:]
         var quantizedStorage: [QuantizedStorage] = []
-
-        init(name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper, stored: Int64,
-             nonTrainable: Int64, observations: [LayerObservation], children: [Layer]) {
-            self.name = name
-            self.kind = kind
-            self.nodes = nodes
-            self.weights = weights
-            self.hyper = hyper
-            self.stored = stored
-            self.nonTrainable = nonTrainable
-            self.observations = observations
-            self.children = children
-        }
-
-        func copy() -> Storage {
-            let c = Storage(name: name, kind: kind, nodes: nodes, weights: weights, hyper: hyper, stored: stored,
-                            nonTrainable: nonTrainable, observations: observations, children: children)
-            c.nonTrainableWeights = nonTrainableWeights
-            c.module = module
-            c.moduleClass = moduleClass
-            c.quantization = quantization
-            c.logicalElements = logicalElements
-            c.quantizedStorage = quantizedStorage
-            return c
-        }
     }
 
-    private var storage: Storage
-
-    /// The storage, copied first when another layer value shares it.
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
-    }
+    private var fields: CopyOnWrite<Fields>
 
     /// A readable name: the source module's scope when the exporter kept it, else the node's.
     public var name: String {
-        get { storage.name }
-        _modify { yield &unique().name }
+        get { fields.value.name }
+        _modify { yield &fields.value.name }
     }
 
     /// What kind of layer it is.
     public var kind: LayerKind {
-        get { storage.kind }
-        _modify { yield &unique().kind }
+        get { fields.value.kind }
+        _modify { yield &fields.value.kind }
     }
 
     /// The nodes it spans, as labels.
     public var nodes: [String] {
-        get { storage.nodes }
-        _modify { yield &unique().nodes }
+        get { fields.value.nodes }
+        _modify { yield &fields.value.nodes }
     }
 
     /// The stored weights it owns (parameters and non-trainable state), by name.
     public var weights: [String] {
-        get { storage.weights }
-        _modify { yield &unique().weights }
+        get { fields.value.weights }
+        _modify { yield &fields.value.weights }
     }
 
     /// Inferred hyper-parameters, keyed as the JSON contract documents.
     public var hyper: Hyper {
-        get { storage.hyper }
-        _modify { yield &unique().hyper }
+        get { fields.value.hyper }
+        _modify { yield &fields.value.hyper }
     }
 
     /// Elements of its trainable parameters (for composite layers: of its children).
     public var stored: Int64 {
-        get { storage.stored }
-        _modify { yield &unique().stored }
+        get { fields.value.stored }
+        _modify { yield &fields.value.stored }
     }
 
     /// Elements of attributed non-trainable weights (initial states, running statistics).
     public var nonTrainable: Int64 {
-        get { storage.nonTrainable }
-        _modify { yield &unique().nonTrainable }
+        get { fields.value.nonTrainable }
+        _modify { yield &fields.value.nonTrainable }
     }
 
     /// The names among ``weights`` that are non-trainable state.
     public var nonTrainableWeights: [String] {
-        get { storage.nonTrainableWeights }
-        _modify { yield &unique().nonTrainableWeights }
+        get { fields.value.nonTrainableWeights }
+        _modify { yield &fields.value.nonTrainableWeights }
     }
 
     /// What the recognizer noticed, for the audit.
     public var observations: [LayerObservation] {
-        get { storage.observations }
-        _modify { yield &unique().observations }
+        get { fields.value.observations }
+        _modify { yield &fields.value.observations }
     }
 
     /// Sub-layers of a composite layer (attention projections, block parts, stacked RNN layers).
     public var children: [Layer] {
-        get { storage.children }
-        _modify { yield &unique().children }
+        get { fields.value.children }
+        _modify { yield &fields.value.children }
     }
 
     /// The framework module path, when the exporter recorded one that is this layer's name.
     public var module: String? {
-        get { storage.module }
-        _modify { yield &unique().module }
+        get { fields.value.module }
+        _modify { yield &fields.value.module }
     }
 
     /// The framework module's class, where the exporter recorded it (`LlamaAttention`).
     public var moduleClass: String? {
-        get { storage.moduleClass }
-        _modify { yield &unique().moduleClass }
+        get { fields.value.moduleClass }
+        _modify { yield &fields.value.moduleClass }
     }
 
     /// How its weight is stored quantized, when it is.
     public var quantization: Quantization? {
-        get { storage.quantization }
-        _modify { yield &unique().quantization }
+        get { fields.value.quantization }
+        _modify { yield &fields.value.quantization }
     }
 
     /// Weights stored packed (4-bit values two to a byte): their elements as the float layer had them.
     public var logicalElements: [String: Int64] {
-        get { storage.logicalElements }
-        _modify { yield &unique().logicalElements }
+        get { fields.value.logicalElements }
+        _modify { yield &fields.value.logicalElements }
     }
 
     /// Where its quantized weights' numbers, scales and zero points are (what `diff` dequantizes).
     var quantizedStorage: [QuantizedStorage] {
-        get { storage.quantizedStorage }
-        _modify { yield &unique().quantizedStorage }
+        get { fields.value.quantizedStorage }
+        _modify { yield &fields.value.quantizedStorage }
     }
 
     /// Creates a layer.
@@ -301,8 +270,8 @@ struct Layer: Sendable {
         name: String, kind: LayerKind, nodes: [String], weights: [String], hyper: Hyper,
         stored: Int64, nonTrainable: Int64 = 0, observations: [LayerObservation] = [], children: [Layer] = []
     ) {
-        storage = Storage(name: name, kind: kind, nodes: nodes, weights: weights, hyper: hyper, stored: stored,
-                          nonTrainable: nonTrainable, observations: observations, children: children)
+        fields = CopyOnWrite(Fields(name: name, kind: kind, nodes: nodes, weights: weights, hyper: hyper, stored: stored,
+                                    nonTrainable: nonTrainable, observations: observations, children: children))
     }
 
     /// Integer hyper-parameter `key`, or 0.

@@ -39,8 +39,7 @@ public struct Graph: Hashable, Sendable {
 /// A value with copy-on-write storage: the walk and the recognizers read nodes out of
 /// their graph's array all the time, and a copy costs one reference count, not one per field.
 public struct Node: Hashable, Sendable {
-    /// The fields, shared between copies until one of them changes.
-    private final class Storage: @unchecked Sendable {
+    private struct Fields: Hashable {
         var name: String
         var opType: String
         var domain: String
@@ -49,77 +48,57 @@ public struct Node: Hashable, Sendable {
         var outputs: [String]
         var attributes: [Attribute]
         var metadata: [MetadataEntry]
-
-        init(name: String, opType: String, domain: String, overload: String, inputs: [String], outputs: [String], attributes: [Attribute], metadata: [MetadataEntry]) {
-            self.name = name
-            self.opType = opType
-            self.domain = domain
-            self.overload = overload
-            self.inputs = inputs
-            self.outputs = outputs
-            self.attributes = attributes
-            self.metadata = metadata
-        }
-
-        func copy() -> Storage {
-            Storage(name: name, opType: opType, domain: domain, overload: overload, inputs: inputs, outputs: outputs, attributes: attributes, metadata: metadata)
-        }
     }
 
-    private var storage: Storage
-
-    /// The storage, copied first when another node value shares it.
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
-    }
+    /// Equal and hashed by its fields.
+    private var fields: CopyOnWrite<Fields>
 
     /// The node's name, empty when absent.
     public var name: String {
-        get { storage.name }
-        _modify { yield &unique().name }
+        get { fields.value.name }
+        _modify { yield &fields.value.name }
     }
 
     /// The operator, e.g. `Conv`.
     public var opType: String {
-        get { storage.opType }
-        _modify { yield &unique().opType }
+        get { fields.value.opType }
+        _modify { yield &fields.value.opType }
     }
 
     /// The operator's domain; empty means the default `ai.onnx` domain.
     public var domain: String {
-        get { storage.domain }
-        _modify { yield &unique().domain }
+        get { fields.value.domain }
+        _modify { yield &fields.value.domain }
     }
 
     /// The overload of a model-local function, empty when absent.
     public var overload: String {
-        get { storage.overload }
-        _modify { yield &unique().overload }
+        get { fields.value.overload }
+        _modify { yield &fields.value.overload }
     }
 
     /// Input value names in order; an empty string is an omitted optional input.
     public var inputs: [String] {
-        get { storage.inputs }
-        _modify { yield &unique().inputs }
+        get { fields.value.inputs }
+        _modify { yield &fields.value.inputs }
     }
 
     /// Output value names in order.
     public var outputs: [String] {
-        get { storage.outputs }
-        _modify { yield &unique().outputs }
+        get { fields.value.outputs }
+        _modify { yield &fields.value.outputs }
     }
 
     /// Attributes in file order.
     public var attributes: [Attribute] {
-        get { storage.attributes }
-        _modify { yield &unique().attributes }
+        get { fields.value.attributes }
+        _modify { yield &fields.value.attributes }
     }
 
     /// The node's `metadata_props` (exporters record source scopes here).
     public var metadata: [MetadataEntry] {
-        get { storage.metadata }
-        _modify { yield &unique().metadata }
+        get { fields.value.metadata }
+        _modify { yield &fields.value.metadata }
     }
 
     /// Creates a node.
@@ -128,24 +107,7 @@ public struct Node: Hashable, Sendable {
         inputs: [String] = [], outputs: [String] = [], attributes: [Attribute] = [],
         metadata: [MetadataEntry] = []
     ) {
-        storage = Storage(name: name, opType: opType, domain: domain, overload: overload, inputs: inputs, outputs: outputs, attributes: attributes, metadata: metadata)
-    }
-
-    /// Equal when every field is.
-    public static func == (a: Node, b: Node) -> Bool {
-        a.storage === b.storage || (a.name == b.name && a.opType == b.opType && a.domain == b.domain && a.overload == b.overload && a.inputs == b.inputs && a.outputs == b.outputs && a.attributes == b.attributes && a.metadata == b.metadata)
-    }
-
-    /// Hashes every field, as `==` compares them.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(opType)
-        hasher.combine(domain)
-        hasher.combine(overload)
-        hasher.combine(inputs)
-        hasher.combine(outputs)
-        hasher.combine(attributes)
-        hasher.combine(metadata)
+        fields = CopyOnWrite(Fields(name: name, opType: opType, domain: domain, overload: overload, inputs: inputs, outputs: outputs, attributes: attributes, metadata: metadata))
     }
 
     /// True when the node's domain is the default operator set (`""` or `ai.onnx`).
