@@ -33,9 +33,9 @@ struct Layers: ParsableCommand {
                 return LayersRendering.render(report, as: format, view: view, layout: layout)
             }
             let item = BatchItem(text: text, contribution: .init(report))
-            var held: (ModelFile, LayersReport)? = (file, report)
-            PhaseClock.measure(.teardown) { held = nil }
-            _ = held
+            // The model, its report and the shapes work (which holds the model too) are freed
+            // on another core while the output is written.
+            BackgroundFree.free((consume file, consume report, consume shapes, consume model))
             return item
         }
     }

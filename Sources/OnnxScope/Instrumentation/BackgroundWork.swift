@@ -63,3 +63,13 @@ enum ParallelWork {
         }
     }
 }
+
+/// Freeing on another core: a large model's value tree, catalog and recognition take tens
+/// of milliseconds to free, which the command need not wait for.
+public enum BackgroundFree {
+    /// Takes `value` and lets its last reference go on a global queue.
+    public static func free<T: Sendable>(_ value: consuming T) {
+        let held = value
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
+}
