@@ -90,6 +90,26 @@ def measure(argv, runs, expect=(0,)):
     return statistics.median(walls), rss
 
 
+def measure_pair(first, second, runs):
+    """`measure` of two commands with their runs interleaved (first, second, then second,
+    first, ...), so that a drift in the machine's speed during the runs, as on a shared
+    host, falls on both alike and their ratio stays fair."""
+    for argv in (first, second):
+        warm, _, code, _ = run_once(argv)
+        if code != 0:
+            raise SystemExit("bench: %s exited %d" % (" ".join(argv), code))
+        if warm > 5:
+            runs = min(runs, 3)
+    walls, rss = ([], []), [0, 0]
+    for k in range(runs):
+        order = (0, 1) if k % 2 == 0 else (1, 0)
+        for side in order:
+            wall, peak, _, _ = run_once((first, second)[side])
+            walls[side].append(wall)
+            rss[side] = max(rss[side], peak)
+    return (statistics.median(walls[0]), rss[0]), (statistics.median(walls[1]), rss[1])
+
+
 def measure_load(python, path, runs):
     """onnx.load time inside Python (import excluded) and the process's peak RSS."""
     times, rss = [], 0
@@ -214,10 +234,13 @@ def graph_section(args, binary, python, out):
             rows.append(("`onnx.load` process", load))
         for label, argv in (("inspect", [binary, "inspect", path]), ("layers", [binary, "layers", path]),
                             ("layers -f json", [binary, "layers", "-f", "json", path])):
-            results[(key, label)] = measure(argv, runs)
+            if base:
+                # This build and the base build in turn, for a ratio that drift does not skew.
+                results[(key, label)], results[(key, "base " + label)] = measure_pair(argv, [base] + argv[1:], runs)
+            else:
+                results[(key, label)] = measure(argv, runs)
             rows.append(("`onnxscope %s`" % label, results[(key, label)]))
             if base:
-                results[(key, "base " + label)] = measure([base] + argv[1:], runs)
                 rows.append(("base `%s`" % label, results[(key, "base " + label)]))
         for label, (t, rss) in rows:
             ratio = "%.2f×" % (t / load[0]) if load else ""
@@ -355,7 +378,7 @@ def main():
     ap.add_argument("--markdown")
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--only", choices=["graph"], help="run only the graph-heavy section")
-    ap.add_argument("--base-bin", help="an earlier onnxscope build to time beside this one (graph section)")
+    ap.add_argument("--base-bin", help="an earlier onnxscope build to time beside this one, runs interleaved (graph section)")
     ap.add_argument("--max-nodes", type=int, default=1_000_000, help="graph section: leave out the larger chains")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin)
