@@ -318,7 +318,7 @@ struct JSONWriterTests {
 
     /// Random trees of every container kind, scalar and key, with a fixed seed.
     @Test func randomTrees() {
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         func text() -> String {
             if rng.next() % 3 == 0 { return trickyKeys[Int(rng.next() % UInt64(trickyKeys.count))] }
             let pool: [Unicode.Scalar] = ["a", "b", "Z", "0", "9", ".", "_", "\"", "\\", "/", "\u{0}", "\u{1F}", "\u{7F}", "\u{85}",
@@ -354,18 +354,5 @@ struct JSONWriterTests {
             let t = Tree.object((0..<(1 + rng.next() % 6)).map { _ in (text(), tree(0)) })
             same(t, "tree \(n)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible random tests.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
