@@ -20,7 +20,7 @@ enum ProtobufCDecoder {
         }
         guard let unpacked else { throw .rejectedByProtobufC }
         defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
-        let converter = Converter(payloads: stripped.payloads)
+        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: stripped.metadata.count / 128))
         return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in try converter.model(unpacked.pointee) }
     }
 }
@@ -29,6 +29,8 @@ enum ProtobufCDecoder {
 /// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
 private struct Converter {
     let payloads: PayloadTable
+    /// The model's value names; every graph and function body is wired to it as it is converted.
+    let table: NameTable
 
     func model(_ m: Onnx__ModelProto) throws(DecodeFailure) -> Model {
         guard let graphPointer = m.graph else {
@@ -39,7 +41,7 @@ private struct Converter {
             if let g = info.initialization { trainingGraphs.append(try graph(g.pointee)) }
             if let g = info.algorithm { trainingGraphs.append(try graph(g.pointee)) }
         }
-        return Model(
+        var model = Model(
             irVersion: m.has_ir_version != 0 ? m.ir_version : nil,
             opsetImports: try list(m.opset_import, m.n_opset_import).map(opset),
             producerName: try text(m.producer_name, "ModelProto.producer_name"),
@@ -52,36 +54,103 @@ private struct Converter {
             functions: try list(m.functions, m.n_functions).map(function),
             trainingGraphs: trainingGraphs
         )
+        model.names.value = table
+        return model
     }
 
     func graph(_ g: Onnx__GraphProto) throws(DecodeFailure) -> Graph {
-        Graph(
+        let protos = pointers(g.node, g.n_node)
+        var wiring = wire(protos)
+        let inputs = list(g.input, g.n_input), initializers = pointers(g.initializer, g.n_initializer)
+        let sparse = list(g.sparse_initializer, g.n_sparse_initializer)
+        wiring.declared = inputs.map { id($0.name) } + initializers.map { id($0.pointee.name) }
+            + sparse.map { s in id(s.values?.pointee.name) }
+        var graph = Graph(
             name: try name(g.name, "GraphProto.name"),
-            nodes: try inOrder(list(g.node, g.n_node), node),
-            initializers: try list(g.initializer, g.n_initializer).map(tensor),
-            sparseInitializers: try list(g.sparse_initializer, g.n_sparse_initializer).map(sparse),
-            inputs: try list(g.input, g.n_input).map(valueInfo),
+            nodes: try nodes(protos, wiring),
+            initializers: try initializers.map { p throws(DecodeFailure) in try tensor(p.pointee) },
+            sparseInitializers: try sparse.map(self.sparse),
+            inputs: try inputs.map(valueInfo),
             outputs: try list(g.output, g.n_output).map(valueInfo),
             valueInfo: try list(g.value_info, g.n_value_info).map(valueInfo),
             docString: try text(g.doc_string, "GraphProto.doc_string")
         )
+        graph.wiring.value = wiring
+        return graph
     }
 
-    func node(_ n: Onnx__NodeProto) throws(DecodeFailure) -> Node {
+    /// `protos` as nodes whose value names are the table's strings (`wiring` holds their
+    /// ids). Nodes without subgraphs are converted on all cores for a long list; nodes that
+    /// hold subgraphs add the subgraphs' names to the table, so they are converted after,
+    /// one by one. The first failure in file order is thrown.
+    private func nodes(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ wiring: Wiring) throws(DecodeFailure) -> [Node] {
+        // `strings`: a snapshot of the table's names for the nodes converted concurrently;
+        // dropped before the nested nodes add names (holding it would copy the table).
+        func convert(_ k: Int, _ strings: [String]?) -> Result<Node, DecodeFailure> {
+            Result { () throws(DecodeFailure) in try node(protos[k].pointee, wiring: wiring, strings: strings, at: k) }
+        }
+        guard protos.count >= ParallelWork.minimum else {
+            return try protos.indices.map { k throws(DecodeFailure) in try convert(k, nil).get() }
+        }
+        var results: [Result<Node, DecodeFailure>] = []
+        do {
+            let strings = table.names
+            results = ParallelWork.map(Array(protos.indices)) { k in
+                Converter.holdsGraphs(protos[k].pointee) ? .failure(.rejectedByProtobufC) : convert(k, strings)
+            }
+        }
+        for k in protos.indices where Converter.holdsGraphs(protos[k].pointee) { results[k] = convert(k, nil) }
+        return try results.map { r throws(DecodeFailure) in try r.get() }
+    }
+
+    /// True when an attribute of `n` holds a graph.
+    private static func holdsGraphs(_ n: Onnx__NodeProto) -> Bool {
+        UnsafeBufferPointer(start: n.attribute, count: n.n_attribute).contains { a in
+            guard let a = a?.pointee else { return false }
+            return a.g != nil || a.n_graphs > 0
+        }
+    }
+
+    /// The ids of every node's inputs and outputs, in node order (-2 for a name over the
+    /// length limit: its node's conversion throws the error).
+    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>]) -> Wiring {
+        var wiring = Wiring(table: table, nodes: protos.count)
+        for p in protos {
+            if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
+            if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
+            wiring.endNode()
+        }
+        return wiring
+    }
+
+    /// The table id of a C name: -1 when empty, -2 when over the length limit.
+    private func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
+        guard let p else { return -1 }
+        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+        if length == 0 { return -1 }
+        guard length <= DecodingLimits.maxNameBytes else { return -2 }
+        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
+        return table.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
+    }
+
+    func node(_ n: Onnx__NodeProto, wiring: Wiring, strings: [String]?, at k: Int) throws(DecodeFailure) -> Node {
         Node(
             name: try name(n.name, "NodeProto.name"),
             opType: try name(n.op_type, "NodeProto.op_type"),
             domain: try name(n.domain, "NodeProto.domain"),
             overload: try name(n.overload, "NodeProto.overload"),
-            inputs: try names(n.input, n.n_input, "NodeProto.input"),
-            outputs: try names(n.output, n.n_output, "NodeProto.output"),
+            inputs: try names(n.input, n.n_input, "NodeProto.input", ids: wiring.inputs(of: k), strings: strings),
+            outputs: try names(n.output, n.n_output, "NodeProto.output", ids: wiring.outputs(of: k), strings: strings),
             attributes: try list(n.attribute, n.n_attribute).map(attribute),
             metadata: try list(n.metadata_props, n.n_metadata_props).map(entry)
         )
     }
 
     func function(_ f: Onnx__FunctionProto) throws(DecodeFailure) -> Function {
-        Function(
+        let protos = pointers(f.node, f.n_node)
+        var wiring = wire(protos)
+        wiring.declared = UnsafeBufferPointer(start: f.input, count: f.n_input).map(id)
+        var function = Function(
             name: try name(f.name, "FunctionProto.name"),
             domain: try name(f.domain, "FunctionProto.domain"),
             overload: try name(f.overload, "FunctionProto.overload"),
@@ -89,9 +158,11 @@ private struct Converter {
             outputs: try names(f.output, f.n_output, "FunctionProto.output"),
             attributeNames: try names(f.attribute, f.n_attribute, "FunctionProto.attribute"),
             attributeDefaults: try list(f.attribute_proto, f.n_attribute_proto).map(attribute),
-            nodes: try list(f.node, f.n_node).map(node),
+            nodes: try nodes(protos, wiring),
             opsetImports: try list(f.opset_import, f.n_opset_import).map(opset)
         )
+        function.wiring.value = wiring
+        return function
     }
 
     func attribute(_ a: Onnx__AttributeProto) throws(DecodeFailure) -> Attribute {
@@ -282,21 +353,24 @@ private struct Converter {
         return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
     }
 
-    private func names(_ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ n: Int, _ field: String) throws(DecodeFailure) -> [String] {
-        try UnsafeBufferPointer(start: p, count: n).map { s throws(DecodeFailure) in try name(s, field) }
+    /// The names of a repeated string field; with `ids` (the same names in the table, none
+    /// over the limit), the table's strings, so a name's occurrences share one string.
+    private func names(_ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ n: Int, _ field: String,
+                       ids: ArraySlice<Int32>? = nil, strings: [String]? = nil) throws(DecodeFailure) -> [String] {
+        if let ids, ids.count == n, !ids.contains(-2) {
+            if let strings { return ids.map { $0 < 0 ? "" : strings[Int($0)] } }
+            return ids.map { $0 < 0 ? "" : table.name($0) }
+        }
+        return try UnsafeBufferPointer(start: p, count: n).map { s throws(DecodeFailure) in try name(s, field) }
     }
 
     private func bytes(_ b: ProtobufCBinaryData) -> [UInt8] {
         Array(UnsafeBufferPointer(start: b.data, count: b.len))
     }
 
-    /// `convert` of each of `items`, on all cores for a long list (each conversion reads its
-    /// own C struct and nothing else); the first failure in file order is thrown, as a
-    /// one-by-one `map` throws it.
-    private func inOrder<T, U>(_ items: [T], _ convert: (T) throws(DecodeFailure) -> U) throws(DecodeFailure) -> [U] {
-        guard items.count >= ParallelWork.minimum else { return try items.map(convert) }
-        let results = ParallelWork.map(Array(items.indices)) { k in Result { () throws(DecodeFailure) in try convert(items[k]) } }
-        return try results.map { r throws(DecodeFailure) in try r.get() }
+    /// The elements of a protobuf-c repeated message field, left in place.
+    private func pointers<T>(_ p: UnsafeMutablePointer<UnsafeMutablePointer<T>?>?, _ n: Int) -> [UnsafeMutablePointer<T>] {
+        UnsafeBufferPointer(start: p, count: n).compactMap { $0 }
     }
 
     /// The pointees of a protobuf-c repeated message field.

@@ -16,6 +16,9 @@ public struct Graph: Hashable, Sendable {
     public var valueInfo: [ValueInfo]
     /// The `doc_string`, empty when absent.
     public var docString: String
+    /// The nodes' value names as ids of the model's ``NameTable``; valid while the model's
+    /// ``Model/names`` is this wiring's table (see ``Model/wired()``).
+    var wiring = Unequated<Wiring>()
 
     /// Creates a graph.
     public init(

@@ -18,9 +18,12 @@ public struct Model: Hashable, Sendable {
     /// `metadata_props` as entries.
     public var metadataEntries: [MetadataEntry]
     /// The main graph.
-    public var graph: Graph
+    public var graph: Graph { didSet { names.value = nil } }
     /// Model-local functions.
-    public var functions: [Function]
+    public var functions: [Function] { didSet { names.value = nil } }
+    /// The table every graph's and function's ``Graph/wiring`` refers to, set by the decoder
+    /// (or ``wired()``) and cleared by any change to the graphs or functions.
+    var names = Unequated<NameTable>()
     /// Graphs of `training_info` (initialization, then algorithm, per entry).
     public var trainingGraphs: [Graph]
 
@@ -95,6 +98,8 @@ public struct Function: Hashable, Sendable {
     public var nodes: [Node]
     /// Operator sets the body uses.
     public var opsetImports: [OperatorSetID]
+    /// The body's value names as ids of the model's ``NameTable`` (see ``Graph/wiring``).
+    var wiring = Unequated<Wiring>()
 
     /// Creates a function.
     public init(

@@ -12,19 +12,16 @@ enum GraphChecks {
 
     /// The structural findings of `model`, in walk order.
     public static func findings(_ model: Model) -> [Finding] {
+        let model = model.wired()
+        let table = model.nameTable
         var report = Report()
         var scopes: [Scope] = []
-        var work: [Visit] = [Visit(
-            nodes: model.graph.nodes, path: "main", parent: nil,
-            declared: model.graph.inputs.map(\.name) + model.graph.initializers.map(\.name)
-                + model.graph.sparseInitializers.map(\.name))]
+        var work: [Visit] = [Visit(nodes: model.graph.nodes, wiring: model.mainWiring, path: "main", parent: nil)]
         for function in model.functions {
-            work.append(Visit(nodes: function.nodes, path: "function \(function.qualifiedName)", parent: nil,
-                              declared: function.inputs))
+            work.append(Visit(nodes: function.nodes, wiring: function.wiring(in: table),
+                              path: "function \(function.qualifiedName)", parent: nil))
         }
-        // Every graph first, then the checks: names are interned from what nodes read and
-        // write in any graph, so a declared name that no node mentions (most initializers
-        // of a weight-heavy file) costs nothing here.
+        // Every graph first, then the checks, in the order graphs were found.
         var next = 0
         while next < work.count {
             let visit = work[next]
@@ -34,53 +31,32 @@ enum GraphChecks {
                 for attribute in node.attributes {
                     for graph in attribute.value.subgraphs {
                         work.append(Visit(
-                            nodes: graph.nodes, path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name),
-                            parent: scope,
-                            declared: graph.inputs.map(\.name) + graph.initializers.map(\.name)
-                                + graph.sparseInitializers.map(\.name)))
+                            nodes: graph.nodes, wiring: graph.wiring(in: table),
+                            path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), parent: scope))
                     }
                 }
             }
         }
-        var names = Interner(capacity: 2 * model.graph.nodes.count)
+        // The producer of each name in the graph being checked; reset after each graph.
+        var producer = [Int32](repeating: -1, count: table.count)
         for visit in work {
-            for node in visit.nodes {
-                for output in node.outputs where !output.isEmpty { _ = names.id(output) }
-                for input in node.inputs where !input.isEmpty { _ = names.id(input) }
-            }
-        }
-        for visit in work {
-            scopes.append(check(visit, scopes: scopes, names: &names, report: &report))
+            scopes.append(check(visit, scopes: scopes, producer: &producer, report: &report))
         }
         return report.finish()
     }
 
-    /// Checks one graph and returns its scope (the names it defines). Names are interned
-    /// to integers once (`names`, shared by every graph of the model), so each occurrence
-    /// is hashed as a string once and every later lookup is an integer one.
-    private static func check(_ visit: Visit, scopes: [Scope], names: inout Interner, report: inout Report) -> Scope {
+    /// Checks one graph and returns its scope (the names it defines). Names are ids of the
+    /// model's table, so every lookup is an integer one.
+    private static func check(_ visit: Visit, scopes: [Scope], producer: inout [Int32], report: inout Report) -> Scope {
+        let wiring = visit.wiring, names = wiring.table
+        guard wiring.nodeCount == visit.nodes.count else { return Scope(defined: [], parent: visit.parent) }
         var defined = Set<Int32>()
-        for name in visit.declared where !name.isEmpty {
-            if let id = names.existingID(name) { defined.insert(id) }
-        }
-        // Per node, the ids of its outputs and inputs (-1 for an omitted optional one).
-        var outputs: [Int32] = [], outputStart: [Int32] = [0]
-        var inputs: [Int32] = [], inputStart: [Int32] = [0]
-        outputStart.reserveCapacity(visit.nodes.count + 1)
-        inputStart.reserveCapacity(visit.nodes.count + 1)
-        for node in visit.nodes {
-            for output in node.outputs { outputs.append(output.isEmpty ? -1 : names.id(output)) }
-            for input in node.inputs { inputs.append(input.isEmpty ? -1 : names.id(input)) }
-            outputStart.append(Int32(outputs.count))
-            inputStart.append(Int32(inputs.count))
-        }
-        var producer: [Int32: Int32] = [:]
-        producer.reserveCapacity(outputs.count)
+        defined.reserveCapacity(wiring.declared.count + wiring.outputs.count)
+        for id in wiring.declared where id >= 0 { defined.insert(id) }
         var reportedTwice: Set<Int32> = []
         for i in visit.nodes.indices {
-            for k in Int(outputStart[i])..<Int(outputStart[i + 1]) where outputs[k] >= 0 {
-                let output = outputs[k]
-                if producer[output] != nil || defined.contains(output) {
+            for output in wiring.outputs(of: i) where output >= 0 {
+                if producer[Int(output)] >= 0 || defined.contains(output) {
                     if reportedTwice.insert(output).inserted {
                         report.add(Finding(
                             severity: .error, code: "duplicate-output",
@@ -88,41 +64,44 @@ enum GraphChecks {
                             location: "\(visit.path): \(label(visit.nodes, i))"))
                     }
                 } else {
-                    producer[output] = Int32(i)
+                    producer[Int(output)] = Int32(i)
                 }
             }
         }
-        defined.formUnion(producer.keys)
+        for output in wiring.outputs where output >= 0 && producer[Int(output)] >= 0 { defined.insert(output) }
         let scope = Scope(defined: defined, parent: visit.parent)
 
         for i in visit.nodes.indices {
-            for k in Int(inputStart[i])..<Int(inputStart[i + 1]) where inputs[k] >= 0 && !isDefined(inputs[k], in: scope, scopes) {
+            for input in wiring.inputs(of: i) where input >= 0 && !isDefined(input, in: scope, scopes) {
                 report.add(Finding(
                     severity: .error, code: "undefined-input",
-                    message: "node \(label(visit.nodes, i)) reads '\(names.name(inputs[k]))', which no node, graph input or initializer defines",
+                    message: "node \(label(visit.nodes, i)) reads '\(names.name(input))', which no node, graph input or initializer defines",
                     location: "\(visit.path): \(label(visit.nodes, i))"))
             }
         }
-        if let cycle = cycle(count: visit.nodes.count, inputs: inputs, inputStart: inputStart, producer: producer) {
+        if let cycle = cycle(wiring, producer: producer) {
             let labels = cycle.prefix(4).map { label(visit.nodes, $0) }.joined(separator: ", ")
             report.add(Finding(
                 severity: .error, code: "graph-cycle",
                 message: "\(cycle.count) nodes depend on their own outputs through a cycle (\(labels)\(cycle.count > 4 ? ", …" : ""))",
                 location: visit.path))
         }
+        for output in wiring.outputs where output >= 0 { producer[Int(output)] = -1 }
         return scope
     }
 
     /// Nodes that can never run because they lie on or after a cycle (Kahn's algorithm);
     /// nil when the graph is acyclic. A node reading one value twice waits for it once.
-    private static func cycle(count: Int, inputs: [Int32], inputStart: [Int32], producer: [Int32: Int32]) -> [Int]? {
+    private static func cycle(_ wiring: Wiring, producer: [Int32]) -> [Int]? {
+        let count = wiring.nodeCount
         var waiting = [Int32](repeating: 0, count: count)
         var readers = [[Int32]](repeating: [], count: count)
         for i in 0..<count {
-            let range = Int(inputStart[i])..<Int(inputStart[i + 1])
-            for k in range where inputs[k] >= 0 {
+            let inputs = wiring.inputs(of: i)
+            for k in inputs.indices where inputs[k] >= 0 {
                 // Each distinct input once: inputs are few, a scan beats a set.
-                guard !inputs[range.lowerBound..<k].contains(inputs[k]), let p = producer[inputs[k]] else { continue }
+                let p = producer[Int(inputs[k])]
+                guard p >= 0, !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
                 waiting[i] += 1
                 readers[Int(p)].append(Int32(i))
             }
@@ -150,38 +129,15 @@ enum GraphChecks {
         return false
     }
 
-    /// Value names as integers, one table for the model.
-    private struct Interner {
-        private var ids: [String: Int32] = [:]
-        private var names: [String] = []
-
-        init(capacity: Int) {
-            ids.reserveCapacity(capacity)
-            names.reserveCapacity(capacity)
-        }
-
-        mutating func id(_ name: String) -> Int32 {
-            if let id = ids[name] { return id }
-            let id = Int32(truncatingIfNeeded: names.count)
-            ids[name] = id
-            names.append(name)
-            return id
-        }
-
-        func existingID(_ name: String) -> Int32? { ids[name] }
-
-        func name(_ id: Int32) -> String { names[Int(id)] }
-    }
-
     private static func label(_ nodes: [Node], _ i: Int) -> String {
         nodes[i].name.isEmpty ? "\(nodes[i].opType)#\(i)" : "'\(nodes[i].name)'"
     }
 
     private struct Visit {
         var nodes: [Node]
+        var wiring: Wiring
         var path: String
         var parent: Int?
-        var declared: [String]
     }
 
     private struct Scope {

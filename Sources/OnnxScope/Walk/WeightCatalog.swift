@@ -16,25 +16,39 @@ struct WeightCatalog: Sendable {
     public private(set) var nodeCount = 0
     /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
     public private(set) var graphCount = 0
-    /// Consumers of each stored weight, by namespace and name: node labels, each once.
+    /// Consumers of each stored weight, by its position in ``weights``: node labels, each once.
     /// (Worked out in the walk, not on first use: `diff` and `report` would otherwise build
     /// it while both models are held, and reach a higher peak of memory.)
-    private var consumers: [ScopedName: [String]] = [:]
+    private var consumers: [[String]] = []
     /// Names defined more than once in one namespace (counted once).
     public private(set) var duplicateNames: [ScopedName] = []
 
-    private var seen: Set<ScopedName> = []
+    /// The model's value names.
+    private let table: NameTable
+    /// Position in ``weights`` of the weight each name of the main namespace denotes, -1 for none.
+    private var mainWeights: [Int32]
+    /// The same for function namespaces, keyed by ``key(_:_:)``.
+    private var functionWeights: [Int64: Int32] = [:]
+    /// Function namespaces, numbered from 1 (0 is the main graph's).
+    private var namespaceNumbers: [Namespace: Int64] = [.main: 0]
 
     /// Walks `model`.
     public init(model: Model) {
-        seen.reserveCapacity(model.graph.initializers.count)
+        let model = model.wired()
+        table = model.nameTable
+        mainWeights = [Int32](repeating: -1, count: table.count)
         weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
-            nodes: model.graph.nodes, initializers: model.graph.initializers,
-            sparseInitializers: model.graph.sparseInitializers, namespace: .main, placement: .mainGraph, path: "main")]
+            nodes: model.graph.nodes, wiring: model.mainWiring, initializers: model.graph.initializers,
+            sparseInitializers: model.graph.sparseInitializers, declaredInputs: model.graph.inputs.count,
+            namespace: .main, placement: .mainGraph, path: "main")]
         for function in model.functions {
+            if namespaceNumbers[.function(function.qualifiedName)] == nil {
+                namespaceNumbers[.function(function.qualifiedName)] = Int64(namespaceNumbers.count)
+            }
             work.append(GraphVisit(
-                nodes: function.nodes, namespace: .function(function.qualifiedName), placement: .function,
+                nodes: function.nodes, wiring: function.wiring(in: table),
+                namespace: .function(function.qualifiedName), placement: .function,
                 path: "function \(function.qualifiedName)", isFunctionBody: true))
         }
         var index = 0
@@ -44,21 +58,32 @@ struct WeightCatalog: Sendable {
             visitGraph(visit, into: &work)
         }
         // Consumers, once every weight is known (a Constant may follow its first reader).
-        consumers = WeightCatalog.consumers(work, weights: seen)
+        consumers = consumers(work)
+    }
+
+    /// The key of name `id` in a function namespace.
+    private static func key(_ namespace: Int64, _ id: Int32) -> Int64 { namespace << 32 | Int64(UInt32(bitPattern: id)) }
+
+    /// Position in ``weights`` of the weight named `id` in `namespace`, if any.
+    private func weightIndex(_ id: Int32, in namespace: Int64) -> Int32? {
+        guard id >= 0 else { return nil }
+        let k = namespace != 0 ? functionWeights[WeightCatalog.key(namespace, id)] ?? -1
+            : Int(id) < mainWeights.count ? mainWeights[Int(id)] : -1
+        return k >= 0 ? k : nil
     }
 
     /// Which nodes of `visits` read a stored weight, each node once per weight.
-    private static func consumers(_ visits: [GraphVisit], weights seen: Set<ScopedName>) -> [ScopedName: [String]] {
-        var consumers: [ScopedName: [String]] = [:]
-        consumers.reserveCapacity(seen.count)
+    private func consumers(_ visits: [GraphVisit]) -> [[String]] {
+        var consumers = [[String]](repeating: [], count: weights.count)
         for visit in visits {
+            let number = namespaceNumbers[visit.namespace] ?? 0
             for (position, node) in visit.nodes.enumerated() {
                 var label: String?
-                for (k, input) in node.inputs.enumerated() where !input.isEmpty {
-                    let key = ScopedName(namespace: visit.namespace, name: input)
-                    guard seen.contains(key), !node.inputs[..<k].contains(input) else { continue }
+                let inputs = visit.wiring.inputs(of: position)
+                for k in inputs.indices {
+                    guard let w = weightIndex(inputs[k], in: number), !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
                     if label == nil { label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name }
-                    consumers[key, default: []].append(label ?? "")
+                    consumers[Int(w)].append(label ?? "")
                 }
             }
         }
@@ -67,27 +92,32 @@ struct WeightCatalog: Sendable {
 
     private mutating func visitGraph(_ visit: GraphVisit, into work: inout [GraphVisit]) {
         if !visit.isFunctionBody { graphCount += 1 }
-        for tensor in visit.initializers {
+        let declared = visit.wiring.declared
+        func declaredID(_ k: Int) -> Int32 { declared.indices.contains(k) ? declared[k] : -1 }
+        for (k, tensor) in visit.initializers.enumerated() {
             add(StoredWeight(
                 name: tensor.name, dataType: tensor.dataType, dims: tensor.dims, storage: .initializer,
-                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .tensor(tensor)))
+                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .tensor(tensor)),
+                id: declaredID(visit.declaredInputs + k))
         }
-        for sparse in visit.sparseInitializers {
+        for (k, sparse) in visit.sparseInitializers.enumerated() {
             add(StoredWeight(
                 name: sparse.name, dataType: sparse.values.dataType, dims: sparse.dims, storage: .sparseInitializer,
-                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .sparse(sparse)))
+                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .sparse(sparse)),
+                id: declaredID(visit.declaredInputs + visit.initializers.count + k))
         }
         for (position, node) in visit.nodes.enumerated() {
             nodeCount += 1
             opCounts[node.qualifiedOpType, default: 0] += 1
             if node.opType == "Constant", node.isDefaultDomain, let weight = constantWeight(node, visit) {
-                add(weight)
+                add(weight, id: visit.wiring.outputs(of: position).first ?? -1)
             }
             let nested: Placement = visit.placement == .function ? .function : .subgraph
             for attribute in node.attributes {
                 for graph in attribute.value.subgraphs {
                     work.append(GraphVisit(
-                        nodes: graph.nodes, initializers: graph.initializers, sparseInitializers: graph.sparseInitializers,
+                        nodes: graph.nodes, wiring: graph.wiring(in: table), initializers: graph.initializers,
+                        sparseInitializers: graph.sparseInitializers, declaredInputs: graph.inputs.count,
                         namespace: visit.namespace, placement: nested,
                         path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name)))
                 }
@@ -133,28 +163,40 @@ struct WeightCatalog: Sendable {
         return nil
     }
 
-    private mutating func add(_ weight: StoredWeight) {
-        let key = ScopedName(namespace: weight.namespace, name: weight.name)
-        if !weight.name.isEmpty {
-            guard seen.insert(key).inserted else {
-                duplicateNames.append(key)
+    /// Adds `weight`, whose name is `id` in the table (-1 when empty), unless its namespace
+    /// already has a weight of that name.
+    private mutating func add(_ weight: StoredWeight, id: Int32) {
+        if id >= 0 {
+            let number = namespaceNumbers[weight.namespace] ?? 0
+            guard weightIndex(id, in: number) == nil else {
+                duplicateNames.append(ScopedName(namespace: weight.namespace, name: weight.name))
                 return
             }
+            let position = Int32(weights.count)
+            if number == 0 {
+                if Int(id) >= mainWeights.count { mainWeights += repeatElement(-1, count: table.count - mainWeights.count) }
+                mainWeights[Int(id)] = position
+            } else { functionWeights[WeightCatalog.key(number, id)] = position }
         }
         weights.append(weight)
     }
 
     /// The consumers of the weight, in its namespace.
     public func consumers(of weight: StoredWeight) -> [String] {
-        consumers[ScopedName(namespace: weight.namespace, name: weight.name)] ?? []
+        guard let id = table.id(weight.name), let number = namespaceNumbers[weight.namespace],
+              let k = weightIndex(id, in: number) else { return [] }
+        return consumers[Int(k)]
     }
 }
 
 /// One graph (or function body) waiting to be walked.
 private struct GraphVisit: Sendable {
     var nodes: [Node]
+    var wiring: Wiring
     var initializers: [Tensor] = []
     var sparseInitializers: [SparseTensor] = []
+    /// How many of `wiring.declared` are graph inputs (the initializers' ids follow them).
+    var declaredInputs = 0
     var namespace: Namespace
     var placement: Placement
     var path: String

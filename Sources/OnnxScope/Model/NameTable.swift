@@ -1,0 +1,223 @@
+/// Every value name of one model as a 32-bit id: one table, filled once (by the decoder,
+/// from the bytes protobuf-c unpacked, or by ``Model/wired()`` from a model built in code)
+/// and read by every component afterwards, so a name is hashed as a string once per model
+/// and every later question about it is an integer one.
+///
+/// Ids are dense, from 0, in the order names were first seen. The table is an open-addressing
+/// hash over the names' UTF-8 bytes, with a seed drawn per table: a file cannot choose names
+/// that collide. It is filled from one thread and only read after the model is handed out,
+/// hence `@unchecked Sendable`.
+final class NameTable: @unchecked Sendable {
+    /// Everything in one value, so that a lookup is one access to the class, not one per array.
+    private var store: Store
+
+    /// An empty table with room for about `capacity` names before it grows.
+    init(capacity: Int = 0) {
+        store = Store(capacity: capacity, seed: UInt64.random(in: .min ... .max))
+    }
+
+    /// Number of distinct names.
+    var count: Int { store.names.count }
+
+    /// The names, by id.
+    var names: [String] { store.names }
+
+    /// The name with this id.
+    func name(_ id: Int32) -> String { store.names[Int(id)] }
+
+    /// The id of `name`, adding it when new.
+    func intern(_ name: String) -> Int32 {
+        var utf8 = name
+        return utf8.withUTF8 { store.intern(UnsafeRawBufferPointer($0)) { name } }
+    }
+
+    /// The id of the name spelled by `utf8`, adding it when new; `make` makes its `String`
+    /// (called once per distinct name).
+    func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
+        store.intern(utf8, make: make)
+    }
+
+    /// The id of `name`, or nil when no node, graph or function of the model mentions it.
+    func id(_ name: String) -> Int32? {
+        var utf8 = name
+        return utf8.withUTF8 { store.find(UnsafeRawBufferPointer($0)) }
+    }
+
+    private struct Store {
+        var names: [String] = []
+        /// Every name's UTF-8 bytes, one after another; name `id` is `bytes[starts[id]..<starts[id + 1]]`.
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        /// Per id, its hash (kept for growing the slots without hashing again).
+        var hashes: [UInt64] = []
+        /// Open addressing: an id + 1 per slot, 0 when empty; the count is a power of two.
+        var slots: [Int32]
+        let seed: UInt64
+
+        init(capacity: Int, seed: UInt64) {
+            var size = 16
+            while size < 2 * capacity && size < 1 << 30 { size <<= 1 }
+            slots = [Int32](repeating: 0, count: size)
+            self.seed = seed
+            names.reserveCapacity(capacity)
+            bytes.reserveCapacity(32 * capacity)
+            hashes.reserveCapacity(capacity)
+            starts.reserveCapacity(capacity + 1)
+        }
+
+        mutating func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
+            let hash = NameTable.hash(utf8, seed: seed)
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                if matches(Int(entry - 1), utf8, hash) { return entry - 1 }
+                slot = (slot + 1) & mask
+            }
+            guard names.count < Int(Int32.max) - 1 else { return -1 }
+            let id = Int32(names.count)
+            names.append(make())
+            bytes.append(contentsOf: utf8)
+            starts.append(bytes.count)
+            hashes.append(hash)
+            slots[slot] = id + 1
+            if 2 * names.count > slots.count { grow() }
+            return id
+        }
+
+        func find(_ utf8: UnsafeRawBufferPointer) -> Int32? {
+            let hash = NameTable.hash(utf8, seed: seed)
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                if matches(Int(entry - 1), utf8, hash) { return entry - 1 }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        private func matches(_ id: Int, _ utf8: UnsafeRawBufferPointer, _ hash: UInt64) -> Bool {
+            guard hashes[id] == hash else { return false }
+            let start = starts[id], n = utf8.count
+            guard starts[id + 1] - start == n else { return false }
+            return bytes.withUnsafeBytes { stored in
+                var k = 0
+                while k + 8 <= n {
+                    if stored.loadUnaligned(fromByteOffset: start + k, as: UInt64.self) != utf8.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                        return false
+                    }
+                    k += 8
+                }
+                while k < n {
+                    if stored[start + k] != utf8[k] { return false }
+                    k += 1
+                }
+                return true
+            }
+        }
+
+        private mutating func grow() {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            let mask = slots.count - 1
+            for id in hashes.indices {
+                var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(id) + 1
+            }
+        }
+    }
+
+    /// A 64-bit hash of `utf8` under `seed`: eight bytes at a time, multiplied and folded,
+    /// then mixed so that the low bits (the slot) depend on every byte.
+    static func hash(_ utf8: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var h = seed ^ (UInt64(utf8.count) &* 0x9E37_79B9_7F4A_7C15)
+        var k = 0
+        let n = utf8.count
+        while k + 8 <= n {
+            h = (h ^ utf8.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            k += 8
+        }
+        if k < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while k < n {
+                tail |= UInt64(utf8[k]) << shift
+                shift += 8
+                k += 1
+            }
+            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 32
+        return h
+    }
+}
+
+/// The values each node of one graph (or function body) reads and writes, as ids of its
+/// model's ``NameTable``: flat arrays, so a pass over a graph's edges touches no string.
+struct Wiring: Sendable {
+    /// The table the ids belong to.
+    let table: NameTable
+    /// Every node's input ids, node after node; -1 for an omitted optional input.
+    private(set) var inputs: [Int32] = []
+    /// Node `i`'s inputs are `inputs[inputStart[i]..<inputStart[i + 1]]`.
+    private(set) var inputStart: [Int32] = [0]
+    /// Every node's output ids, node after node; -1 for an empty output name.
+    private(set) var outputs: [Int32] = []
+    /// Node `i`'s outputs are `outputs[outputStart[i]..<outputStart[i + 1]]`.
+    private(set) var outputStart: [Int32] = [0]
+    /// The names the graph declares, in order: its inputs, its initializers, its sparse
+    /// initializers (for a function body: its formal inputs); -1 for an empty name.
+    var declared: [Int32] = []
+
+    /// An empty wiring for `nodes` nodes.
+    init(table: NameTable, nodes: Int) {
+        self.table = table
+        inputStart.reserveCapacity(nodes + 1)
+        outputStart.reserveCapacity(nodes + 1)
+        inputs.reserveCapacity(2 * nodes)
+        outputs.reserveCapacity(nodes)
+    }
+
+    /// Number of nodes.
+    var nodeCount: Int { inputStart.count - 1 }
+
+    /// Appends the next node's input and output ids.
+    mutating func appendNode(inputs newInputs: [Int32], outputs newOutputs: [Int32]) {
+        for id in newInputs { appendInput(id) }
+        for id in newOutputs { appendOutput(id) }
+        endNode()
+    }
+
+    /// Appends an input id to the node being added.
+    mutating func appendInput(_ id: Int32) { inputs.append(id) }
+
+    /// Appends an output id to the node being added.
+    mutating func appendOutput(_ id: Int32) { outputs.append(id) }
+
+    /// Ends the node being added.
+    mutating func endNode() {
+        inputStart.append(Int32(truncatingIfNeeded: inputs.count))
+        outputStart.append(Int32(truncatingIfNeeded: outputs.count))
+    }
+
+    /// Node `i`'s input ids.
+    func inputs(of i: Int) -> ArraySlice<Int32> { inputs[Int(inputStart[i])..<Int(inputStart[i + 1])] }
+
+    /// Node `i`'s output ids.
+    func outputs(of i: Int) -> ArraySlice<Int32> { outputs[Int(outputStart[i])..<Int(outputStart[i + 1])] }
+}
+
+/// A value that equality and hashing pass over: what a model value keeps beside its
+/// contents (the wiring of its names) without changing what it is equal to.
+struct Unequated<Value: Sendable>: Hashable, Sendable {
+    /// The value, nil when absent.
+    var value: Value?
+
+    static func == (a: Unequated, b: Unequated) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
+}
