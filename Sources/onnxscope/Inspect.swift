@@ -22,7 +22,10 @@ struct Inspect: ParsableCommand {
             let report = InspectReport(file: file)
             try file.verifyUnchanged()
             let text = PhaseClock.measure(.rendering) { InspectRendering.render(report, as: format, layout: layout) }
-            return BatchItem(text: text, contribution: .init(report))
+            let item = BatchItem(text: text, contribution: .init(report))
+            // The model is freed on another core while the output is written.
+            BackgroundFree.free((consume file, consume report))
+            return item
         }
     }
 }

@@ -6,7 +6,9 @@ extension InspectReport {
     /// counts each unique stored weight once, and checks external-data references on
     /// disk (sizes only; no data file is opened).
     public init(file: ModelFile) {
-        self.init(file: file, catalog: PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) })
+        let catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
+        self.init(file: file, catalog: catalog)
+        BackgroundFree.free(consume catalog)
     }
 
     /// The report from a catalog already walked (see ``ModelAnalysis``).
@@ -34,8 +36,8 @@ extension InspectReport {
         }
 
         var account = WeightAccount(locator: ExternalDataLocator(folder: file.directory))
-        for weight in catalog.weights {
-            account.add(weight, consumers: catalog.consumers(of: weight))
+        for (k, weight) in catalog.weights.enumerated() {
+            account.add(weight, consumers: catalog.consumersOfWeight(at: k))
         }
         for duplicate in catalog.duplicateNames {
             findings.append(Finding(

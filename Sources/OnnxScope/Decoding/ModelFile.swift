@@ -42,16 +42,18 @@ public struct ModelFile: Sendable {
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error.failure, offset: error.offset))
         }
+        let payloadBytes = stripped.payloadBytes
         let model: Model
         do {
-            model = try ProtobufCDecoder.decode(stripped)
+            // The stripped bytes are freed once unpacked (a graph-heavy file is nearly all metadata).
+            model = try ProtobufCDecoder.decode(consume stripped)
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error))
         }
         if mapping.changed { throw DecodeError(path: path, failure: .changedWhileRead) }
         return ModelFile(
             path: path, fileSize: mapping.bytes.count, model: model,
-            metadataBytes: mapping.bytes.count - stripped.payloadBytes, mapping: mapping)
+            metadataBytes: mapping.bytes.count - payloadBytes, mapping: mapping)
     }
 
     /// The decoder's error, or a hint when the refused bytes are of a known other format.

@@ -12,15 +12,18 @@ import Darwin
 enum ProtobufCDecoder {
     /// Decodes the pre-pass output into a model; payload tokens are resolved against
     /// `stripped.payloads`.
-    static func decode(_ stripped: StrippedModel) throws(DecodeFailure) -> Model {
+    static func decode(_ stripped: consuming StrippedModel) throws(DecodeFailure) -> Model {
         let unpacked: UnsafeMutablePointer<Onnx__ModelProto>? = PhaseClock.measure(.protobufC) {
             stripped.metadata.withUnsafeBufferPointer { buffer in
                 onnx__model_proto__unpack(nil, buffer.count, buffer.baseAddress)
             }
         }
+        // protobuf-c copied what it keeps: the bytes are not needed any more.
+        let metadataBytes = stripped.metadata.count
+        stripped.metadata = []
         guard let unpacked else { throw .rejectedByProtobufC }
         defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
-        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: stripped.metadata.count / 128))
+        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: metadataBytes / 128))
         return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in try converter.model(unpacked.pointee) }
     }
 }

@@ -50,14 +50,16 @@ final class NameTable: @unchecked Sendable {
         var starts: [Int] = [0]
         /// Per id, its hash (kept for growing the slots without hashing again).
         var hashes: [UInt64] = []
-        /// Open addressing: an id + 1 per slot, 0 when empty; the count is a power of two.
-        var slots: [Int32]
+        /// Open addressing, a power of two of slots: each holds the high 32 bits of its
+        /// name's hash above the name's id + 1 (0 when empty), so a probe reads one slot and
+        /// compares bytes only when the hash agrees.
+        var slots: [UInt64]
         let seed: UInt64
 
         init(capacity: Int, seed: UInt64) {
             var size = 16
             while size < 2 * capacity && size < 1 << 30 { size <<= 1 }
-            slots = [Int32](repeating: 0, count: size)
+            slots = [UInt64](repeating: 0, count: size)
             self.seed = seed
             names.reserveCapacity(capacity)
             bytes.reserveCapacity(32 * capacity)
@@ -67,39 +69,46 @@ final class NameTable: @unchecked Sendable {
 
         mutating func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
             let hash = NameTable.hash(utf8, seed: seed)
-            let mask = slots.count - 1
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { break }
-                if matches(Int(entry - 1), utf8, hash) { return entry - 1 }
-                slot = (slot + 1) & mask
-            }
+            let (found, slot) = probe(utf8, hash)
+            if let found { return found }
             guard names.count < Int(Int32.max) - 1 else { return -1 }
             let id = Int32(names.count)
             names.append(make())
             bytes.append(contentsOf: utf8)
             starts.append(bytes.count)
             hashes.append(hash)
-            slots[slot] = id + 1
+            slots[slot] = Store.slotValue(hash, id)
             if 2 * names.count > slots.count { grow() }
             return id
         }
 
         func find(_ utf8: UnsafeRawBufferPointer) -> Int32? {
-            let hash = NameTable.hash(utf8, seed: seed)
-            let mask = slots.count - 1
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return nil }
-                if matches(Int(entry - 1), utf8, hash) { return entry - 1 }
-                slot = (slot + 1) & mask
+            probe(utf8, NameTable.hash(utf8, seed: seed)).found
+        }
+
+        private static func slotValue(_ hash: UInt64, _ id: Int32) -> UInt64 {
+            hash & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: id) &+ 1)
+        }
+
+        /// The id of the name, or the empty slot where it would go.
+        private func probe(_ utf8: UnsafeRawBufferPointer, _ hash: UInt64) -> (found: Int32?, slot: Int) {
+            slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                let tag = hash & 0xFFFF_FFFF_0000_0000
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 { return (nil, slot) }
+                    if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                        let id = Int(entry & 0xFFFF_FFFF) - 1
+                        if matches(id, utf8) { return (Int32(id), slot) }
+                    }
+                    slot = (slot + 1) & mask
+                }
             }
         }
 
-        private func matches(_ id: Int, _ utf8: UnsafeRawBufferPointer, _ hash: UInt64) -> Bool {
-            guard hashes[id] == hash else { return false }
+        private func matches(_ id: Int, _ utf8: UnsafeRawBufferPointer) -> Bool {
             let start = starts[id], n = utf8.count
             guard starts[id + 1] - start == n else { return false }
             return bytes.withUnsafeBytes { stored in
@@ -119,12 +128,12 @@ final class NameTable: @unchecked Sendable {
         }
 
         private mutating func grow() {
-            slots = [Int32](repeating: 0, count: slots.count * 2)
+            slots = [UInt64](repeating: 0, count: slots.count * 2)
             let mask = slots.count - 1
             for id in hashes.indices {
                 var slot = Int(truncatingIfNeeded: hashes[id]) & mask
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = Int32(id) + 1
+                slots[slot] = Store.slotValue(hashes[id], Int32(id))
             }
         }
     }

@@ -22,15 +22,25 @@ final class GraphIndex: @unchecked Sendable {
     /// Position of this index in the list ``WeightCatalog/graphIndexes(of:reader:includingFunctions:inliningCalls:)``
     /// returned: per-graph state elsewhere (claimed nodes) is an array slot, not a hash.
     public let ordinal: Int
-    private let producers: [String: Int]
-    private let uses: [String: [Use]]
-    private let weights: [String: StoredWeight]
+    /// The table of the graph's value names, and each name's local number in this graph.
+    private let table: NameTable
+    private let local: LocalNumbers
+    /// By local number: the producing node (-1 for none), the reading nodes, the weight.
+    private let producers: [Int32]
+    private let uses: [[Use]]
+    private let weightsByNumber: [StoredWeight?]
+    /// The weights defined in this graph, the first of each name.
+    private let weightList: [StoredWeight]
+    /// Weights whose names the table does not hold, by name.
+    private let unnumberedWeights: [String: StoredWeight]
     private let reader: ModelFile?
     /// Subgraph inputs bound to values of the enclosing graph (`Loop`/`Scan` bodies).
     private let bindings: [String: String]
 
-    /// Indexes `nodes`; `weights` are the stored weights defined in this graph.
-    init(nodes: [Node], path: String, parent: GraphIndex?, weights: [StoredWeight], reader: ModelFile?,
+    /// Indexes `nodes`; `weights` are the stored weights defined in this graph. `wiring`
+    /// holds the nodes' names as ids of the model's table; without it (nodes made by
+    /// expanding function calls) the names are numbered here.
+    init(nodes: [Node], wiring: Wiring?, path: String, parent: GraphIndex?, weights: [StoredWeight], reader: ModelFile?,
          bindings: [String: String] = [:], namespace: Namespace = .main, ordinal: Int = 0) {
         self.nodes = nodes
         self.ordinal = ordinal
@@ -39,34 +49,82 @@ final class GraphIndex: @unchecked Sendable {
         self.namespace = namespace
         self.reader = reader
         self.bindings = bindings
+        let wiring = wiring.flatMap { $0.nodeCount == nodes.count ? $0 : nil } ?? GraphIndex.wiring(of: nodes, weights: weights)
+        table = wiring.table
+        var local = LocalNumbers(tableCount: table.count, names: wiring.inputs.count + wiring.outputs.count + weights.count)
+        for id in wiring.outputs where id >= 0 { _ = local.number(id) }
+        for id in wiring.inputs where id >= 0 { _ = local.number(id) }
+        var weightIDs: [Int32] = []
+        weightIDs.reserveCapacity(weights.count)
+        for w in weights {
+            let id = w.name.isEmpty ? -1 : table.id(w.name) ?? -1
+            weightIDs.append(id >= 0 ? local.number(id) : -1)
+        }
+        let numbers = local
+        self.local = numbers
+        let count = numbers.count
         // A large graph's consumer table is built on a second core while this one builds the rest.
-        let consumers = nodes.count >= GraphIndex.parallelTables ? BackgroundWork { GraphIndex.uses(of: nodes, extra: weights.count) } : nil
-        var producers: [String: Int] = [:]
-        producers.reserveCapacity(nodes.count)
-        for (i, node) in nodes.enumerated() {
-            for output in node.outputs where !output.isEmpty { producers[output] = i }
+        let consumers = nodes.count >= GraphIndex.parallelTables
+            ? BackgroundWork { GraphIndex.uses(wiring, numbers, count: count) } : nil
+        var producers = [Int32](repeating: -1, count: count)
+        for i in nodes.indices {
+            for id in wiring.outputs(of: i) where id >= 0 {
+                if let k = numbers.find(id) { producers[Int(k)] = Int32(i) }
+            }
         }
         self.producers = producers
-        var byName: [String: StoredWeight] = [:]
-        byName.reserveCapacity(weights.count)
-        for w in weights where byName[w.name] == nil { byName[w.name] = w }
-        self.weights = byName
-        self.uses = consumers?.value ?? GraphIndex.uses(of: nodes, extra: weights.count)
+        var byNumber = [StoredWeight?](repeating: nil, count: count)
+        var list: [StoredWeight] = []
+        var emptyNamed = false
+        var unnumbered: [String: StoredWeight] = [:]
+        for (w, k) in zip(weights, weightIDs) {
+            if k >= 0 {
+                guard byNumber[Int(k)] == nil else { continue }
+                byNumber[Int(k)] = w
+            } else if w.name.isEmpty {
+                // An empty name is one name too: its first weight is the one found.
+                guard !emptyNamed else { continue }
+                emptyNamed = true
+            } else {
+                // Not in the table (should the table not hold every weight's name).
+                guard unnumbered[w.name] == nil else { continue }
+                unnumbered[w.name] = w
+            }
+            list.append(w)
+        }
+        weightsByNumber = byNumber
+        unnumberedWeights = unnumbered
+        weightList = list
+        self.uses = consumers?.value ?? GraphIndex.uses(wiring, numbers, count: count)
     }
 
     /// Node count from which the tables are built on two cores (below it, starting a thread costs more).
     private static let parallelTables = 20_000
 
-    /// Value name → the nodes that read it, for `nodes` (`extra`: room for the weights' names).
-    private static func uses(of nodes: [Node], extra: Int) -> [String: [Use]] {
-        var uses: [String: [Use]] = [:]
-        uses.reserveCapacity(nodes.count + extra)
-        for (i, node) in nodes.enumerated() {
-            for (slot, input) in node.inputs.enumerated() where !input.isEmpty {
-                uses[input, default: []].append(Use(node: i, slot: slot))
+    /// Local number → the nodes that read it.
+    private static func uses(_ wiring: Wiring, _ local: LocalNumbers, count: Int) -> [[Use]] {
+        var uses = [[Use]](repeating: [], count: count)
+        for i in 0..<wiring.nodeCount {
+            for (slot, id) in wiring.inputs(of: i).enumerated() where id >= 0 {
+                if let k = local.find(id) { uses[Int(k)].append(Use(node: i, slot: slot)) }
             }
         }
         return uses
+    }
+
+    /// A wiring of `nodes` in a table of their own (and the weights' names).
+    private static func wiring(of nodes: [Node], weights: [StoredWeight]) -> Wiring {
+        let table = NameTable(capacity: 2 * nodes.count + weights.count)
+        var wiring = Wiring(table: table, nodes: nodes.count)
+        ModelWiring.append(nodes, to: &wiring)
+        for w in weights where !w.name.isEmpty { _ = table.intern(w.name) }
+        return wiring
+    }
+
+    /// The local number of `value`, if this graph mentions it.
+    private func number(_ value: String) -> Int? {
+        guard !value.isEmpty, let id = table.id(value), let k = local.find(id) else { return nil }
+        return Int(k)
     }
 
     /// Node indices by op type, in graph order; built on first use (recognizers may read
@@ -97,14 +155,24 @@ final class GraphIndex: @unchecked Sendable {
     }
 
     /// The node that produces `value` in this graph.
-    public func producer(of value: String) -> Int? { producers[value] }
+    public func producer(of value: String) -> Int? {
+        guard let k = number(value) else { return nil }
+        let p = producers[k]
+        return p >= 0 ? Int(p) : nil
+    }
 
     /// The nodes of this graph that read `value`.
-    public func uses(of value: String) -> [Use] { uses[value] ?? [] }
+    public func uses(of value: String) -> [Use] {
+        guard let k = number(value) else { return [] }
+        return uses[k]
+    }
 
     /// The stored weight named `name`, here or in an enclosing graph.
     public func weight(_ name: String) -> StoredWeight? {
-        weights[name] ?? parent?.weight(name)
+        if name.isEmpty, let w = weightList.first(where: { $0.name.isEmpty }) { return w }
+        if let k = number(name), let w = weightsByNumber[k] { return w }
+        if !unnumberedWeights.isEmpty, let w = unnumberedWeights[name] { return w }
+        return parent?.weight(name)
     }
 
     /// The enclosing graph's value a body input of this graph is bound to (`Loop`/`Scan`).
@@ -169,7 +237,7 @@ final class GraphIndex: @unchecked Sendable {
     /// their values are never used.
     public var shapeOnlyWeights: [StoredWeight] {
         guard hasNode(ofType: GraphIndex.shapeReaders) else { return [] }
-        return weights.values.filter { w in
+        return weightList.filter { w in
             guard w.graphPath == path else { return false }
             let u = uses(of: w.name)
             return !u.isEmpty && u.allSatisfy { GraphIndex.shapeReaders.contains(nodes[$0.node].opType) }
@@ -371,34 +439,39 @@ extension WeightCatalog {
     /// (``FunctionInlining``), for recognizing the layers inside function bodies.
     public func graphIndexes(of model: Model, reader: ModelFile?, includingFunctions: Bool = false,
                              inliningCalls: Bool = false) -> [GraphIndex] {
+        let model = model.wired()
+        let table = model.nameTable
         var byPath: [String: [StoredWeight]] = [:]
         for w in weights { byPath[w.graphPath, default: []].append(w) }
         var result: [GraphIndex] = []
         var main = model.graph.nodes
+        // Expanded calls are nodes the file does not have: their names are numbered by their index.
+        var mainWiring: Wiring? = model.mainWiring
         if inliningCalls, let inlined = FunctionInlining(main, model: model, weights: weights) {
             main = inlined.nodes
+            mainWiring = nil
             byPath["main", default: []] += inlined.constants
         }
         // `walk`: the nodes whose subgraphs are visited (the file's own, for the paths the catalog uses).
-        var work: [(nodes: [Node], walk: [Node], path: String, parent: GraphIndex?, bindings: [String: String], namespace: Namespace)] =
-            [(main, model.graph.nodes, "main", nil, [:], .main)]
+        var work: [(nodes: [Node], wiring: Wiring?, walk: [Node], path: String, parent: GraphIndex?, bindings: [String: String], namespace: Namespace)] =
+            [(main, mainWiring, model.graph.nodes, "main", nil, [:], .main)]
         if includingFunctions {
             for f in model.functions {
-                work.append((f.nodes, f.nodes, "function \(f.qualifiedName)", nil, [:], .function(f.qualifiedName)))
+                work.append((f.nodes, f.wiring(in: table), f.nodes, "function \(f.qualifiedName)", nil, [:], .function(f.qualifiedName)))
             }
         }
         var i = 0
         while i < work.count {
             let visit = work[i]
             i += 1
-            let index = GraphIndex(nodes: visit.nodes, path: visit.path, parent: visit.parent, weights: byPath[visit.path] ?? [],
+            let index = GraphIndex(nodes: visit.nodes, wiring: visit.wiring, path: visit.path, parent: visit.parent, weights: byPath[visit.path] ?? [],
                                    reader: reader, bindings: visit.bindings, namespace: visit.namespace, ordinal: result.count)
             result.append(index)
             for (position, node) in visit.walk.enumerated() {
                 for attribute in node.attributes {
                     for sub in attribute.value.subgraphs {
-                        work.append((sub.nodes, sub.nodes, WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), index,
-                                     GraphIndex.bindings(of: sub, in: node), visit.namespace))
+                        work.append((sub.nodes, sub.wiring(in: table), sub.nodes, WeightCatalog.subgraphPath(visit.path, node, position, attribute.name),
+                                     index, GraphIndex.bindings(of: sub, in: node), visit.namespace))
                     }
                 }
             }

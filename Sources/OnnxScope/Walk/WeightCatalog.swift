@@ -181,6 +181,9 @@ struct WeightCatalog: Sendable {
         weights.append(weight)
     }
 
+    /// The consumers of `weights[k]`.
+    public func consumersOfWeight(at k: Int) -> [String] { consumers[k] }
+
     /// The consumers of the weight, in its namespace.
     public func consumers(of weight: StoredWeight) -> [String] {
         guard let id = table.id(weight.name), let number = namespaceNumbers[weight.namespace],
