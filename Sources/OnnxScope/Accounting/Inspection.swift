@@ -70,7 +70,12 @@ private struct WeightAccount {
     private var weights = InspectReport.Weights()
     private var elements = CheckedSum(), floatElements = CheckedSum(), bytes = CheckedSum()
     private var inSubgraphs = CheckedSum(), inFunctions = CheckedSum(), externalBytes = CheckedSum()
-    private var entries: [InspectReport.WeightEntry] = []
+    /// The largest entries by bytes (ties by name), in that order, kept as weights are added:
+    /// a short sorted list, instead of sorting every weight of a large graph.
+    private var top: [InspectReport.WeightEntry] = []
+    /// Elements by storage and by data type, named in ``finish()``.
+    private var byStorage: [StorageKind: Int64] = [:]
+    private var byDataType: [DataType: Int64] = [:]
     /// The data files already listed in `weights.external.files` (one lookup per external weight).
     private var externalFiles: Set<String> = []
 
@@ -79,7 +84,8 @@ private struct WeightAccount {
     }
 
     mutating func add(_ weight: StoredWeight, consumers: [String]) {
-        let location = weight.name.isEmpty ? weight.graphPath : "\(weight.graphPath): \(weight.name)"
+        // Made only for a finding: most weights have none.
+        var location: String { weight.name.isEmpty ? weight.graphPath : "\(weight.graphPath): \(weight.name)" }
         let count: Int64
         switch TensorSize.elements(weight.dims) {
         case .success(let n):
@@ -110,29 +116,44 @@ private struct WeightAccount {
                                     message: "data type \(weight.dataType.name) has no known element size; counted as 0 bytes",
                                     location: location))
         }
-        for (role, tensor) in weight.storedTensors {
+        // One look at the stored value (a tensor is a large value to copy): its payload
+        // problems, its external reference, its non-zero count.
+        var external: ExternalDataReference?
+        var sparseNonZero: [Int64]?
+        func check(_ role: String, _ tensor: Tensor) {
             if let problem = tensor.payloadSizeProblem {
                 findings.append(Finding(severity: .error, code: "payload-size-mismatch",
                                         message: role + problem.description, location: location))
             }
+        }
+        switch weight.source {
+        case .tensor(let t):
+            check("", t)
+            if case .external(let reference) = t.payload { external = reference }
+        case .sparse(let s):
+            check("values: ", s.values)
+            check("indices: ", s.indices)
+            sparseNonZero = s.values.dims
+        case .attributeValues:
+            break
         }
 
         weights.tensors += 1
         elements.add(count)
         if weight.dataType.isFloatingPoint { floatElements.add(count) }
         bytes.add(size)
-        weights.byStorage[weight.storage.rawValue, default: 0] = add(weights.byStorage[weight.storage.rawValue] ?? 0, count)
-        weights.byDataType[weight.dataType.name] = add(weights.byDataType[weight.dataType.name] ?? 0, count)
+        byStorage[weight.storage] = add(byStorage[weight.storage] ?? 0, count)
+        byDataType[weight.dataType] = add(byDataType[weight.dataType] ?? 0, count)
         switch weight.placement {
         case .mainGraph: break
         case .subgraph: inSubgraphs.add(count)
         case .function: inFunctions.add(count)
         }
-        if let nonZero = weight.sparseNonZero {
+        if let nonZero = sparseNonZero {
             weights.sparse.tensors += 1
             if case .success(let n) = TensorSize.elements(nonZero) { weights.sparse.nonZero = add(weights.sparse.nonZero, n) }
         }
-        if let reference = weight.external {
+        if let reference = external {
             weights.external.tensors += 1
             externalBytes.add(size)
             if let file = reference.location, externalFiles.insert(file).inserted {
@@ -143,9 +164,25 @@ private struct WeightAccount {
         if consumers.count > 1 {
             weights.shared.append(InspectReport.SharedWeight(name: weight.name, elements: count, consumers: consumers))
         }
-        entries.append(InspectReport.WeightEntry(
-            name: weight.name, type: weight.dataType.name, shape: weight.dims, elements: count, bytes: size,
-            storage: weight.storage.rawValue, graph: weight.graphPath, external: weight.external != nil))
+        if top.count < InspectReport.largestCount || (top.last.map { WeightAccount.before(size, weight.name, $0) } ?? true) {
+            WeightAccount.keep(InspectReport.WeightEntry(
+                name: weight.name, type: weight.dataType.name, shape: weight.dims, elements: count, bytes: size,
+                storage: weight.storage.rawValue, graph: weight.graphPath, external: external != nil),
+                in: &top, count: InspectReport.largestCount)
+        }
+    }
+
+    /// True when an entry of `bytes` named `name` goes before `b` in the `largest` listing.
+    private static func before(_ bytes: Int64, _ name: String, _ b: InspectReport.WeightEntry) -> Bool {
+        (bytes, b.name) > (b.bytes, name)
+    }
+
+    /// Inserts `entry` into the sorted short list `top`, keeping at most `count`.
+    private static func keep(_ entry: InspectReport.WeightEntry, in top: inout [InspectReport.WeightEntry], count: Int) {
+        if top.count == count, let last = top.last, !before(entry.bytes, entry.name, last) { return }
+        let at = top.firstIndex { before(entry.bytes, entry.name, $0) } ?? top.count
+        top.insert(entry, at: at)
+        if top.count > count { top.removeLast() }
     }
 
     private mutating func checkExternal(_ reference: ExternalDataReference, bytes: Int64, location: String) {
@@ -179,23 +216,6 @@ private struct WeightAccount {
                                 message: "a weight total overflows 64 bits", location: "model"))
     }
 
-    /// The `count` largest entries by bytes (ties by name), in that order: one pass that
-    /// keeps a short sorted list, instead of sorting every weight of a large graph.
-    static func largest(_ entries: [InspectReport.WeightEntry], count: Int) -> [InspectReport.WeightEntry] {
-        func before(_ a: InspectReport.WeightEntry, _ b: InspectReport.WeightEntry) -> Bool {
-            (a.bytes, b.name) > (b.bytes, a.name)
-        }
-        var top: [InspectReport.WeightEntry] = []
-        top.reserveCapacity(count + 1)
-        for entry in entries {
-            if top.count == count, let last = top.last, !before(entry, last) { continue }
-            let at = top.firstIndex { before(entry, $0) } ?? top.count
-            top.insert(entry, at: at)
-            if top.count > count { top.removeLast() }
-        }
-        return top
-    }
-
     mutating func finish() -> InspectReport.Weights {
         for sum in [elements, floatElements, bytes, inSubgraphs, inFunctions, externalBytes] where sum.overflowed {
             noteOverflow()
@@ -206,7 +226,9 @@ private struct WeightAccount {
         weights.inSubgraphs = inSubgraphs.value
         weights.inFunctions = inFunctions.value
         weights.external.bytes = externalBytes.value
-        weights.largest = WeightAccount.largest(entries, count: InspectReport.largestCount)
+        weights.largest = top
+        for (kind, n) in byStorage { weights.byStorage[kind.rawValue] = n }
+        for (type, n) in byDataType { weights.byDataType[type.name] = n }
         weights.shared.sort { ($0.consumers.count, $1.name) > ($1.consumers.count, $0.name) }
         return weights
     }

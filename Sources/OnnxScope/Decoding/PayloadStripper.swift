@@ -22,7 +22,9 @@ struct PayloadStripper {
 
     private init(input: UnsafeRawBufferPointer) {
         self.input = input
-        output.reserveCapacity(Swift.min(input.count, 1 << 20))
+        // Room for a graph-heavy file's metadata (nearly all of it) without growing: pages
+        // are taken only as they are written, so a weight-heavy file costs no more.
+        output.reserveCapacity(Swift.min(input.count + input.count / 8 + 64, 1 << 28))
     }
 
     /// Strips the payloads of the model encoded in `bytes`.

@@ -71,7 +71,9 @@ private struct Converter {
         var graph = Graph(
             name: try name(g.name, "GraphProto.name"),
             nodes: try nodes(protos, wiring),
-            initializers: try initializers.map { p throws(DecodeFailure) in try tensor(p.pointee) },
+            initializers: try initializers.indices.map { k throws(DecodeFailure) in
+                try tensor(initializers[k].pointee, id: wiring.declared[inputs.count + k])
+            },
             sparseInitializers: try sparse.map(self.sparse),
             inputs: try inputs.map(valueInfo),
             outputs: try list(g.output, g.n_output).map(valueInfo),
@@ -184,7 +186,7 @@ private struct Converter {
         case 6: value = .floats(Array(UnsafeBufferPointer(start: a.floats, count: a.n_floats)))
         case 7: value = .ints(Array(UnsafeBufferPointer(start: a.ints, count: a.n_ints)))
         case 8: value = .strings(UnsafeBufferPointer(start: a.strings, count: a.n_strings).map(bytes))
-        case 9: value = .tensors(try list(a.tensors, a.n_tensors).map(tensor))
+        case 9: value = .tensors(try list(a.tensors, a.n_tensors).map { t throws(DecodeFailure) in try tensor(t) })
         case 10: value = .graphs(try list(a.graphs, a.n_graphs).map(graph))
         case 11: value = try a.sparse_tensor.map { p throws(DecodeFailure) in .sparseTensor(try sparse(p.pointee)) } ?? .undefined
         case 12: value = .sparseTensors(try list(a.sparse_tensors, a.n_sparse_tensors).map(sparse))
@@ -214,8 +216,10 @@ private struct Converter {
         return 0
     }
 
-    func tensor(_ t: Onnx__TensorProto) throws(DecodeFailure) -> Tensor {
-        let tensorName = try name(t.name, "TensorProto.name")
+    /// The tensor; `id` is its name's id when the table holds it (an initializer's), so the
+    /// tensor shares the table's string.
+    func tensor(_ t: Onnx__TensorProto, id: Int32 = -2) throws(DecodeFailure) -> Tensor {
+        let tensorName = id >= 0 ? table.name(id) : try name(t.name, "TensorProto.name")
         try checkRank(t.n_dims, "tensor '\(tensorName)'")
         let payload: TensorPayload
         if t.has_data_location != 0, t.data_location.rawValue == 1 {
