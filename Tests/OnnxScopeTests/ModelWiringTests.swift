@@ -102,6 +102,29 @@ struct ModelWiringTests {
         #expect(after.consumers(of: w) == before.consumers(of: w) + ["reader"])
     }
 
+    @Test func namesThatRepairAlikeAreOneName() throws {
+        // The node reads "w\u{E2}…" and the initializer is "w\u{B4}…": both invalid UTF-8,
+        // both the string "w\u{FFFD}", as every other part of the tool sees them.
+        let tensor = ProtoWriter.message { t in
+            t.field(1, varint: 1)
+            t.field(2, varint: 1)
+            t.field(4, bytes: ModelBytes.floatBytes([1]))
+            t.field(8, bytes: [0x77, 0xB4])
+        }
+        let node = ProtoWriter.message { n in
+            n.field(1, bytes: [0x77, 0xE2])
+            n.field(2, string: "y")
+            n.field(4, string: "Relu")
+        }
+        let bytes = ModelBytes.model(ModelBytes.graph(nodes: [node], initializers: [tensor], outputs: ["y"]))
+        let model = try ModelFile.open(bytes: bytes, name: "/nonexistent/repaired.onnx").model
+        #expect(model.graph.nodes[0].inputs == ["w\u{FFFD}"])
+        #expect(model.graph.initializers[0].name == "w\u{FFFD}")
+        #expect(GraphChecks.findings(model).isEmpty)
+        let catalog = WeightCatalog(model: model)
+        #expect(catalog.weights.map { catalog.consumers(of: $0) } == [["Relu#0@main"]])
+    }
+
     @Test func namesAreFoundByTheirBytes() {
         let table = NameTable()
         let names = (0..<5000).map { "/layers.\($0 % 97)/blocks.\($0)/MatMul_output_0" } + ["", "a", "é", "naïve/ü", "x\u{0}y"]

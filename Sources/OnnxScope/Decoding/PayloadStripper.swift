@@ -15,13 +15,24 @@ struct PayloadStripper {
 
     private let input: UnsafeRawBufferPointer
     private var output: [UInt8] = []
+    /// With `setsNodesAside`, the main graph's nodes, each message written here instead of
+    /// into ``output`` (see ``StrippedModel/mainNodes``).
+    private var aside: AsideNodes?
+    /// How many `graph` fields the model has (protobuf merges several into one; then the
+    /// nodes are left in place, as the rule for merging them is protobuf-c's).
+    private var mainGraphs = 0
     private var payloads = PayloadTable()
     private var fields = 0, nodes = 0, tensors = 0, attributes = 0
     /// Estimated memory of the decoded messages (see ``MemoryBudget``).
     private var estimatedMemory = 0
 
-    private init(input: UnsafeRawBufferPointer) {
+    private init(input: UnsafeRawBufferPointer, setsNodesAside: Bool) {
         self.input = input
+        if setsNodesAside {
+            var nodes = AsideNodes()
+            nodes.bytes.reserveCapacity(Swift.min(input.count + input.count / 8 + 64, 1 << 28))
+            aside = nodes
+        }
         // Room for a graph-heavy file's metadata (nearly all of it) without growing: pages
         // are taken only as they are written, so a weight-heavy file costs no more.
         output.reserveCapacity(Swift.min(input.count + input.count / 8 + 64, 1 << 28))
@@ -29,15 +40,20 @@ struct PayloadStripper {
 
     /// Strips the payloads of the model encoded in `bytes`.
     static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
-        var stripper = PayloadStripper(input: bytes)
+        var stripper = PayloadStripper(input: bytes, setsNodesAside: true)
         try stripper.message(.model, 0..<bytes.count, depth: 1)
+        if stripper.mainGraphs > 1 {
+            stripper = PayloadStripper(input: bytes, setsNodesAside: false)
+            try stripper.message(.model, 0..<bytes.count, depth: 1)
+        }
         let estimate = stripper.estimatedMemory + stripper.fields * MemoryBudget.fieldCost
         let allowed = MemoryBudget.allowed(fileBytes: bytes.count)
         guard estimate <= allowed else {
             throw WireError(failure: .tooManySmallMessages(estimatedBytes: estimate, allowedBytes: allowed), offset: 0)
         }
         let payloadBytes = stripper.payloads.pieces.reduce(0) { $0 + $1.contentBytes }
-        return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes)
+        return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes,
+                             mainNodes: stripper.aside)
     }
 
     private mutating func message(_ kind: MessageKind, _ range: Range<Int>, depth: Int) throws(WireError) {
@@ -107,6 +123,23 @@ struct PayloadStripper {
                 continue
             }
             try count(child, at: fieldStart)
+            if kind == .model, child == .graph { mainGraphs += 1 }
+            if child == .node, kind == .graph, depth == 2, var nodes = aside {
+                // A node of the main graph: its message alone, aside.
+                aside = nil
+                swap(&output, &nodes.bytes)
+                let start = output.count
+                defer {
+                    swap(&output, &nodes.bytes)
+                    nodes.ranges.append(start..<nodes.bytes.count)
+                    aside = nodes
+                }
+                try message(child, valueRange, depth: depth + 1)
+                guard output.count - start < DecodingLimits.maxMetadataBytes else {
+                    throw WireError(failure: .metadataTooLarge(bytes: output.count - start), offset: fieldStart)
+                }
+                continue
+            }
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
@@ -224,6 +257,18 @@ struct StrippedModel {
     var payloads: PayloadTable
     /// Bytes of payload content left out of ``metadata``.
     var payloadBytes: Int = 0
+    /// The main graph's nodes, taken out of ``metadata`` (whose main graph then has none):
+    /// the decoder unpacks and converts them a slice at a time, on all cores, and frees
+    /// each slice's C structs before the next. Nil when they were left in place.
+    var mainNodes: AsideNodes?
+}
+
+/// Node messages, one after another, as the pre-pass wrote them (payloads stripped).
+struct AsideNodes {
+    /// The messages' bytes.
+    var bytes: [UInt8] = []
+    /// Node `i`'s message is `bytes[ranges[i]]`, in file order.
+    var ranges: [Range<Int>] = []
 }
 
 /// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.

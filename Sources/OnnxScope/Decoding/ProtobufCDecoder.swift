@@ -23,19 +23,37 @@ enum ProtobufCDecoder {
         stripped.metadata = []
         guard let unpacked else { throw .rejectedByProtobufC }
         defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
-        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: metadataBytes / 128))
-        return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in try converter.model(unpacked.pointee) }
+        let aside = stripped.mainNodes
+        let converter = Converter(payloads: stripped.payloads,
+                                  table: NameTable(capacity: (metadataBytes + (aside?.bytes.count ?? 0)) / 128))
+        return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in
+            // The main graph's nodes first (a node protobuf-c refuses is refused before any
+            // conversion error, as when the whole model was unpacked at once); their own
+            // conversion errors are thrown in file order when the graph is converted.
+            let mainNodes = try aside.map { nodes throws(DecodeFailure) in try converter.convertAside(nodes) }
+            return try converter.model(unpacked.pointee, mainNodes: mainNodes)
+        }
     }
 }
 
 /// Converts protobuf-c structs to Swift values, enforcing the rank and string-length
 /// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
+/// Nodes converted ahead of their graph (``Converter/convertAside(_:)``).
+private struct ConvertedNodes {
+    /// Their names' ids.
+    var wiring: Wiring
+    /// The nodes, in file order, up to the first that failed.
+    var nodes: [Node] = []
+    /// The first failure in file order, thrown when the graph is converted.
+    var failure: DecodeFailure?
+}
+
 private struct Converter {
     let payloads: PayloadTable
     /// The model's value names; every graph and function body is wired to it as it is converted.
     let table: NameTable
 
-    func model(_ m: Onnx__ModelProto) throws(DecodeFailure) -> Model {
+    func model(_ m: Onnx__ModelProto, mainNodes: ConvertedNodes?) throws(DecodeFailure) -> Model {
         guard let graphPointer = m.graph else {
             throw .notAModel("no graph (ModelProto field 7 is missing)")
         }
@@ -53,7 +71,7 @@ private struct Converter {
             modelVersion: m.has_model_version != 0 ? m.model_version : nil,
             docString: try text(m.doc_string, "ModelProto.doc_string"),
             metadataEntries: try list(m.metadata_props, m.n_metadata_props).map(entry),
-            graph: try graph(graphPointer.pointee),
+            graph: try graph(graphPointer.pointee, converted: mainNodes),
             functions: try list(m.functions, m.n_functions).map(function),
             trainingGraphs: trainingGraphs
         )
@@ -61,16 +79,24 @@ private struct Converter {
         return model
     }
 
-    func graph(_ g: Onnx__GraphProto) throws(DecodeFailure) -> Graph {
+    func graph(_ g: Onnx__GraphProto, converted: ConvertedNodes? = nil) throws(DecodeFailure) -> Graph {
         let protos = pointers(g.node, g.n_node)
-        var wiring = wire(protos)
+        var wiring = converted?.wiring ?? wire(protos)
         let inputs = list(g.input, g.n_input), initializers = pointers(g.initializer, g.n_initializer)
         let sparse = list(g.sparse_initializer, g.n_sparse_initializer)
         wiring.declared = inputs.map { id($0.name) } + initializers.map { id($0.pointee.name) }
             + sparse.map { s in id(s.values?.pointee.name) }
+        let graphName = try name(g.name, "GraphProto.name")
+        let nodes: [Node]
+        if let converted {
+            if let failure = converted.failure { throw failure }
+            nodes = converted.nodes
+        } else {
+            nodes = try self.nodes(protos, wiring)
+        }
         var graph = Graph(
-            name: try name(g.name, "GraphProto.name"),
-            nodes: try nodes(protos, wiring),
+            name: graphName,
+            nodes: nodes,
             initializers: try initializers.indices.map { k throws(DecodeFailure) in
                 try tensor(initializers[k].pointee, id: wiring.declared[inputs.count + k])
             },
@@ -89,14 +115,17 @@ private struct Converter {
     /// hold subgraphs add the subgraphs' names to the table, so they are converted after,
     /// one by one. The first failure in file order is thrown.
     private func nodes(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ wiring: Wiring) throws(DecodeFailure) -> [Node] {
+        try nodeResults(protos, wiring, from: 0).map { r throws(DecodeFailure) in try r.get() }
+    }
+
+    /// Each of `protos` converted, or its failure; `protos[k]` is node `offset + k` of `wiring`.
+    private func nodeResults(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ wiring: Wiring, from offset: Int) -> [Result<Node, DecodeFailure>] {
         // `strings`: a snapshot of the table's names for the nodes converted concurrently;
         // dropped before the nested nodes add names (holding it would copy the table).
         func convert(_ k: Int, _ strings: [String]?) -> Result<Node, DecodeFailure> {
-            Result { () throws(DecodeFailure) in try node(protos[k].pointee, wiring: wiring, strings: strings, at: k) }
+            Result { () throws(DecodeFailure) in try node(protos[k].pointee, wiring: wiring, strings: strings, at: offset + k) }
         }
-        guard protos.count >= ParallelWork.minimum else {
-            return try protos.indices.map { k throws(DecodeFailure) in try convert(k, nil).get() }
-        }
+        guard protos.count >= ParallelWork.minimum else { return protos.indices.map { k in convert(k, nil) } }
         var results: [Result<Node, DecodeFailure>] = []
         do {
             let strings = table.names
@@ -105,8 +134,52 @@ private struct Converter {
             }
         }
         for k in protos.indices where Converter.holdsGraphs(protos[k].pointee) { results[k] = convert(k, nil) }
-        return try results.map { r throws(DecodeFailure) in try r.get() }
+        return results
     }
+
+    /// The nodes the pre-pass set aside, unpacked, wired and converted a slice at a time
+    /// (each slice unpacked and converted on all cores, and its C structs freed before the
+    /// next), so that the C structs of only one slice exist at once. A node protobuf-c
+    /// refuses is thrown at once; the first conversion failure is kept for the graph.
+    func convertAside(_ aside: AsideNodes) throws(DecodeFailure) -> ConvertedNodes {
+        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count))
+        converted.nodes.reserveCapacity(aside.ranges.count)
+        var start = 0
+        while start < aside.ranges.count {
+            let range = start..<min(start + Converter.sliceNodes, aside.ranges.count)
+            let slice = Array(range)
+            start = range.upperBound
+            let unpacked: [UnsafeMutablePointer<Onnx__NodeProto>?] = PhaseClock.measure(.protobufC, within: .conversion) {
+                aside.bytes.withUnsafeBufferPointer { buffer in
+                    ParallelWork.map(slice) { k in
+                        let range = aside.ranges[k]
+                        return onnx__node_proto__unpack(nil, range.count, buffer.baseAddress.map { $0 + range.lowerBound })
+                    }
+                }
+            }
+            defer {
+                PhaseClock.measure(.free, within: .conversion) {
+                    for p in unpacked { onnx__node_proto__free_unpacked(p, nil) }
+                }
+            }
+            let protos = unpacked.compactMap { $0 }
+            guard protos.count == unpacked.count else { throw .rejectedByProtobufC }
+            // After a failure only protobuf-c's verdict on the rest can change the outcome.
+            guard converted.failure == nil else { continue }
+            let wiring = wire(protos, into: &converted.wiring)
+            for result in nodeResults(protos, wiring, from: range.lowerBound) {
+                guard case .success(let node) = result else {
+                    if case .failure(let failure) = result { converted.failure = failure }
+                    break
+                }
+                converted.nodes.append(node)
+            }
+        }
+        return converted
+    }
+
+    /// Nodes per slice of ``convertAside(_:)``: enough for all cores, few enough to be small.
+    private static let sliceNodes = 2 * ParallelWork.minimum
 
     /// True when an attribute of `n` holds a graph.
     private static func holdsGraphs(_ n: Onnx__NodeProto) -> Bool {
@@ -120,6 +193,11 @@ private struct Converter {
     /// length limit: its node's conversion throws the error).
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>]) -> Wiring {
         var wiring = Wiring(table: table, nodes: protos.count)
+        return wire(protos, into: &wiring)
+    }
+
+    /// Appends `protos`' ids to `wiring`, and returns it.
+    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Wiring {
         for p in protos {
             if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
             if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
@@ -135,7 +213,25 @@ private struct Converter {
         if length == 0 { return -1 }
         guard length <= DecodingLimits.maxNameBytes else { return -2 }
         let utf8 = UnsafeRawBufferPointer(start: p, count: length)
+        // A name that is not ASCII is interned as the string it decodes to: invalid UTF-8 is
+        // repaired (U+FFFD), and two names that repair alike are one name, as their strings are.
+        guard Converter.isASCII(utf8) else { return table.intern(String(decoding: utf8, as: UTF8.self)) }
         return table.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
+    }
+
+    /// True when every byte is below 0x80.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var k = 0
+        var high: UInt64 = 0
+        while k + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            k += 8
+        }
+        while k < bytes.count {
+            high |= UInt64(bytes[k])
+            k += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     func node(_ n: Onnx__NodeProto, wiring: Wiring, strings: [String]?, at k: Int) throws(DecodeFailure) -> Node {
@@ -187,7 +283,7 @@ private struct Converter {
         case 7: value = .ints(Array(UnsafeBufferPointer(start: a.ints, count: a.n_ints)))
         case 8: value = .strings(UnsafeBufferPointer(start: a.strings, count: a.n_strings).map(bytes))
         case 9: value = .tensors(try list(a.tensors, a.n_tensors).map { t throws(DecodeFailure) in try tensor(t) })
-        case 10: value = .graphs(try list(a.graphs, a.n_graphs).map(graph))
+        case 10: value = .graphs(try list(a.graphs, a.n_graphs).map { g throws(DecodeFailure) in try graph(g) })
         case 11: value = try a.sparse_tensor.map { p throws(DecodeFailure) in .sparseTensor(try sparse(p.pointee)) } ?? .undefined
         case 12: value = .sparseTensors(try list(a.sparse_tensors, a.n_sparse_tensors).map(sparse))
         case 13: value = try a.tp.map { p throws(DecodeFailure) in .type(try typeInfo(p.pointee)) } ?? .undefined

@@ -32,7 +32,7 @@ public enum PhaseClock {
     /// True when the environment asked for phase times.
     public static let enabled: Bool = getenv("ONNXSCOPE_PHASES").map { String(cString: $0) == "1" } ?? false
 
-    private static let totals = Mutex<[Phase: UInt64]>([:])
+    private static let totals = Mutex<[Phase: Int64]>([:])
 
     /// Runs `body`, adding its wall time to `phase` when enabled.
     @inline(__always)
@@ -40,8 +40,23 @@ public enum PhaseClock {
         guard enabled else { return try body() }
         let start = now()
         defer {
-            let spent = now() &- start
+            let spent = Int64(truncatingIfNeeded: now() &- start)
             totals.withLock { $0[phase, default: 0] &+= spent }
+        }
+        return try body()
+    }
+
+    /// Runs `body`, a part of `outer` (measured around it) counted as `phase` instead.
+    @inline(__always)
+    public static func measure<T, E: Error>(_ phase: Phase, within outer: Phase, _ body: () throws(E) -> T) throws(E) -> T {
+        guard enabled else { return try body() }
+        let start = now()
+        defer {
+            let spent = Int64(truncatingIfNeeded: now() &- start)
+            totals.withLock {
+                $0[phase, default: 0] &+= spent
+                $0[outer, default: 0] &-= spent
+            }
         }
         return try body()
     }

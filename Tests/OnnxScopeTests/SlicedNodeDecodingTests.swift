@@ -1,0 +1,92 @@
+import Testing
+@testable import OnnxScope
+
+/// The main graph's nodes are set aside by the pre-pass and unpacked, converted and freed
+/// a slice at a time: the model, and the error a broken one ends in, are what unpacking the
+/// whole file at once gives.
+@Suite("Main-graph nodes decoded in slices")
+struct SlicedNodeDecodingTests {
+    /// A chain of `count` Relu nodes (more than one slice), with `edit` applied to some.
+    private func chain(_ count: Int, edit: (Int, [UInt8]) -> [UInt8] = { $1 }) -> [UInt8] {
+        let nodes = (0..<count).map { i in
+            edit(i, ModelBytes.node("Relu", name: "relu_\(i)", inputs: [i == 0 ? "x" : "v\(i - 1)"], outputs: ["v\(i)"]))
+        }
+        return ModelBytes.model(ModelBytes.graph(nodes: nodes, inputs: ["x"], outputs: ["v\(count - 1)"]))
+    }
+
+    private func decodeFailure(_ bytes: [UInt8]) -> DecodeFailure? {
+        do {
+            _ = try ModelFile.open(bytes: bytes, name: "/nonexistent/sliced.onnx")
+            return nil
+        } catch {
+            return error.failure
+        }
+    }
+
+    private let tooLong = String(repeating: "n", count: DecodingLimits.maxNameBytes + 1)
+
+    @Test func aLongChainComesBackNodeForNodeAndWired() throws {
+        let model = try ModelFile.open(bytes: chain(20_000), name: "/nonexistent/sliced.onnx").model
+        #expect(model.graph.nodes.count == 20_000)
+        #expect(model.graph.nodes.map(\.name) == (0..<20_000).map { "relu_\($0)" })
+        #expect(model.graph.nodes[12_345].inputs == ["v12344"])
+        #expect(model.graph.nodes[12_345].outputs == ["v12345"])
+        let table = try #require(model.names.value)
+        let wiring = try #require(model.graph.wiring.value)
+        #expect(wiring.nodeCount == 20_000)
+        #expect(wiring.inputs(of: 19_999).map { table.name($0) } == ["v19998"])
+        #expect(GraphChecks.findings(model).isEmpty)
+    }
+
+    @Test func theFirstFailureInFileOrderIsThrownAcrossSlices() {
+        // Node 100's name and node 15,000's op type are both too long: the name is first.
+        let bytes = chain(20_000) { i, node in
+            switch i {
+            case 100: ModelBytes.node("Relu", name: tooLong, inputs: ["v99"], outputs: ["v100"])
+            case 15_000: ModelBytes.node(tooLong, name: "late", inputs: ["v14999"], outputs: ["v15000"])
+            default: node
+            }
+        }
+        guard case .stringTooLong(let field, _, _) = decodeFailure(bytes) else {
+            Issue.record("expected stringTooLong, got \(String(describing: decodeFailure(bytes)))")
+            return
+        }
+        #expect(field == "NodeProto.name")
+    }
+
+    @Test func aNodeProtobufCRefusesWinsOverAnEarlierConversionError() {
+        // Node 100's name is too long; node 15,000 has op_type as a varint, which the pre-pass
+        // passes on and protobuf-c refuses: unpacking the whole file refused it first.
+        let refused = ProtoWriter.message { n in
+            n.field(1, string: "v14999")
+            n.field(2, string: "v15000")
+            n.field(4, varint: 7)
+        }
+        let bytes = chain(20_000) { i, node in
+            switch i {
+            case 100: ModelBytes.node("Relu", name: tooLong, inputs: ["v99"], outputs: ["v100"])
+            case 15_000: refused
+            default: node
+            }
+        }
+        #expect(decodeFailure(bytes) == .rejectedByProtobufC)
+        // Alone, the refused node is refused too.
+        #expect(decodeFailure(chain(20_000) { i, node in i == 15_000 ? refused : node }) == .rejectedByProtobufC)
+    }
+
+    @Test func twoGraphFieldsAreMergedAsProtobufCMergesThem() throws {
+        let first = ModelBytes.graph(nodes: [ModelBytes.node("Relu", name: "a", inputs: ["x"], outputs: ["y"])], inputs: ["x"])
+        let second = ModelBytes.graph(nodes: [ModelBytes.node("Neg", name: "b", inputs: ["y"], outputs: ["z"])], outputs: ["z"])
+        let bytes = ProtoWriter.message { m in
+            m.field(1, varint: 8)
+            m.field(7, bytes: first)
+            m.field(7, bytes: second)
+            m.field(8, bytes: ProtoWriter.message { o in o.field(2, varint: 17) })
+        }
+        let model = try ModelFile.open(bytes: bytes, name: "/nonexistent/merged.onnx").model
+        #expect(model.graph.nodes.map(\.name) == ["a", "b"])
+        #expect(model.graph.inputs.map(\.name) == ["x"])
+        #expect(model.graph.outputs.map(\.name) == ["z"])
+        #expect(GraphChecks.findings(model).isEmpty)
+    }
+}
