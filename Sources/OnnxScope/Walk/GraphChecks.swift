@@ -49,9 +49,8 @@ enum GraphChecks {
     /// model's table, so every lookup is an integer one.
     private static func check(_ visit: Visit, scopes: [Scope], producer: inout [Int32], report: inout Report) -> Scope {
         let wiring = visit.wiring, names = wiring.table
-        guard wiring.nodeCount == visit.nodes.count else { return Scope(defined: [], parent: visit.parent) }
-        var defined = Set<Int32>()
-        defined.reserveCapacity(wiring.declared.count + wiring.outputs.count)
+        var defined = IDSet(tableCount: names.count, expected: wiring.declared.count + wiring.outputs.count)
+        guard wiring.nodeCount == visit.nodes.count else { return Scope(defined: defined, parent: visit.parent) }
         for id in wiring.declared where id >= 0 { defined.insert(id) }
         var reportedTwice: Set<Int32> = []
         for i in visit.nodes.indices {
@@ -95,22 +94,35 @@ enum GraphChecks {
     private static func cycle(_ wiring: Wiring, producer: [Int32]) -> [Int]? {
         let count = wiring.nodeCount
         var waiting = [Int32](repeating: 0, count: count)
-        var readers = [[Int32]](repeating: [], count: count)
-        for i in 0..<count {
-            let inputs = wiring.inputs(of: i)
-            for k in inputs.indices where inputs[k] >= 0 {
-                // Each distinct input once: inputs are few, a scan beats a set.
-                let p = producer[Int(inputs[k])]
-                guard p >= 0, !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
-                waiting[i] += 1
-                readers[Int(p)].append(Int32(i))
+        // Who waits for whom, as one flat list: node p's readers are readers[start[p]..<start[p + 1]].
+        var start = [Int32](repeating: 0, count: count + 1)
+        func eachWait(_ body: (_ reader: Int, _ producer: Int) -> Void) {
+            for i in 0..<count {
+                let inputs = wiring.inputs(of: i)
+                for k in inputs.indices where inputs[k] >= 0 {
+                    // Each distinct input once: inputs are few, a scan beats a set.
+                    let p = producer[Int(inputs[k])]
+                    guard p >= 0, !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
+                    body(i, Int(p))
+                }
             }
+        }
+        eachWait { i, p in
+            waiting[i] += 1
+            start[p + 1] += 1
+        }
+        for p in 0..<count { start[p + 1] += start[p] }
+        var readers = [Int32](repeating: 0, count: Int(start[count]))
+        var filled = start
+        eachWait { i, p in
+            readers[Int(filled[p])] = Int32(i)
+            filled[p] += 1
         }
         var ready = (0..<count).filter { waiting[$0] == 0 }
         var done = 0
         while let i = ready.popLast() {
             done += 1
-            for r in readers[i] {
+            for r in readers[Int(start[i])..<Int(start[i + 1])] {
                 waiting[Int(r)] -= 1
                 if waiting[Int(r)] == 0 { ready.append(Int(r)) }
             }
@@ -141,7 +153,7 @@ enum GraphChecks {
     }
 
     private struct Scope {
-        var defined: Set<Int32>
+        var defined: IDSet
         var parent: Int?
     }
 
