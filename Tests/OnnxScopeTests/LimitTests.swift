@@ -6,14 +6,7 @@ import Testing
 /// documented ``DecodeFailure``; the step below still decodes.
 @Suite("Hard limits")
 struct LimitTests {
-    private func failure(_ bytes: [UInt8]) -> DecodeFailure? {
-        do {
-            _ = try ModelFile.open(bytes: bytes, name: "/nonexistent/limit.onnx")
-            return nil
-        } catch {
-            return error.failure
-        }
-    }
+    private func failure(_ bytes: [UInt8]) -> DecodeFailure? { ModelBytes.decodeFailure(bytes) }
 
     /// A model whose main graph holds `count` copies of `field` (number, bytes).
     private func graphRepeating(_ number: UInt64, _ bytes: [UInt8], count: Int) -> [UInt8] {

@@ -1,3 +1,5 @@
+@testable import OnnxScope
+
 /// Builds ONNX model files byte by byte for the hostile-input tests: each helper writes
 /// one message with the field numbers of `proto/onnx.proto`.
 enum ModelBytes {
@@ -97,6 +99,16 @@ enum ModelBytes {
     static func modelWithWeight(_ tensor: [UInt8], name: String = "w") -> [UInt8] {
         model(graph(nodes: [node("Relu", name: "relu", inputs: [name], outputs: ["y"])], initializers: [tensor],
                     outputs: ["y"]))
+    }
+
+    /// The failure decoding `bytes` ends in, nil when they decode.
+    static func decodeFailure(_ bytes: [UInt8]) -> DecodeFailure? {
+        do {
+            _ = try ModelFile.open(bytes: bytes, name: "/nonexistent/model.onnx")
+            return nil
+        } catch {
+            return error.failure
+        }
     }
 
     /// Little-endian bytes of floats.
