@@ -1,4 +1,24 @@
 extension InspectReport {
+    /// The main graph's inputs that are not initializers (before IR 4, inputs list the
+    /// initializers too), compared by the ids of the graph's wiring.
+    static func nonInitializerInputs(of model: Model) -> [ValueInfo] {
+        let graph = model.graph, wired = model.wired()
+        let declared = wired.mainWiring.declared
+        let inputs = graph.inputs.count
+        guard declared.count >= inputs + graph.initializers.count else {
+            let names = Set(graph.initializers.map(\.name))
+            return graph.inputs.filter { !names.contains($0.name) }
+        }
+        var initializers = IDSet(tableCount: wired.nameTable.count, expected: graph.initializers.count)
+        var emptyNamed = false
+        for id in declared[inputs..<(inputs + graph.initializers.count)] {
+            if id >= 0 { initializers.insert(id) } else { emptyNamed = true }
+        }
+        return graph.inputs.indices.filter { k in
+            declared[k] >= 0 ? !initializers.contains(declared[k]) : !emptyNamed
+        }.map { graph.inputs[$0] }
+    }
+
     /// How many weights the `largest` listing keeps.
     public static let largestCount = 10
 
@@ -15,7 +35,6 @@ extension InspectReport {
     init(file: ModelFile, catalog: WeightCatalog) {
         let model = file.model
         var findings: [Finding] = []
-        let initializerNames = Set(model.graph.initializers.map(\.name))
 
         self.file = file.path
         fileBytes = Int64(file.fileSize)
@@ -24,7 +43,7 @@ extension InspectReport {
         producer = Producer(name: model.producerName, version: model.producerVersion)
         modelDomain = model.domain
         metadata = Dictionary(model.metadataEntries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-        inputs = model.graph.inputs.filter { !initializerNames.contains($0.name) }.map(InspectReport.ioValue)
+        inputs = InspectReport.nonInitializerInputs(of: model).map(InspectReport.ioValue)
         outputs = model.graph.outputs.map(InspectReport.ioValue)
         ops = catalog.opCounts
         nodes = catalog.nodeCount
