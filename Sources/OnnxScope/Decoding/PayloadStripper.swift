@@ -143,10 +143,14 @@ struct PayloadStripper {
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
+            let asideBefore = (bytes: aside?.bytes.count ?? 0, nodes: aside?.ranges.count ?? 0)
             try message(child, valueRange, depth: depth + 1)
             let written = output.count - lengthAt - 5
-            guard written < DecodingLimits.maxMetadataBytes else {
-                throw WireError(failure: .metadataTooLarge(bytes: written), offset: fieldStart)
+            // The main graph's nodes set aside count towards its size as they did in place,
+            // each with its key and padded length (6 bytes).
+            let size = written + (aside?.bytes.count ?? 0) - asideBefore.bytes + 6 * ((aside?.ranges.count ?? 0) - asideBefore.nodes)
+            guard size < DecodingLimits.maxMetadataBytes else {
+                throw WireError(failure: .metadataTooLarge(bytes: size), offset: fieldStart)
             }
             output.patchPaddedVarint(at: lengthAt, UInt64(written))
         }
