@@ -18,9 +18,11 @@ two more references, measured in the same run:
   python -c 'import onnx; onnx.load(FILE)'        the whole process, Python start-up included
   wirescan FILE                                   one C pass over the wire format (wirescan.c)
 
-on chains of small dense blocks of 10k, 100k and 1M nodes and a folder of 1,000 small
-models (against a Python loop of onnx.load), with --base-bin an earlier build beside this
-one (a regression check), and the profile split from ONNXSCOPE_PHASES=1.
+on chains of small dense blocks of 10k, 100k and 1M nodes, a dynamo export of a 32-layer
+LLaMA (generated with $ONNXSCOPE_BENCH_TORCH_PYTHON, a Python with torch and transformers;
+left out without it) and a folder of 1,000 small models (against a Python loop of
+onnx.load), with --base-bin an earlier build beside this one (a regression check), and the
+profile split from ONNXSCOPE_PHASES=1.
 
 Usage: python3 bench.py --bin .build/release/onnxscope [--work DIR] [--runs 5] [--markdown OUT.md]
                         [--only graph] [--base-bin OLD/onnxscope]
@@ -246,6 +248,34 @@ def graph_section(args, binary, python, out):
             ratio = "%.2f×" % (t / load[0]) if load else ""
             out("| %s nodes | %s | %s | %s | %.2f KB | %s |" % (key, label, secs(t), mb(rss), rss / n / 1e3, ratio))
 
+    # The dynamo export of a 32-layer LLaMA, made with the torch venv when one is named.
+    torch_python = os.environ.get("ONNXSCOPE_BENCH_TORCH_PYTHON")
+    llama = os.path.join(args.work, "llama32_dynamo", "model.onnx")
+    if torch_python and not os.path.exists(llama):
+        print("bench: generating %s" % llama, file=sys.stderr)
+        subprocess.run([torch_python, os.path.join(GENERATE, "bench_llama.py"), os.path.dirname(llama)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out()
+    if os.path.exists(llama):
+        load = measure([python, "-c", LOAD_PROCESS, llama], args.runs) if python else None
+        cells = []
+        for label in ("inspect", "layers"):
+            argv = [binary, label, llama]
+            if base:
+                ours, theirs = measure_pair(argv, [base] + argv[1:], args.runs)
+            else:
+                ours, theirs = measure(argv, args.runs), None
+            text = "`%s` %s (%s%s)" % (label, secs(ours[0]), mb(ours[1]),
+                                      ", %.2f× the onnx.load process" % (ours[0] / load[0]) if load else "")
+            if theirs:
+                text += ", base %s" % secs(theirs[0])
+            cells.append(text)
+        out("Dynamo export of a random-init LLaMA, 32 layers, hidden size 256 (`bench_llama.py`): %s; "
+            "the `onnx.load` process %s." % ("; ".join(cells), secs(load[0]) if load else "(no onnx)"))
+    else:
+        out("LLaMA dynamo export: not measured (set ONNXSCOPE_BENCH_TORCH_PYTHON to a Python with "
+            "Fixtures/generate/requirements-torch.txt to generate it).")
+
     folder = paths["folder"]
     folder_loop = measure([python, "-c", LOAD_LOOP, folder], min(args.runs, 3)) if python else None
     folder_ours = measure([binary, "inspect", "--quiet", folder], min(args.runs, 3))
@@ -281,7 +311,7 @@ def graph_section(args, binary, python, out):
     def target(text, measured, ok):
         out("| %s | %s | %s |" % (text, measured, "MET" if ok else "MISSED"))
 
-    if results[("100k", "load")]:
+    if results.get(("100k", "load")):
         load100 = results[("100k", "load")][0]
         r = results[("100k", "inspect")][0] / load100
         target("100k nodes: inspect ≤ 0.4× the onnx.load process", "%.2f×" % r, r <= 0.4)
@@ -296,7 +326,7 @@ def graph_section(args, binary, python, out):
     if folder_loop:
         r = folder_ours[0] / folder_loop[0]
         target("folder of 1,000 models: inspect ≤ 0.7× a Python loop of onnx.load", "%.2f×" % r, r <= 0.7)
-    if base:
+    if base and ("100k", "base inspect") in results:
         for label in ("inspect", "layers"):
             r = results[("100k", label)][0] / results[("100k", "base " + label)][0]
             target("100k nodes: %s no slower than the base build" % label, "%.2f× the base" % r, r <= 1.0)
