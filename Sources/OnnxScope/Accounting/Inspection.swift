@@ -3,20 +3,14 @@ extension InspectReport {
     /// initializers too), compared by the ids of the graph's wiring.
     static func nonInitializerInputs(of model: Model) -> [ValueInfo] {
         let graph = model.graph, wired = model.wired()
+        // `declared`: the inputs' ids, then the initializers'.
         let declared = wired.mainWiring.declared
-        let inputs = graph.inputs.count
-        guard declared.count >= inputs + graph.initializers.count else {
-            let names = Set(graph.initializers.map(\.name))
-            return graph.inputs.filter { !names.contains($0.name) }
-        }
         var initializers = IDSet(tableCount: wired.nameTable.count, expected: graph.initializers.count)
         var emptyNamed = false
-        for id in declared[inputs..<(inputs + graph.initializers.count)] {
+        for id in declared.dropFirst(graph.inputs.count).prefix(graph.initializers.count) {
             if id >= 0 { initializers.insert(id) } else { emptyNamed = true }
         }
-        return graph.inputs.indices.filter { k in
-            declared[k] >= 0 ? !initializers.contains(declared[k]) : !emptyNamed
-        }.map { graph.inputs[$0] }
+        return zip(graph.inputs, declared).filter { _, id in id >= 0 ? !initializers.contains(id) : !emptyNamed }.map(\.0)
     }
 
     /// How many weights the `largest` listing keeps.
@@ -183,25 +177,19 @@ private struct WeightAccount {
         if consumers.count > 1 {
             weights.shared.append(InspectReport.SharedWeight(name: weight.name, elements: count, consumers: consumers))
         }
-        if top.count < InspectReport.largestCount || (top.last.map { WeightAccount.before(size, weight.name, $0) } ?? true) {
-            WeightAccount.keep(InspectReport.WeightEntry(
+        // The entry is made only for a weight that joins the largest.
+        if top.count < InspectReport.largestCount || top.last.map({ WeightAccount.before(size, weight.name, $0) }) == true {
+            let at = top.firstIndex { WeightAccount.before(size, weight.name, $0) } ?? top.count
+            top.insert(InspectReport.WeightEntry(
                 name: weight.name, type: weight.dataType.name, shape: weight.dims, elements: count, bytes: size,
-                storage: weight.storage.rawValue, graph: weight.graphPath, external: external != nil),
-                in: &top, count: InspectReport.largestCount)
+                storage: weight.storage.rawValue, graph: weight.graphPath, external: external != nil), at: at)
+            if top.count > InspectReport.largestCount { top.removeLast() }
         }
     }
 
     /// True when an entry of `bytes` named `name` goes before `b` in the `largest` listing.
     private static func before(_ bytes: Int64, _ name: String, _ b: InspectReport.WeightEntry) -> Bool {
         (bytes, b.name) > (b.bytes, name)
-    }
-
-    /// Inserts `entry` into the sorted short list `top`, keeping at most `count`.
-    private static func keep(_ entry: InspectReport.WeightEntry, in top: inout [InspectReport.WeightEntry], count: Int) {
-        if top.count == count, let last = top.last, !before(entry.bytes, entry.name, last) { return }
-        let at = top.firstIndex { before(entry.bytes, entry.name, $0) } ?? top.count
-        top.insert(entry, at: at)
-        if top.count > count { top.removeLast() }
     }
 
     private mutating func checkExternal(_ reference: ExternalDataReference, bytes: Int64, location: String) {

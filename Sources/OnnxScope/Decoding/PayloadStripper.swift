@@ -28,14 +28,15 @@ struct PayloadStripper {
 
     private init(input: UnsafeRawBufferPointer, setsNodesAside: Bool) {
         self.input = input
-        if setsNodesAside {
-            var nodes = AsideNodes()
-            nodes.bytes.reserveCapacity(Swift.min(input.count + input.count / 8 + 64, 1 << 28))
-            aside = nodes
-        }
         // Room for a graph-heavy file's metadata (nearly all of it) without growing: pages
         // are taken only as they are written, so a weight-heavy file costs no more.
-        output.reserveCapacity(Swift.min(input.count + input.count / 8 + 64, 1 << 28))
+        let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
+        output.reserveCapacity(room)
+        if setsNodesAside {
+            var nodes = AsideNodes()
+            nodes.bytes.reserveCapacity(room)
+            aside = nodes
+        }
     }
 
     /// Strips the payloads of the model encoded in `bytes`.
@@ -143,12 +144,11 @@ struct PayloadStripper {
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
-            let asideBefore = (bytes: aside?.bytes.count ?? 0, nodes: aside?.ranges.count ?? 0)
+            let asideBefore = aside?.inPlaceBytes ?? 0
             try message(child, valueRange, depth: depth + 1)
             let written = output.count - lengthAt - 5
-            // The main graph's nodes set aside count towards its size as they did in place,
-            // each with its key and padded length (6 bytes).
-            let size = written + (aside?.bytes.count ?? 0) - asideBefore.bytes + 6 * ((aside?.ranges.count ?? 0) - asideBefore.nodes)
+            // The main graph's nodes set aside count towards its size as they did in place.
+            let size = written + (aside?.inPlaceBytes ?? 0) - asideBefore
             guard size < DecodingLimits.maxMetadataBytes else {
                 throw WireError(failure: .metadataTooLarge(bytes: size), offset: fieldStart)
             }
@@ -273,6 +273,9 @@ struct AsideNodes {
     var bytes: [UInt8] = []
     /// Node `i`'s message is `bytes[ranges[i]]`, in file order.
     var ranges: [Range<Int>] = []
+
+    /// The bytes the messages took in place: each also had its key and padded length (6 bytes).
+    var inPlaceBytes: Int { bytes.count + 6 * ranges.count }
 }
 
 /// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.

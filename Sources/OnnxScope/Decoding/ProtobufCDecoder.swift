@@ -36,8 +36,6 @@ enum ProtobufCDecoder {
     }
 }
 
-/// Converts protobuf-c structs to Swift values, enforcing the rank and string-length
-/// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
 /// Nodes converted ahead of their graph (``Converter/convertAside(_:)``).
 private struct ConvertedNodes {
     /// Their names' ids.
@@ -48,6 +46,8 @@ private struct ConvertedNodes {
     var failure: DecodeFailure?
 }
 
+/// Converts protobuf-c structs to Swift values, enforcing the rank and string-length
+/// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
 private struct Converter {
     let payloads: PayloadTable
     /// The model's value names; every graph and function body is wired to it as it is converted.
@@ -126,14 +126,14 @@ private struct Converter {
             Result { () throws(DecodeFailure) in try node(protos[k].pointee, wiring: wiring, strings: strings, at: offset + k) }
         }
         guard protos.count >= ParallelWork.minimum else { return protos.indices.map { k in convert(k, nil) } }
+        let nested = protos.map { Converter.holdsGraphs($0.pointee) }
         var results: [Result<Node, DecodeFailure>] = []
         do {
             let strings = table.names
-            results = ParallelWork.map(Array(protos.indices)) { k in
-                Converter.holdsGraphs(protos[k].pointee) ? .failure(.rejectedByProtobufC) : convert(k, strings)
-            }
+            // A nested node's slot is filled below; the placeholder is never returned.
+            results = ParallelWork.map(Array(protos.indices)) { k in nested[k] ? .failure(.rejectedByProtobufC) : convert(k, strings) }
         }
-        for k in protos.indices where Converter.holdsGraphs(protos[k].pointee) { results[k] = convert(k, nil) }
+        for k in protos.indices where nested[k] { results[k] = convert(k, nil) }
         return results
     }
 
@@ -166,8 +166,8 @@ private struct Converter {
             guard protos.count == unpacked.count else { throw .rejectedByProtobufC }
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { continue }
-            let wiring = wire(protos, into: &converted.wiring)
-            for result in nodeResults(protos, wiring, from: range.lowerBound) {
+            wire(protos, into: &converted.wiring)
+            for result in nodeResults(protos, converted.wiring, from: range.lowerBound) {
                 guard case .success(let node) = result else {
                     if case .failure(let failure) = result { converted.failure = failure }
                     break
@@ -193,17 +193,17 @@ private struct Converter {
     /// length limit: its node's conversion throws the error).
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>]) -> Wiring {
         var wiring = Wiring(table: table, nodes: protos.count)
-        return wire(protos, into: &wiring)
+        wire(protos, into: &wiring)
+        return wiring
     }
 
-    /// Appends `protos`' ids to `wiring`, and returns it.
-    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Wiring {
+    /// Appends `protos`' ids to `wiring`.
+    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) {
         for p in protos {
             if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
             if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
             wiring.endNode()
         }
-        return wiring
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.

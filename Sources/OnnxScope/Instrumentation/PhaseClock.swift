@@ -34,28 +34,17 @@ public enum PhaseClock {
 
     private static let totals = Mutex<[Phase: Int64]>([:])
 
-    /// Runs `body`, adding its wall time to `phase` when enabled.
+    /// Runs `body`, adding its wall time to `phase` when enabled; with `outer`, `body` is a
+    /// part of that phase (measured around it) counted as `phase` instead.
     @inline(__always)
-    public static func measure<T, E: Error>(_ phase: Phase, _ body: () throws(E) -> T) throws(E) -> T {
-        guard enabled else { return try body() }
-        let start = now()
-        defer {
-            let spent = Int64(truncatingIfNeeded: now() &- start)
-            totals.withLock { $0[phase, default: 0] &+= spent }
-        }
-        return try body()
-    }
-
-    /// Runs `body`, a part of `outer` (measured around it) counted as `phase` instead.
-    @inline(__always)
-    public static func measure<T, E: Error>(_ phase: Phase, within outer: Phase, _ body: () throws(E) -> T) throws(E) -> T {
+    public static func measure<T, E: Error>(_ phase: Phase, within outer: Phase? = nil, _ body: () throws(E) -> T) throws(E) -> T {
         guard enabled else { return try body() }
         let start = now()
         defer {
             let spent = Int64(truncatingIfNeeded: now() &- start)
             totals.withLock {
                 $0[phase, default: 0] &+= spent
-                $0[outer, default: 0] &-= spent
+                if let outer { $0[outer, default: 0] &-= spent }
             }
         }
         return try body()

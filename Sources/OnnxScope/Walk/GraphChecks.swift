@@ -50,7 +50,6 @@ enum GraphChecks {
     private static func check(_ visit: Visit, scopes: [Scope], producer: inout [Int32], report: inout Report) -> Scope {
         let wiring = visit.wiring, names = wiring.table
         var defined = IDSet(tableCount: names.count, expected: wiring.declared.count + wiring.outputs.count)
-        guard wiring.nodeCount == visit.nodes.count else { return Scope(defined: defined, parent: visit.parent) }
         for id in wiring.declared where id >= 0 { defined.insert(id) }
         var reportedTwice: Set<Int32> = []
         for i in visit.nodes.indices {

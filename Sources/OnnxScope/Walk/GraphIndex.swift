@@ -31,8 +31,6 @@ final class GraphIndex: @unchecked Sendable {
     private let weightsByNumber: [StoredWeight?]
     /// The weights defined in this graph, the first of each name.
     private let weightList: [StoredWeight]
-    /// Weights whose names the table does not hold, by name.
-    private let unnumberedWeights: [String: StoredWeight]
     private let reader: ModelFile?
     /// Subgraph inputs bound to values of the enclosing graph (`Loop`/`Scan` bodies).
     private let bindings: [String: String]
@@ -49,17 +47,12 @@ final class GraphIndex: @unchecked Sendable {
         self.namespace = namespace
         self.reader = reader
         self.bindings = bindings
-        let wiring = wiring.flatMap { $0.nodeCount == nodes.count ? $0 : nil } ?? GraphIndex.wiring(of: nodes, weights: weights)
+        let (wiring, ids) = GraphIndex.wiring(wiring, of: nodes, weights: weights)
         table = wiring.table
         var local = LocalNumbers(tableCount: table.count, names: wiring.inputs.count + wiring.outputs.count + weights.count)
         for id in wiring.outputs where id >= 0 { _ = local.number(id) }
         for id in wiring.inputs where id >= 0 { _ = local.number(id) }
-        var weightIDs: [Int32] = []
-        weightIDs.reserveCapacity(weights.count)
-        for w in weights {
-            let id = w.name.isEmpty ? -1 : table.id(w.name) ?? -1
-            weightIDs.append(id >= 0 ? local.number(id) : -1)
-        }
+        let weightIDs = ids.map { $0 >= 0 ? local.number($0) : -1 }
         let numbers = local
         self.local = numbers
         let count = numbers.count
@@ -76,24 +69,18 @@ final class GraphIndex: @unchecked Sendable {
         var byNumber = [StoredWeight?](repeating: nil, count: count)
         var list: [StoredWeight] = []
         var emptyNamed = false
-        var unnumbered: [String: StoredWeight] = [:]
         for (w, k) in zip(weights, weightIDs) {
             if k >= 0 {
                 guard byNumber[Int(k)] == nil else { continue }
                 byNumber[Int(k)] = w
-            } else if w.name.isEmpty {
+            } else {
                 // An empty name is one name too: its first weight is the one found.
                 guard !emptyNamed else { continue }
                 emptyNamed = true
-            } else {
-                // Not in the table (should the table not hold every weight's name).
-                guard unnumbered[w.name] == nil else { continue }
-                unnumbered[w.name] = w
             }
             list.append(w)
         }
         weightsByNumber = byNumber
-        unnumberedWeights = unnumbered
         weightList = list
         self.uses = consumers?.value ?? GraphIndex.uses(wiring, numbers, count: count)
     }
@@ -112,13 +99,29 @@ final class GraphIndex: @unchecked Sendable {
         return uses
     }
 
-    /// A wiring of `nodes` in a table of their own (and the weights' names).
-    private static func wiring(of nodes: [Node], weights: [StoredWeight]) -> Wiring {
+    /// The table ids of the weights' names (-1 for an empty name); nil when the table lacks one.
+    private static func ids(of weights: [StoredWeight], in table: NameTable) -> [Int32]? {
+        var ids: [Int32] = []
+        ids.reserveCapacity(weights.count)
+        for w in weights {
+            if w.name.isEmpty {
+                ids.append(-1)
+            } else {
+                guard let id = table.id(w.name) else { return nil }
+                ids.append(id)
+            }
+        }
+        return ids
+    }
+
+    /// The wiring to index `nodes` by, with the table ids of the weights' names: `held` when
+    /// it is a wiring of `nodes` whose table holds every weight's name; else (expanded calls
+    /// and their constants) the names numbered in a table of their own.
+    private static func wiring(_ held: Wiring?, of nodes: [Node], weights: [StoredWeight]) -> (Wiring, [Int32]) {
+        if let held, held.nodeCount == nodes.count, let ids = ids(of: weights, in: held.table) { return (held, ids) }
         let table = NameTable(capacity: 2 * nodes.count + weights.count)
-        var wiring = Wiring(table: table, nodes: nodes.count)
-        ModelWiring.append(nodes, to: &wiring)
-        for w in weights where !w.name.isEmpty { _ = table.intern(w.name) }
-        return wiring
+        let ids = weights.map { $0.name.isEmpty ? -1 : table.intern($0.name) }
+        return (ModelWiring.wiring(nil, of: nodes, in: table) { [] }, ids)
     }
 
     /// The local number of `value`, if this graph mentions it.
@@ -171,7 +174,6 @@ final class GraphIndex: @unchecked Sendable {
     public func weight(_ name: String) -> StoredWeight? {
         if name.isEmpty, let w = weightList.first(where: { $0.name.isEmpty }) { return w }
         if let k = number(name), let w = weightsByNumber[k] { return w }
-        if !unnumberedWeights.isEmpty, let w = unnumberedWeights[name] { return w }
         return parent?.weight(name)
     }
 

@@ -33,22 +33,14 @@ extension Graph {
     /// This graph's wiring in `table`: the one it holds, or, should it hold none of that
     /// table (a graph of a model that was not ``Model/wired()``), one made now.
     func wiring(in table: NameTable) -> Wiring {
-        if let w = wiring.value, w.table === table, w.nodeCount == nodes.count { return w }
-        var made = Wiring(table: table, nodes: nodes.count)
-        made.declared = ModelWiring.declared(self, table)
-        ModelWiring.append(nodes, to: &made)
-        return made
+        ModelWiring.wiring(wiring.value, of: nodes, in: table) { ModelWiring.declared(self, table) }
     }
 }
 
 extension Function {
     /// The body's wiring in `table` (see ``Graph/wiring(in:)``).
     func wiring(in table: NameTable) -> Wiring {
-        if let w = wiring.value, w.table === table, w.nodeCount == nodes.count { return w }
-        var made = Wiring(table: table, nodes: nodes.count)
-        made.declared = inputs.map { ModelWiring.id($0, table) }
-        ModelWiring.append(nodes, to: &made)
-        return made
+        ModelWiring.wiring(wiring.value, of: nodes, in: table) { inputs.map { ModelWiring.id($0, table) } }
     }
 }
 
@@ -60,6 +52,16 @@ enum ModelWiring {
         wiring.declared = declared(graph, table)
         graph.nodes = wireNodes(graph.nodes, into: &wiring)
         graph.wiring.value = wiring
+    }
+
+    /// `held` when it is a wiring of `nodes` in `table`, else one made from the names'
+    /// strings, declaring `declared()`.
+    static func wiring(_ held: Wiring?, of nodes: [Node], in table: NameTable, declared: () -> [Int32]) -> Wiring {
+        if let held, held.table === table, held.nodeCount == nodes.count { return held }
+        var made = Wiring(table: table, nodes: nodes.count)
+        made.declared = declared()
+        append(nodes, to: &made)
+        return made
     }
 
     /// The ids of what `graph` declares: inputs, initializers, sparse initializers.
