@@ -42,6 +42,9 @@ public struct ModelFile: Sendable {
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error.failure, offset: error.offset))
         }
+        // The pre-pass read every metadata page of the file: they leave this process's
+        // memory (they stay in the page cache, and a later read maps them again).
+        mapping.doneReading(0..<mapping.bytes.count)
         let payloadBytes = stripped.payloadBytes
         let model: Model
         do {
@@ -56,8 +59,11 @@ public struct ModelFile: Sendable {
             metadataBytes: mapping.bytes.count - payloadBytes, mapping: mapping)
     }
 
-    /// The decoder's error, or a hint when the refused bytes are of a known other format.
+    /// The decoder's error; the file's change when it shrank while read (the bytes past its
+    /// new end read as zeros, which the decoder refuses); or a hint when the refused bytes
+    /// are of a known other format.
     private static func refused(_ mapping: MappedFile, path: String, _ error: DecodeError) -> DecodeError {
+        if mapping.changed { return DecodeError(path: path, failure: .changedWhileRead) }
         guard let format = ForeignFormat.recognizeRefused(mapping.bytes) else { return error }
         return DecodeError(path: path, failure: .foreignFormat(format))
     }

@@ -41,7 +41,7 @@ private struct ConvertedNodes {
     /// Their names' ids.
     var wiring: Wiring
     /// The nodes, in file order, up to the first that failed.
-    var nodes: [Node] = []
+    var columns: FlatNodes.Builder
     /// The first failure in file order, thrown when the graph is converted.
     var failure: DecodeFailure?
 }
@@ -87,27 +87,34 @@ private struct Converter {
         wiring.declared = inputs.map { id($0.name) } + initializers.map { id($0.pointee.name) }
             + sparse.map { s in id(s.values?.pointee.name) }
         let graphName = try name(g.name, "GraphProto.name")
-        let nodes: [Node]
+        let nodes: NodeStore
         if let converted {
             if let failure = converted.failure { throw failure }
-            nodes = converted.nodes
+            nodes = NodeStore(converted.columns.finish(wiring: converted.wiring))
         } else {
-            nodes = try self.nodes(protos, wiring)
+            nodes = NodeStore(try self.nodes(protos, wiring))
         }
         var graph = Graph(
             name: graphName,
-            nodes: nodes,
-            initializers: try initializers.indices.map { k throws(DecodeFailure) in
-                try tensor(initializers[k].pointee, id: wiring.declared[inputs.count + k])
-            },
+            initializers: try tensors(initializers, ids: wiring.declared[inputs.count...]),
             sparseInitializers: try sparse.map(self.sparse),
             inputs: try inputs.map(valueInfo),
             outputs: try list(g.output, g.n_output).map(valueInfo),
             valueInfo: try list(g.value_info, g.n_value_info).map(valueInfo),
             docString: try text(g.doc_string, "GraphProto.doc_string")
         )
+        graph.nodeStore = nodes
         graph.wiring.value = wiring
         return graph
+    }
+
+    /// The initializers `protos`, named `ids` in the table; on all cores for a long list
+    /// (a tensor's conversion only reads the table). The first failure in order is thrown.
+    private func tensors(_ protos: [UnsafeMutablePointer<Onnx__TensorProto>], ids: ArraySlice<Int32>) throws(DecodeFailure) -> [Tensor] {
+        let results = ParallelWork.map(Array(protos.indices)) { k in
+            Result { () throws(DecodeFailure) in try tensor(protos[k].pointee, id: ids[ids.startIndex + k]) }
+        }
+        return try results.map { r throws(DecodeFailure) in try r.get() }
     }
 
     /// `protos` as nodes whose value names are the table's strings (`wiring` holds their
@@ -137,13 +144,13 @@ private struct Converter {
         return results
     }
 
-    /// The nodes the pre-pass set aside, unpacked, wired and converted a slice at a time
-    /// (each slice unpacked and converted on all cores, and its C structs freed before the
+    /// The nodes the pre-pass set aside, unpacked, wired and converted into flat columns a
+    /// slice at a time (each slice unpacked on all cores, and its C structs freed before the
     /// next), so that the C structs of only one slice exist at once. A node protobuf-c
     /// refuses is thrown at once; the first conversion failure is kept for the graph.
     func convertAside(_ aside: AsideNodes) throws(DecodeFailure) -> ConvertedNodes {
-        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count))
-        converted.nodes.reserveCapacity(aside.ranges.count)
+        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count),
+                                       columns: FlatNodes.Builder(nodes: aside.ranges.count))
         var start = 0
         while start < aside.ranges.count {
             let range = start..<min(start + Converter.sliceNodes, aside.ranges.count)
@@ -167,15 +174,36 @@ private struct Converter {
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { continue }
             wire(protos, into: &converted.wiring)
-            for result in nodeResults(protos, converted.wiring, from: range.lowerBound) {
-                guard case .success(let node) = result else {
-                    if case .failure(let failure) = result { converted.failure = failure }
+            let wiring = converted.wiring
+            for (k, p) in zip(range, protos) {
+                do throws(DecodeFailure) {
+                    try append(p.pointee, at: k, wiring: wiring, to: &converted.columns)
+                } catch {
+                    converted.failure = error
                     break
                 }
-                converted.nodes.append(node)
             }
         }
         return converted
+    }
+
+    /// Appends node `n` (node `k` of `wiring`) to `columns`, with the checks and in the order
+    /// of ``node(_:wiring:strings:at:)``.
+    private func append(_ n: Onnx__NodeProto, at k: Int, wiring: Wiring, to columns: inout FlatNodes.Builder) throws(DecodeFailure) {
+        let name = try bytes(n.name, "NodeProto.name")
+        let opType = columns.label(try bytes(n.op_type, "NodeProto.op_type"))
+        let domain = columns.label(try bytes(n.domain, "NodeProto.domain"))
+        let overload = columns.label(try bytes(n.overload, "NodeProto.overload"))
+        // A name over the limit has id -2; its own conversion throws the error.
+        if wiring.inputs(of: k).contains(-2) { _ = try names(n.input, n.n_input, "NodeProto.input") }
+        if wiring.outputs(of: k).contains(-2) { _ = try names(n.output, n.n_output, "NodeProto.output") }
+        // (Most nodes have neither: no list, no closure.)
+        let attributes = n.n_attribute == 0 ? []
+            : try list(n.attribute, n.n_attribute).map { a throws(DecodeFailure) in try attribute(a) }
+        let metadata = n.n_metadata_props == 0 ? []
+            : try list(n.metadata_props, n.n_metadata_props).map { e throws(DecodeFailure) in try entry(e) }
+        columns.append(name: name, opType: opType, domain: domain, overload: overload,
+                       attributes: attributes, metadata: metadata)
     }
 
     /// Nodes per slice of ``convertAside(_:)``: enough for all cores, few enough to be small.
@@ -454,6 +482,16 @@ private struct Converter {
         let length = strnlen(p, limit + 1)
         guard length <= limit else { throw .stringTooLong(field: field, bytes: strlen(p), limit: limit) }
         return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
+    }
+
+    /// The C string's bytes (empty for none), or the limit error of a name.
+    private func bytes(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> UnsafeRawBufferPointer {
+        guard let p else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+        guard length <= DecodingLimits.maxNameBytes else {
+            throw .stringTooLong(field: field, bytes: strlen(p), limit: DecodingLimits.maxNameBytes)
+        }
+        return UnsafeRawBufferPointer(start: p, count: length)
     }
 
     /// The names of a repeated string field; with `ids` (the same names in the table, none

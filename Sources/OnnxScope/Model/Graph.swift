@@ -3,7 +3,19 @@ public struct Graph: Hashable, Sendable {
     /// The graph's name, empty when absent.
     public var name: String
     /// Nodes in file order (ONNX requires topological order, but files do not always obey).
-    public var nodes: [Node]
+    /// A decoded graph keeps them as flat columns and makes these values on
+    /// first ask.
+    public var nodes: [Node] {
+        get { nodeStore.nodes }
+        set { nodeStore = NodeStore(newValue) }
+        _modify {
+            var nodes = nodeStore.take()
+            defer { nodeStore = NodeStore(nodes) }
+            yield &nodes
+        }
+    }
+    /// The nodes as stored: what the passes over every node read without making values.
+    var nodeStore: NodeStore
     /// Dense initializers.
     public var initializers: [Tensor]
     /// Sparse initializers.
@@ -27,7 +39,7 @@ public struct Graph: Hashable, Sendable {
         valueInfo: [ValueInfo] = [], docString: String = ""
     ) {
         self.name = name
-        self.nodes = nodes
+        nodeStore = NodeStore(nodes)
         self.initializers = initializers
         self.sparseInitializers = sparseInitializers
         self.inputs = inputs
@@ -114,10 +126,18 @@ public struct Node: Hashable, Sendable {
     }
 
     /// True when the node's domain is the default operator set (`""` or `ai.onnx`).
-    public var isDefaultDomain: Bool { domain.isEmpty || domain == "ai.onnx" }
+    public var isDefaultDomain: Bool { Node.isDefault(domain) }
 
     /// The operator as shown in histograms: `Conv` for the default domain, else `domain.Op`.
-    public var qualifiedOpType: String { isDefaultDomain ? opType : "\(domain).\(opType)" }
+    public var qualifiedOpType: String { Node.qualified(opType, domain) }
+
+    /// True when `domain` is the default operator set (see ``isDefaultDomain``).
+    static func isDefault(_ domain: String) -> Bool { domain.isEmpty || domain == "ai.onnx" }
+
+    /// `opType` of `domain` as histograms show it (see ``qualifiedOpType``).
+    static func qualified(_ opType: String, _ domain: String) -> String {
+        isDefault(domain) ? opType : "\(domain).\(opType)"
+    }
 
     /// The attribute with this name, if any.
     public func attribute(_ name: String) -> Attribute? {

@@ -16,9 +16,9 @@ enum GraphChecks {
         let table = model.nameTable
         var report = Report()
         var scopes: [Scope] = []
-        var work: [Visit] = [Visit(nodes: model.graph.nodes, wiring: model.mainWiring, path: "main", parent: nil)]
+        var work: [Visit] = [Visit(nodes: model.graph.nodeStore, wiring: model.mainWiring, path: "main", parent: nil)]
         for function in model.functions {
-            work.append(Visit(nodes: function.nodes, wiring: function.wiring(in: table),
+            work.append(Visit(nodes: NodeStore(function.nodes), wiring: function.wiring(in: table),
                               path: "function \(function.qualifiedName)", parent: nil))
         }
         // Every graph first, then the checks, in the order graphs were found.
@@ -27,12 +27,13 @@ enum GraphChecks {
             let visit = work[next]
             let scope = next
             next += 1
-            for (position, node) in visit.nodes.enumerated() {
-                for attribute in node.attributes {
+            let nodes = visit.nodes
+            for position in nodes.mayHoldGraphs() {
+                for attribute in nodes.attributes(position) {
                     for graph in attribute.value.subgraphs {
                         work.append(Visit(
-                            nodes: graph.nodes, wiring: graph.wiring(in: table),
-                            path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name), parent: scope))
+                            nodes: graph.nodeStore, wiring: graph.wiring(in: table),
+                            path: WeightCatalog.subgraphPath(visit.path, label: nodes.label(position), attribute.name), parent: scope))
                     }
                 }
             }
@@ -52,7 +53,7 @@ enum GraphChecks {
         var defined = IDSet(tableCount: names.count, expected: wiring.declared.count + wiring.outputs.count)
         for id in wiring.declared where id >= 0 { defined.insert(id) }
         var reportedTwice: Set<Int32> = []
-        for i in visit.nodes.indices {
+        for i in 0..<visit.nodes.count {
             for output in wiring.outputs(of: i) where output >= 0 {
                 if producer[Int(output)] >= 0 || defined.contains(output) {
                     if reportedTwice.insert(output).inserted {
@@ -69,7 +70,7 @@ enum GraphChecks {
         for output in wiring.outputs where output >= 0 && producer[Int(output)] >= 0 { defined.insert(output) }
         let scope = Scope(defined: defined, parent: visit.parent)
 
-        for i in visit.nodes.indices {
+        for i in 0..<visit.nodes.count {
             for input in wiring.inputs(of: i) where input >= 0 && !isDefined(input, in: scope, scopes) {
                 report.add(Finding(
                     severity: .error, code: "undefined-input",
@@ -140,12 +141,13 @@ enum GraphChecks {
         return false
     }
 
-    private static func label(_ nodes: [Node], _ i: Int) -> String {
-        nodes[i].name.isEmpty ? "\(nodes[i].opType)#\(i)" : "'\(nodes[i].name)'"
+    private static func label(_ nodes: NodeStore, _ i: Int) -> String {
+        let name = nodes.name(i)
+        return name.isEmpty ? "\(nodes.opType(i))#\(i)" : "'\(name)'"
     }
 
     private struct Visit {
-        var nodes: [Node]
+        var nodes: NodeStore
         var wiring: Wiring
         var path: String
         var parent: Int?

@@ -121,7 +121,7 @@ final class GraphIndex: @unchecked Sendable {
         if let held, held.nodeCount == nodes.count, let ids = ids(of: weights, in: held.table) { return (held, ids) }
         let table = NameTable(capacity: 2 * nodes.count + weights.count)
         let ids = weights.map { $0.name.isEmpty ? -1 : table.intern($0.name) }
-        return (ModelWiring.wiring(nil, of: nodes, in: table) { [] }, ids)
+        return (ModelWiring.wiring(nil, count: nodes.count, of: nodes, in: table) { [] }, ids)
     }
 
     /// The local number of `value`, if this graph mentions it.

@@ -6,7 +6,7 @@ extension Model {
     func wired() -> Model {
         if names.value != nil { return self }
         var model = self
-        let table = NameTable(capacity: 2 * model.graph.nodes.count)
+        let table = NameTable(capacity: 2 * model.graph.nodeStore.count)
         var graph = model.graph
         ModelWiring.wire(&graph, table: table)
         var functions = model.functions
@@ -33,14 +33,14 @@ extension Graph {
     /// This graph's wiring in `table`: the one it holds, or, should it hold none of that
     /// table (a graph of a model that was not ``Model/wired()``), one made now.
     func wiring(in table: NameTable) -> Wiring {
-        ModelWiring.wiring(wiring.value, of: nodes, in: table) { ModelWiring.declared(self, table) }
+        ModelWiring.wiring(wiring.value, count: nodeStore.count, of: nodes, in: table) { ModelWiring.declared(self, table) }
     }
 }
 
 extension Function {
     /// The body's wiring in `table` (see ``Graph/wiring(in:)``).
     func wiring(in table: NameTable) -> Wiring {
-        ModelWiring.wiring(wiring.value, of: nodes, in: table) { inputs.map { ModelWiring.id($0, table) } }
+        ModelWiring.wiring(wiring.value, count: nodes.count, of: nodes, in: table) { inputs.map { ModelWiring.id($0, table) } }
     }
 }
 
@@ -54,10 +54,12 @@ enum ModelWiring {
         graph.wiring.value = wiring
     }
 
-    /// `held` when it is a wiring of `nodes` in `table`, else one made from the names'
-    /// strings, declaring `declared()`.
-    static func wiring(_ held: Wiring?, of nodes: [Node], in table: NameTable, declared: () -> [Int32]) -> Wiring {
-        if let held, held.table === table, held.nodeCount == nodes.count { return held }
+    /// `held` when it is a wiring of the `count` nodes in `table`, else one made from the
+    /// names' strings of `nodes` (asked for only then), declaring `declared()`.
+    static func wiring(_ held: Wiring?, count: Int, of nodes: @autoclosure () -> [Node], in table: NameTable,
+                       declared: () -> [Int32]) -> Wiring {
+        if let held, held.table === table, held.nodeCount == count { return held }
+        let nodes = nodes()
         var made = Wiring(table: table, nodes: nodes.count)
         made.declared = declared()
         append(nodes, to: &made)

@@ -39,7 +39,7 @@ struct WeightCatalog: Sendable {
         mainWeights = [Int32](repeating: -1, count: table.count)
         weights.reserveCapacity(model.graph.initializers.count)
         var work: [GraphVisit] = [GraphVisit(
-            nodes: model.graph.nodes, wiring: model.mainWiring, initializers: model.graph.initializers,
+            nodes: model.graph.nodeStore, wiring: model.mainWiring, initializers: model.graph.initializers,
             sparseInitializers: model.graph.sparseInitializers, declaredInputs: model.graph.inputs.count,
             namespace: .main, placement: .mainGraph, path: "main")]
         for function in model.functions {
@@ -47,7 +47,7 @@ struct WeightCatalog: Sendable {
                 namespaceNumbers[.function(function.qualifiedName)] = Int64(namespaceNumbers.count)
             }
             work.append(GraphVisit(
-                nodes: function.nodes, wiring: function.wiring(in: table),
+                nodes: NodeStore(function.nodes), wiring: function.wiring(in: table),
                 namespace: .function(function.qualifiedName), placement: .function,
                 path: "function \(function.qualifiedName)", isFunctionBody: true))
         }
@@ -77,12 +77,16 @@ struct WeightCatalog: Sendable {
         var consumers = [[String]](repeating: [], count: weights.count)
         for visit in visits {
             let number = namespaceNumbers[visit.namespace] ?? 0
-            for (position, node) in visit.nodes.enumerated() {
+            let nodes = visit.nodes
+            for position in 0..<nodes.count {
                 var label: String?
                 let inputs = visit.wiring.inputs(of: position)
                 for k in inputs.indices {
                     guard let w = weightIndex(inputs[k], in: number), !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
-                    if label == nil { label = node.name.isEmpty ? "\(node.opType)#\(position)@\(visit.path)" : node.name }
+                    if label == nil {
+                        let name = nodes.name(position)
+                        label = name.isEmpty ? "\(nodes.opType(position))#\(position)@\(visit.path)" : name
+                    }
                     consumers[Int(w)].append(label ?? "")
                 }
             }
@@ -106,38 +110,49 @@ struct WeightCatalog: Sendable {
                 placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .sparse(sparse)),
                 id: declaredID(visit.declaredInputs + visit.initializers.count + k))
         }
-        for (position, node) in visit.nodes.enumerated() {
-            nodeCount += 1
-            opCounts[node.qualifiedOpType, default: 0] += 1
-            if node.opType == "Constant", node.isDefaultDomain, let weight = constantWeight(node, visit) {
+        let nodes = visit.nodes
+        nodeCount += nodes.count
+        for op in nodes.opCounts() { opCounts[Node.qualified(op.opType, op.domain), default: 0] += op.count }
+        // Constants' weights in node order, then the subgraphs (walked after this graph) in node order.
+        for position in nodes.positions(of: "Constant") where nodes.isDefaultDomain(position) {
+            if let weight = constantWeight(nodes.attributes(position), output: nodes.firstOutput(position), visit) {
                 add(weight, id: visit.wiring.outputs(of: position).first ?? -1)
             }
-            let nested: Placement = visit.placement == .function ? .function : .subgraph
-            for attribute in node.attributes {
+        }
+        let nested: Placement = visit.placement == .function ? .function : .subgraph
+        for position in nodes.mayHoldGraphs() {
+            for attribute in nodes.attributes(position) {
                 for graph in attribute.value.subgraphs {
                     work.append(GraphVisit(
-                        nodes: graph.nodes, wiring: graph.wiring(in: table), initializers: graph.initializers,
+                        nodes: graph.nodeStore, wiring: graph.wiring(in: table), initializers: graph.initializers,
                         sparseInitializers: graph.sparseInitializers, declaredInputs: graph.inputs.count,
                         namespace: visit.namespace, placement: nested,
-                        path: WeightCatalog.subgraphPath(visit.path, node, position, attribute.name)))
+                        path: WeightCatalog.subgraphPath(visit.path, label: nodes.label(position), attribute.name)))
                 }
             }
         }
+
     }
 
     /// The path of a subgraph held by attribute `attribute` of the node at `position`.
     static func subgraphPath(_ parent: String, _ node: Node, _ position: Int, _ attribute: String) -> String {
-        "\(parent)/\(node.name.isEmpty ? "\(node.opType)#\(position)" : node.name).\(attribute)"
+        subgraphPath(parent, label: node.name.isEmpty ? "\(node.opType)#\(position)" : node.name, attribute)
     }
 
-    /// The weight a `Constant` node holds, from whichever value attribute it carries.
-    private func constantWeight(_ node: Node, _ visit: GraphVisit) -> StoredWeight? {
-        let name = node.outputs.first ?? ""
+    /// The path of a subgraph held by attribute `attribute` of the node labelled `label`
+    /// (its name, else `Op#position`).
+    static func subgraphPath(_ parent: String, label: String, _ attribute: String) -> String {
+        "\(parent)/\(label).\(attribute)"
+    }
+
+    /// The weight a `Constant` node with these attributes holds, named `name` (its output),
+    /// from whichever value attribute it carries.
+    private func constantWeight(_ attributes: ArraySlice<Attribute>, output name: String, _ visit: GraphVisit) -> StoredWeight? {
         func weight(_ type: DataType, _ dims: [Int64], _ source: StoredWeight.Source) -> StoredWeight {
             StoredWeight(name: name, dataType: type, dims: dims, storage: .constant, placement: visit.placement,
                          namespace: visit.namespace, graphPath: visit.path, source: source)
         }
-        for attribute in node.attributes {
+        for attribute in attributes {
             switch (attribute.name, attribute.value) {
             case ("value", .tensor(let t)):
                 return weight(t.dataType, t.dims, .tensor(t))
@@ -194,7 +209,7 @@ struct WeightCatalog: Sendable {
 
 /// One graph (or function body) waiting to be walked.
 private struct GraphVisit: Sendable {
-    var nodes: [Node]
+    var nodes: NodeStore
     var wiring: Wiring
     var initializers: [Tensor] = []
     var sparseInitializers: [SparseTensor] = []
