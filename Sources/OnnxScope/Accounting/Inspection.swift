@@ -50,7 +50,8 @@ extension InspectReport {
 
         var account = WeightAccount(locator: ExternalDataLocator(folder: file.directory))
         for (k, weight) in catalog.weights.enumerated() {
-            account.add(weight, consumers: catalog.consumersOfWeight(at: k))
+            // Only a shared weight's consumers are listed (labels are made for those alone).
+            account.add(weight, consumers: catalog.consumerCount(at: k) > 1 ? catalog.consumersOfWeight(at: k) : [])
         }
         for duplicate in catalog.duplicateNames {
             findings.append(Finding(

@@ -15,9 +15,9 @@ struct PayloadStripper {
 
     private let input: UnsafeRawBufferPointer
     private var output: [UInt8] = []
-    /// With `setsNodesAside`, the main graph's nodes, each message written here instead of
-    /// into ``output`` (see ``StrippedModel/mainNodes``).
-    private var aside: AsideNodes?
+    /// With `setsNodesAside`, the main graph's nodes and initializers, each message written
+    /// here instead of into ``output`` (see ``StrippedModel/mainNodes``).
+    private var aside: AsideMessages?, asideInitializers: AsideMessages?
     /// How many `graph` fields the model has (protobuf merges several into one; then the
     /// nodes are left in place, as the rule for merging them is protobuf-c's).
     private var mainGraphs = 0
@@ -33,9 +33,10 @@ struct PayloadStripper {
         let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
         output.reserveCapacity(room)
         if setsNodesAside {
-            var nodes = AsideNodes()
+            var nodes = AsideMessages()
             nodes.bytes.reserveCapacity(room)
             aside = nodes
+            asideInitializers = AsideMessages()
         }
     }
 
@@ -54,7 +55,7 @@ struct PayloadStripper {
         }
         let payloadBytes = stripper.payloads.pieces.reduce(0) { $0 + $1.contentBytes }
         return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes,
-                             mainNodes: stripper.aside)
+                             mainNodes: stripper.aside, mainInitializers: stripper.asideInitializers)
     }
 
     private mutating func message(_ kind: MessageKind, _ range: Range<Int>, depth: Int) throws(WireError) {
@@ -125,30 +126,29 @@ struct PayloadStripper {
             }
             try count(child, at: fieldStart)
             if kind == .model, child == .graph { mainGraphs += 1 }
-            if child == .node, kind == .graph, depth == 2, var nodes = aside {
-                // A node of the main graph: its message alone, aside.
-                aside = nil
-                swap(&output, &nodes.bytes)
-                let start = output.count
-                defer {
-                    swap(&output, &nodes.bytes)
-                    nodes.ranges.append(start..<nodes.bytes.count)
-                    aside = nodes
+            if kind == .graph, depth == 2, child == .node || child == .tensor {
+                // A node or initializer of the main graph: its message alone, aside.
+                if child == .node, var nodes = aside {
+                    aside = nil
+                    defer { aside = nodes }
+                    try setAside(child, valueRange, depth: depth, into: &nodes, fieldStart: fieldStart)
+                    continue
                 }
-                try message(child, valueRange, depth: depth + 1)
-                guard output.count - start < DecodingLimits.maxMetadataBytes else {
-                    throw WireError(failure: .metadataTooLarge(bytes: output.count - start), offset: fieldStart)
+                if child == .tensor, var initializers = asideInitializers {
+                    asideInitializers = nil
+                    defer { asideInitializers = initializers }
+                    try setAside(child, valueRange, depth: depth, into: &initializers, fieldStart: fieldStart)
+                    continue
                 }
-                continue
             }
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
-            let asideBefore = aside?.inPlaceBytes ?? 0
+            let asideBefore = asideBytes
             try message(child, valueRange, depth: depth + 1)
             let written = output.count - lengthAt - 5
-            // The main graph's nodes set aside count towards its size as they did in place.
-            let size = written + (aside?.inPlaceBytes ?? 0) - asideBefore
+            // The main graph's messages set aside count towards its size as they did in place.
+            let size = written + asideBytes - asideBefore
             guard size < DecodingLimits.maxMetadataBytes else {
                 throw WireError(failure: .metadataTooLarge(bytes: size), offset: fieldStart)
             }
@@ -160,6 +160,25 @@ struct PayloadStripper {
             payloads.spans.append(firstPiece..<payloads.pieces.count)
         }
     }
+
+    /// Writes the message of `kind` in `range` (a child of a message at `depth`) into `aside`
+    /// instead of ``output``.
+    private mutating func setAside(_ kind: MessageKind, _ range: Range<Int>, depth: Int, into aside: inout AsideMessages,
+                                   fieldStart: Int) throws(WireError) {
+        swap(&output, &aside.bytes)
+        let start = output.count
+        defer {
+            swap(&output, &aside.bytes)
+            aside.ranges.append(start..<aside.bytes.count)
+        }
+        try message(kind, range, depth: depth + 1)
+        guard output.count - start < DecodingLimits.maxMetadataBytes else {
+            throw WireError(failure: .metadataTooLarge(bytes: output.count - start), offset: fieldStart)
+        }
+    }
+
+    /// The bytes the messages set aside so far took in place.
+    private var asideBytes: Int { (aside?.inPlaceBytes ?? 0) + (asideInitializers?.inPlaceBytes ?? 0) }
 
     /// Counts one more message of `kind`, against its limit.
     private mutating func count(_ kind: MessageKind, at offset: Int) throws(WireError) {
@@ -264,14 +283,17 @@ struct StrippedModel {
     /// The main graph's nodes, taken out of ``metadata`` (whose main graph then has none):
     /// the decoder unpacks and converts them a slice at a time, on all cores, and frees
     /// each slice's C structs before the next. Nil when they were left in place.
-    var mainNodes: AsideNodes?
+    var mainNodes: AsideMessages?
+    /// The main graph's initializers, taken out the same way.
+    var mainInitializers: AsideMessages?
 }
 
-/// Node messages, one after another, as the pre-pass wrote them (payloads stripped).
-struct AsideNodes {
+/// Messages of one kind (nodes, tensors), one after another, as the pre-pass wrote them
+/// (payloads stripped).
+struct AsideMessages {
     /// The messages' bytes.
     var bytes: [UInt8] = []
-    /// Node `i`'s message is `bytes[ranges[i]]`, in file order.
+    /// Message `i` is `bytes[ranges[i]]`, in file order.
     var ranges: [Range<Int>] = []
 
     /// The bytes the messages took in place: each also had its key and padded length (6 bytes).

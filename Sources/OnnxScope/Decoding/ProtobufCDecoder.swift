@@ -23,17 +23,30 @@ enum ProtobufCDecoder {
         stripped.metadata = []
         guard let unpacked else { throw .rejectedByProtobufC }
         defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
-        let aside = stripped.mainNodes
-        let converter = Converter(payloads: stripped.payloads,
-                                  table: NameTable(capacity: (metadataBytes + (aside?.bytes.count ?? 0)) / 128))
+        let asideBytes = (stripped.mainNodes?.bytes.count ?? 0) + (stripped.mainInitializers?.bytes.count ?? 0)
+        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: (metadataBytes + asideBytes) / 128))
         return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in
-            // The main graph's nodes first (a node protobuf-c refuses is refused before any
-            // conversion error, as when the whole model was unpacked at once); their own
-            // conversion errors are thrown in file order when the graph is converted.
-            let mainNodes = try aside.map { nodes throws(DecodeFailure) in try converter.convertAside(nodes) }
-            return try converter.model(unpacked.pointee, mainNodes: mainNodes)
+            // The main graph's nodes and initializers first (a message protobuf-c refuses is
+            // refused before any conversion error, as when the whole model was unpacked at
+            // once); their own conversion errors are thrown in order when the graph is
+            // converted. Each one's bytes are freed once converted.
+            let mainNodes = try stripped.mainNodes.map { nodes throws(DecodeFailure) in try converter.convertAside(nodes) }
+            stripped.mainNodes = nil
+            let initializers = try stripped.mainInitializers.map { t throws(DecodeFailure) in try converter.convertAside(initializers: t) }
+            stripped.mainInitializers = nil
+            return try converter.model(unpacked.pointee, mainNodes: mainNodes, initializers: initializers)
         }
     }
+}
+
+/// Initializers converted ahead of their graph (``Converter/convertAside(initializers:)``).
+private struct ConvertedTensors {
+    /// Their names' ids, in file order.
+    var ids: [Int32] = []
+    /// The tensors, in file order, up to the first that failed.
+    var tensors: [Tensor] = []
+    /// The first failure in file order, thrown when the graph is converted.
+    var failure: DecodeFailure?
 }
 
 /// Nodes converted ahead of their graph (``Converter/convertAside(_:)``).
@@ -53,7 +66,7 @@ private struct Converter {
     /// The model's value names; every graph and function body is wired to it as it is converted.
     let table: NameTable
 
-    func model(_ m: Onnx__ModelProto, mainNodes: ConvertedNodes?) throws(DecodeFailure) -> Model {
+    func model(_ m: Onnx__ModelProto, mainNodes: ConvertedNodes?, initializers: ConvertedTensors?) throws(DecodeFailure) -> Model {
         guard let graphPointer = m.graph else {
             throw .notAModel("no graph (ModelProto field 7 is missing)")
         }
@@ -71,7 +84,7 @@ private struct Converter {
             modelVersion: m.has_model_version != 0 ? m.model_version : nil,
             docString: try text(m.doc_string, "ModelProto.doc_string"),
             metadataEntries: try list(m.metadata_props, m.n_metadata_props).map(entry),
-            graph: try graph(graphPointer.pointee, converted: mainNodes),
+            graph: try graph(graphPointer.pointee, converted: mainNodes, initializers: initializers),
             functions: try list(m.functions, m.n_functions).map(function),
             trainingGraphs: trainingGraphs
         )
@@ -79,12 +92,12 @@ private struct Converter {
         return model
     }
 
-    func graph(_ g: Onnx__GraphProto, converted: ConvertedNodes? = nil) throws(DecodeFailure) -> Graph {
+    func graph(_ g: Onnx__GraphProto, converted: ConvertedNodes? = nil, initializers aside: ConvertedTensors? = nil) throws(DecodeFailure) -> Graph {
         let protos = pointers(g.node, g.n_node)
         var wiring = converted?.wiring ?? wire(protos)
         let inputs = list(g.input, g.n_input), initializers = pointers(g.initializer, g.n_initializer)
         let sparse = list(g.sparse_initializer, g.n_sparse_initializer)
-        wiring.declared = inputs.map { id($0.name) } + initializers.map { id($0.pointee.name) }
+        wiring.declared = inputs.map { id($0.name) } + (aside?.ids ?? initializers.map { id($0.pointee.name) })
             + sparse.map { s in id(s.values?.pointee.name) }
         let graphName = try name(g.name, "GraphProto.name")
         let nodes: NodeStore
@@ -94,9 +107,16 @@ private struct Converter {
         } else {
             nodes = NodeStore(try self.nodes(protos, wiring))
         }
+        let tensors: [Tensor]
+        if let aside {
+            if let failure = aside.failure { throw failure }
+            tensors = aside.tensors
+        } else {
+            tensors = try self.tensors(initializers, ids: wiring.declared[inputs.count...])
+        }
         var graph = Graph(
             name: graphName,
-            initializers: try tensors(initializers, ids: wiring.declared[inputs.count...]),
+            initializers: tensors,
             sparseInitializers: try sparse.map(self.sparse),
             inputs: try inputs.map(valueInfo),
             outputs: try list(g.output, g.n_output).map(valueInfo),
@@ -144,35 +164,39 @@ private struct Converter {
         return results
     }
 
-    /// The nodes the pre-pass set aside, unpacked, wired and converted into flat columns a
-    /// slice at a time (each slice unpacked on all cores, and its C structs freed before the
-    /// next), so that the C structs of only one slice exist at once. A node protobuf-c
-    /// refuses is thrown at once; the first conversion failure is kept for the graph.
-    func convertAside(_ aside: AsideNodes) throws(DecodeFailure) -> ConvertedNodes {
-        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count),
-                                       columns: FlatNodes.Builder(nodes: aside.ranges.count))
+    /// Each slice of `aside`'s messages unpacked on all cores and handed to `body` (with the
+    /// messages' positions), then freed before the next, so that the C structs of only one
+    /// slice exist at once. A message protobuf-c refuses is thrown at once.
+    private func eachSlice<Proto>(_ aside: AsideMessages, unpack: (Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Proto>?,
+                                  free: (UnsafeMutablePointer<Proto>?) -> Void,
+                                  _ body: ([UnsafeMutablePointer<Proto>], Range<Int>) -> Void) throws(DecodeFailure) {
         var start = 0
         while start < aside.ranges.count {
-            let range = start..<min(start + Converter.sliceNodes, aside.ranges.count)
-            let slice = Array(range)
+            let range = start..<min(start + Converter.sliceMessages, aside.ranges.count)
             start = range.upperBound
-            let unpacked: [UnsafeMutablePointer<Onnx__NodeProto>?] = PhaseClock.measure(.protobufC, within: .conversion) {
+            let unpacked: [UnsafeMutablePointer<Proto>?] = PhaseClock.measure(.protobufC, within: .conversion) {
                 aside.bytes.withUnsafeBufferPointer { buffer in
-                    ParallelWork.map(slice) { k in
-                        let range = aside.ranges[k]
-                        return onnx__node_proto__unpack(nil, range.count, buffer.baseAddress.map { $0 + range.lowerBound })
+                    ParallelWork.map(Array(range)) { k in
+                        let message = aside.ranges[k]
+                        return unpack(message.count, buffer.baseAddress.map { $0 + message.lowerBound })
                     }
                 }
             }
-            defer {
-                PhaseClock.measure(.free, within: .conversion) {
-                    for p in unpacked { onnx__node_proto__free_unpacked(p, nil) }
-                }
-            }
+            defer { PhaseClock.measure(.free, within: .conversion) { for p in unpacked { free(p) } } }
             let protos = unpacked.compactMap { $0 }
             guard protos.count == unpacked.count else { throw .rejectedByProtobufC }
+            body(protos, range)
+        }
+    }
+
+    /// The nodes the pre-pass set aside, unpacked a slice at a time (``eachSlice``), wired
+    /// and converted into flat columns. The first conversion failure is kept for the graph.
+    func convertAside(_ aside: AsideMessages) throws(DecodeFailure) -> ConvertedNodes {
+        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count),
+                                       columns: FlatNodes.Builder(nodes: aside.ranges.count))
+        try eachSlice(aside, unpack: { onnx__node_proto__unpack(nil, $0, $1) }, free: { onnx__node_proto__free_unpacked($0, nil) }) { protos, range in
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
-            guard converted.failure == nil else { continue }
+            guard converted.failure == nil else { return }
             wire(protos, into: &converted.wiring)
             let wiring = converted.wiring
             for (k, p) in zip(range, protos) {
@@ -181,6 +205,31 @@ private struct Converter {
                 } catch {
                     converted.failure = error
                     break
+                }
+            }
+        }
+        return converted
+    }
+
+    /// The initializers the pre-pass set aside, unpacked a slice at a time (``eachSlice``),
+    /// their names interned, and converted on all cores (a tensor's conversion only reads
+    /// the table). The first conversion failure is kept for the graph.
+    func convertAside(initializers aside: AsideMessages) throws(DecodeFailure) -> ConvertedTensors {
+        var converted = ConvertedTensors()
+        converted.ids.reserveCapacity(aside.ranges.count)
+        converted.tensors.reserveCapacity(aside.ranges.count)
+        try eachSlice(aside, unpack: { onnx__tensor_proto__unpack(nil, $0, $1) }, free: { onnx__tensor_proto__free_unpacked($0, nil) }) { protos, _ in
+            guard converted.failure == nil else { return }
+            let ids = protos.map { id($0.pointee.name) }
+            converted.ids += ids
+            for result in ParallelWork.map(Array(protos.indices), { k in
+                Result { () throws(DecodeFailure) in try tensor(protos[k].pointee, id: ids[k]) }
+            }) {
+                switch result {
+                case .success(let tensor): converted.tensors.append(tensor)
+                case .failure(let failure):
+                    converted.failure = failure
+                    return
                 }
             }
         }
@@ -206,8 +255,8 @@ private struct Converter {
                        attributes: attributes, metadata: metadata)
     }
 
-    /// Nodes per slice of ``convertAside(_:)``: enough for all cores, few enough to be small.
-    private static let sliceNodes = 2 * ParallelWork.minimum
+    /// Messages per slice of ``eachSlice(_:unpack:free:_:)``: enough for all cores, few enough to be small.
+    private static let sliceMessages = 2 * ParallelWork.minimum
 
     /// True when an attribute of `n` holds a graph.
     private static func holdsGraphs(_ n: Onnx__NodeProto) -> Bool {

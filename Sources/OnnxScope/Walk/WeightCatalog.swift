@@ -16,10 +16,13 @@ struct WeightCatalog: Sendable {
     public private(set) var nodeCount = 0
     /// Number of graphs visited (main graph and subgraphs, function bodies excluded).
     public private(set) var graphCount = 0
-    /// Consumers of each stored weight, by its position in ``weights``: node labels, each once.
-    /// (Worked out in the walk, not on first use: `diff` and `report` would otherwise build
-    /// it while both models are held, and reach a higher peak of memory.)
-    private var consumers: [[String]] = []
+    /// Consumers of each stored weight, by its position in ``weights``: weight `k`'s are
+    /// `consumers[consumerStart[k]..<consumerStart[k + 1]]`, each node once. (Worked out in
+    /// the walk, as node positions; their labels are made when asked for.)
+    private var consumers: [Consumer] = []
+    private var consumerStart: [Int32] = [0]
+    /// The nodes and paths of the graphs walked, which the consumers' labels are made from.
+    private var walked: [(nodes: NodeStore, path: String)] = []
     /// Names defined more than once in one namespace (counted once).
     public private(set) var duplicateNames: [ScopedName] = []
 
@@ -58,7 +61,8 @@ struct WeightCatalog: Sendable {
             visitGraph(visit, into: &work)
         }
         // Consumers, once every weight is known (a Constant may follow its first reader).
-        consumers = consumers(work)
+        findConsumers(work)
+        walked = work.map { ($0.nodes, $0.path) }
     }
 
     /// The key of name `id` in a function namespace.
@@ -72,26 +76,38 @@ struct WeightCatalog: Sendable {
         return k >= 0 ? k : nil
     }
 
-    /// Which nodes of `visits` read a stored weight, each node once per weight.
-    private func consumers(_ visits: [GraphVisit]) -> [[String]] {
-        var consumers = [[String]](repeating: [], count: weights.count)
-        for visit in visits {
-            let number = namespaceNumbers[visit.namespace] ?? 0
-            let nodes = visit.nodes
-            for position in 0..<nodes.count {
-                var label: String?
-                let inputs = visit.wiring.inputs(of: position)
-                for k in inputs.indices {
-                    guard let w = weightIndex(inputs[k], in: number), !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
-                    if label == nil {
-                        let name = nodes.name(position)
-                        label = name.isEmpty ? "\(nodes.opType(position))#\(position)@\(visit.path)" : name
+    /// Which nodes of `visits` read a stored weight, each node once per weight: counted,
+    /// then filled in walk order.
+    private mutating func findConsumers(_ visits: [GraphVisit]) {
+        func eachRead(_ body: (_ weight: Int, _ consumer: Consumer) -> Void) {
+            for (v, visit) in visits.enumerated() {
+                let number = namespaceNumbers[visit.namespace] ?? 0
+                for position in 0..<visit.nodes.count {
+                    let inputs = visit.wiring.inputs(of: position)
+                    for k in inputs.indices {
+                        guard let w = weightIndex(inputs[k], in: number), !inputs[inputs.startIndex..<k].contains(inputs[k]) else { continue }
+                        body(Int(w), Consumer(visit: Int32(v), position: Int32(truncatingIfNeeded: position)))
                     }
-                    consumers[Int(w)].append(label ?? "")
                 }
             }
         }
-        return consumers
+        var start = [Int32](repeating: 0, count: weights.count + 1)
+        eachRead { w, _ in start[w + 1] += 1 }
+        for k in 0..<weights.count { start[k + 1] += start[k] }
+        var filled = start
+        var found = [Consumer](repeating: Consumer(visit: 0, position: 0), count: Int(start[weights.count]))
+        eachRead { w, consumer in
+            found[Int(filled[w])] = consumer
+            filled[w] += 1
+        }
+        consumers = found
+        consumerStart = start
+    }
+
+    /// A node that reads a weight: its graph's position in the walk, its own in the graph.
+    private struct Consumer {
+        var visit: Int32
+        var position: Int32
     }
 
     private mutating func visitGraph(_ visit: GraphVisit, into work: inout [GraphVisit]) {
@@ -196,14 +212,23 @@ struct WeightCatalog: Sendable {
         weights.append(weight)
     }
 
-    /// The consumers of `weights[k]`.
-    public func consumersOfWeight(at k: Int) -> [String] { consumers[k] }
+    /// How many nodes read `weights[k]`.
+    public func consumerCount(at k: Int) -> Int { Int(consumerStart[k + 1] - consumerStart[k]) }
+
+    /// The consumers of `weights[k]`: each node's name, else `Op#position@graph`.
+    public func consumersOfWeight(at k: Int) -> [String] {
+        consumers[Int(consumerStart[k])..<Int(consumerStart[k + 1])].map { c in
+            let (nodes, path) = walked[Int(c.visit)]
+            let position = Int(c.position), name = nodes.name(position)
+            return name.isEmpty ? "\(nodes.opType(position))#\(position)@\(path)" : name
+        }
+    }
 
     /// The consumers of the weight, in its namespace.
     public func consumers(of weight: StoredWeight) -> [String] {
         guard let id = table.id(weight.name), let number = namespaceNumbers[weight.namespace],
               let k = weightIndex(id, in: number) else { return [] }
-        return consumers[Int(k)]
+        return consumersOfWeight(at: Int(k))
     }
 }
 
