@@ -15,7 +15,7 @@ struct PayloadStripper {
 
     private let input: UnsafeRawBufferPointer
     private var output: [UInt8] = []
-    /// With `setsNodesAside`, the main graph's nodes and initializers, each message written
+    /// With `setsAside`, the main graph's nodes and initializers, each message written
     /// here instead of into ``output`` (see ``StrippedModel/mainNodes``).
     private var aside: AsideMessages?, asideInitializers: AsideMessages?
     /// How many `graph` fields the model has (protobuf merges several into one; then the
@@ -26,13 +26,13 @@ struct PayloadStripper {
     /// Estimated memory of the decoded messages (see ``MemoryBudget``).
     private var estimatedMemory = 0
 
-    private init(input: UnsafeRawBufferPointer, setsNodesAside: Bool) {
+    private init(input: UnsafeRawBufferPointer, setsAside: Bool) {
         self.input = input
         // Room for a graph-heavy file's metadata (nearly all of it) without growing: pages
         // are taken only as they are written, so a weight-heavy file costs no more.
         let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
         output.reserveCapacity(room)
-        if setsNodesAside {
+        if setsAside {
             var nodes = AsideMessages()
             nodes.bytes.reserveCapacity(room)
             aside = nodes
@@ -42,10 +42,10 @@ struct PayloadStripper {
 
     /// Strips the payloads of the model encoded in `bytes`.
     static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
-        var stripper = PayloadStripper(input: bytes, setsNodesAside: true)
+        var stripper = PayloadStripper(input: bytes, setsAside: true)
         try stripper.message(.model, 0..<bytes.count, depth: 1)
         if stripper.mainGraphs > 1 {
-            stripper = PayloadStripper(input: bytes, setsNodesAside: false)
+            stripper = PayloadStripper(input: bytes, setsAside: false)
             try stripper.message(.model, 0..<bytes.count, depth: 1)
         }
         let estimate = stripper.estimatedMemory + stripper.fields * MemoryBudget.fieldCost

@@ -1,4 +1,4 @@
-private import COnnx
+internal import COnnx
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -23,8 +23,10 @@ enum ProtobufCDecoder {
         stripped.metadata = []
         guard let unpacked else { throw .rejectedByProtobufC }
         defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
-        let asideBytes = (stripped.mainNodes?.bytes.count ?? 0) + (stripped.mainInitializers?.bytes.count ?? 0)
-        let converter = Converter(payloads: stripped.payloads, table: NameTable(capacity: (metadataBytes + asideBytes) / 128))
+        // Room for about one new name per node output and per initializer, and one per 128
+        // bytes of the rest, so that the table seldom grows.
+        let names = (stripped.mainNodes?.ranges.count ?? 0) * 5 / 4 + (stripped.mainInitializers?.ranges.count ?? 0)
+        let converter = ProtobufCConverter(payloads: stripped.payloads, table: NameTable(capacity: names + metadataBytes / 128))
         return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in
             // The main graph's nodes and initializers first (a message protobuf-c refuses is
             // refused before any conversion error, as when the whole model was unpacked at
@@ -39,8 +41,8 @@ enum ProtobufCDecoder {
     }
 }
 
-/// Initializers converted ahead of their graph (``Converter/convertAside(initializers:)``).
-private struct ConvertedTensors {
+/// Initializers converted ahead of their graph (``ProtobufCConverter/convertAside(initializers:)``).
+struct ConvertedTensors {
     /// Their names' ids, in file order.
     var ids: [Int32] = []
     /// The tensors, in file order, up to the first that failed.
@@ -49,8 +51,8 @@ private struct ConvertedTensors {
     var failure: DecodeFailure?
 }
 
-/// Nodes converted ahead of their graph (``Converter/convertAside(_:)``).
-private struct ConvertedNodes {
+/// Nodes converted ahead of their graph (``ProtobufCConverter/convertAside(_:)``).
+struct ConvertedNodes {
     /// Their names' ids.
     var wiring: Wiring
     /// The nodes, in file order, up to the first that failed.
@@ -61,7 +63,7 @@ private struct ConvertedNodes {
 
 /// Converts protobuf-c structs to Swift values, enforcing the rank and string-length
 /// limits. Recursion follows the message tree, whose depth the pre-pass has already bounded.
-private struct Converter {
+struct ProtobufCConverter {
     let payloads: PayloadTable
     /// The model's value names; every graph and function body is wired to it as it is converted.
     let table: NameTable
@@ -153,7 +155,7 @@ private struct Converter {
             Result { () throws(DecodeFailure) in try node(protos[k].pointee, wiring: wiring, strings: strings, at: offset + k) }
         }
         guard protos.count >= ParallelWork.minimum else { return protos.indices.map { k in convert(k, nil) } }
-        let nested = protos.map { Converter.holdsGraphs($0.pointee) }
+        let nested = protos.map { ProtobufCConverter.holdsGraphs($0.pointee) }
         var results: [Result<Node, DecodeFailure>] = []
         do {
             let strings = table.names
@@ -172,7 +174,7 @@ private struct Converter {
                                   _ body: ([UnsafeMutablePointer<Proto>], Range<Int>) -> Void) throws(DecodeFailure) {
         var start = 0
         while start < aside.ranges.count {
-            let range = start..<min(start + Converter.sliceMessages, aside.ranges.count)
+            let range = start..<min(start + ProtobufCConverter.sliceMessages, aside.ranges.count)
             start = range.upperBound
             let unpacked: [UnsafeMutablePointer<Proto>?] = PhaseClock.measure(.protobufC, within: .conversion) {
                 aside.bytes.withUnsafeBufferPointer { buffer in
@@ -274,26 +276,81 @@ private struct Converter {
         return wiring
     }
 
-    /// Appends `protos`' ids to `wiring`.
+    /// Appends `protos`' ids to `wiring`. For a long list the names are read and hashed on
+    /// all cores first (``CName``), then interned in order.
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) {
-        for p in protos {
-            if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
-            if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
+        guard protos.count >= ParallelWork.minimum else {
+            for p in protos {
+                if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
+                if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
+                wiring.endNode()
+            }
+            return
+        }
+        // Node k's names are names[start[k]..<start[k + 1]]: its inputs, then its outputs.
+        var start = [Int](repeating: 0, count: protos.count + 1)
+        for (k, p) in protos.enumerated() { start[k + 1] = start[k] + p.pointee.n_input + p.pointee.n_output }
+        let seed = table.seed
+        var names = [CName](repeating: CName(), count: start[protos.count])
+        names.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            // Each node writes its own range of `names`.
+            _ = ParallelWork.map(Array(protos.indices)) { k in
+                let n = protos[k].pointee
+                var at = start[k]
+                if let inputs = n.input { for j in 0..<n.n_input { out[at] = CName(inputs[j], seed: seed); at += 1 } }
+                if let outputs = n.output { for j in 0..<n.n_output { out[at] = CName(outputs[j], seed: seed); at += 1 } }
+            }
+        }
+        for (k, p) in protos.enumerated() {
+            var at = start[k]
+            for _ in 0..<p.pointee.n_input { wiring.appendInput(id(names[at])); at += 1 }
+            for _ in 0..<p.pointee.n_output { wiring.appendOutput(id(names[at])); at += 1 }
             wiring.endNode()
         }
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.
-    private func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
-        guard let p else { return -1 }
-        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
-        if length == 0 { return -1 }
-        guard length <= DecodingLimits.maxNameBytes else { return -2 }
-        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
+    private func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 { id(CName(p, seed: table.seed)) }
+
+    /// The table id of a name read ahead: -1 when empty, -2 when over the length limit.
+    private func id(_ name: CName) -> Int32 {
+        switch name.kind {
+        case .empty: return -1
+        case .tooLong: return -2
         // A name that is not ASCII is interned as the string it decodes to: invalid UTF-8 is
         // repaired (U+FFFD), and two names that repair alike are one name, as their strings are.
-        guard Converter.isASCII(utf8) else { return table.intern(String(decoding: utf8, as: UTF8.self)) }
-        return table.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
+        case .notASCII: return table.intern(String(decoding: name.utf8, as: UTF8.self))
+        case .plain: return table.intern(name.utf8, hash: name.hash) { String(decoding: name.utf8, as: UTF8.self) }
+        }
+    }
+
+    /// A C name read ahead of interning (on any core): its bytes and, when plain ASCII, its
+    /// hash under the table's seed.
+    private struct CName {
+        enum Kind { case empty, tooLong, notASCII, plain }
+        var utf8 = UnsafeRawBufferPointer(start: nil, count: 0)
+        var hash: UInt64 = 0
+        var kind = Kind.empty
+
+        init() {}
+
+        init(_ p: UnsafeMutablePointer<CChar>?, seed: UInt64) {
+            guard let p else { return }
+            let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+            guard length > 0 else { return }
+            guard length <= DecodingLimits.maxNameBytes else {
+                kind = .tooLong
+                return
+            }
+            utf8 = UnsafeRawBufferPointer(start: p, count: length)
+            guard ProtobufCConverter.isASCII(utf8) else {
+                kind = .notASCII
+                return
+            }
+            hash = NameTable.hash(utf8, seed: seed)
+            kind = .plain
+        }
     }
 
     /// True when every byte is below 0x80.
@@ -341,230 +398,5 @@ private struct Converter {
         )
         function.wiring.value = wiring
         return function
-    }
-
-    func attribute(_ a: Onnx__AttributeProto) throws(DecodeFailure) -> Attribute {
-        let name = try name(a.name, "AttributeProto.name")
-        if let reference = a.ref_attr_name {
-            return Attribute(name: name, value: .reference(try self.name(reference, "AttributeProto.ref_attr_name")))
-        }
-        let type: Int = a.has_type != 0 ? Int(a.type.rawValue) : inferredType(a)
-        let value: AttributeValue
-        switch type {
-        case 1: value = .float(a.f)
-        case 2: value = .int(a.i)
-        case 3: value = .string(bytes(a.s))
-        case 4: value = try a.t.map { p throws(DecodeFailure) in .tensor(try tensor(p.pointee)) } ?? .undefined
-        case 5: value = try a.g.map { p throws(DecodeFailure) in .graph(try graph(p.pointee)) } ?? .undefined
-        case 6: value = .floats(Array(UnsafeBufferPointer(start: a.floats, count: a.n_floats)))
-        case 7: value = .ints(Array(UnsafeBufferPointer(start: a.ints, count: a.n_ints)))
-        case 8: value = .strings(UnsafeBufferPointer(start: a.strings, count: a.n_strings).map(bytes))
-        case 9: value = .tensors(try list(a.tensors, a.n_tensors).map { t throws(DecodeFailure) in try tensor(t) })
-        case 10: value = .graphs(try list(a.graphs, a.n_graphs).map { g throws(DecodeFailure) in try graph(g) })
-        case 11: value = try a.sparse_tensor.map { p throws(DecodeFailure) in .sparseTensor(try sparse(p.pointee)) } ?? .undefined
-        case 12: value = .sparseTensors(try list(a.sparse_tensors, a.n_sparse_tensors).map(sparse))
-        case 13: value = try a.tp.map { p throws(DecodeFailure) in .type(try typeInfo(p.pointee)) } ?? .undefined
-        case 14: value = .types(try list(a.type_protos, a.n_type_protos).map(typeInfo))
-        default: value = .undefined
-        }
-        return Attribute(name: name, value: value)
-    }
-
-    /// Files from before IR 2 may leave `type` out; the set field then says it.
-    private func inferredType(_ a: Onnx__AttributeProto) -> Int {
-        if a.has_f != 0 { return 1 }
-        if a.has_i != 0 { return 2 }
-        if a.has_s != 0 { return 3 }
-        if a.t != nil { return 4 }
-        if a.g != nil { return 5 }
-        if a.sparse_tensor != nil { return 11 }
-        if a.tp != nil { return 13 }
-        if a.n_floats > 0 { return 6 }
-        if a.n_ints > 0 { return 7 }
-        if a.n_strings > 0 { return 8 }
-        if a.n_tensors > 0 { return 9 }
-        if a.n_graphs > 0 { return 10 }
-        if a.n_sparse_tensors > 0 { return 12 }
-        if a.n_type_protos > 0 { return 14 }
-        return 0
-    }
-
-    /// The tensor; `id` is its name's id when the table holds it (an initializer's), so the
-    /// tensor shares the table's string.
-    func tensor(_ t: Onnx__TensorProto, id: Int32 = -2) throws(DecodeFailure) -> Tensor {
-        let tensorName = id >= 0 ? table.name(id) : try name(t.name, "TensorProto.name")
-        try checkRank(t.n_dims, "tensor '\(tensorName)'")
-        let payload: TensorPayload
-        if t.has_data_location != 0, t.data_location.rawValue == 1 {
-            payload = .external(external(try list(t.external_data, t.n_external_data).map(entry)))
-        } else if let token = payloadToken(t.base), let inline = payloads.payload(token: token) {
-            payload = .inline(inline)
-        } else {
-            payload = .none
-        }
-        return Tensor(
-            name: tensorName,
-            dataType: DataType(code: t.has_data_type != 0 ? t.data_type : 0),
-            dims: Array(UnsafeBufferPointer(start: t.dims, count: t.n_dims)),
-            payload: payload,
-            docString: try text(t.doc_string, "TensorProto.doc_string"),
-            segment: t.segment.map {
-                Tensor.Segment(begin: $0.pointee.has_begin != 0 ? $0.pointee.begin : 0,
-                               end: $0.pointee.has_end != 0 ? $0.pointee.end : 0)
-            }
-        )
-    }
-
-    func sparse(_ s: Onnx__SparseTensorProto) throws(DecodeFailure) -> SparseTensor {
-        let empty = Tensor(name: "", dataType: .undefined, dims: [], payload: .none)
-        try checkRank(s.n_dims, "sparse tensor")
-        return SparseTensor(
-            values: try s.values.map { p throws(DecodeFailure) in try tensor(p.pointee) } ?? empty,
-            indices: try s.indices.map { p throws(DecodeFailure) in try tensor(p.pointee) } ?? empty,
-            dims: Array(UnsafeBufferPointer(start: s.dims, count: s.n_dims))
-        )
-    }
-
-    private func external(_ entries: [MetadataEntry]) -> ExternalDataReference {
-        var reference = ExternalDataReference(location: nil, offset: nil, length: nil, checksum: nil, otherKeys: [])
-        var seen: Set<String> = []
-        for e in entries {
-            if ["location", "offset", "length", "checksum"].contains(e.key), !seen.insert(e.key).inserted {
-                reference.repeatedKeys.append(e.key)
-            }
-            switch e.key {
-            case "location": reference.location = e.value
-            case "offset": reference.offset = e.value
-            case "length": reference.length = e.value
-            case "checksum": reference.checksum = e.value
-            default: reference.otherKeys.append(e.key)
-            }
-        }
-        return reference
-    }
-
-    /// The payload token the pre-pass appended to this tensor, if any.
-    private func payloadToken(_ base: ProtobufCMessage) -> UInt64? {
-        for field in UnsafeBufferPointer(start: base.unknown_fields, count: Int(base.n_unknown_fields)) {
-            guard UInt64(field.tag) == PayloadStripper.tokenField, field.wire_type.rawValue == 0,
-                  let data = field.data else { continue }
-            let raw = UnsafeRawBufferPointer(start: data, count: field.len)
-            var position = 0
-            return try? raw.readVarint(at: &position, end: raw.count)
-        }
-        return nil
-    }
-
-    func valueInfo(_ v: Onnx__ValueInfoProto) throws(DecodeFailure) -> ValueInfo {
-        ValueInfo(name: try name(v.name, "ValueInfoProto.name"),
-                  type: try v.type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
-    }
-
-    func typeInfo(_ t: Onnx__TypeProto) throws(DecodeFailure) -> TypeInfo {
-        switch t.value_case.rawValue {
-        case 1:
-            guard let tt = t.tensor_type?.pointee else { return .unspecified }
-            return .tensor(elementType: DataType(code: tt.has_elem_type != 0 ? tt.elem_type : 0),
-                           shape: try tt.shape.map { p throws(DecodeFailure) in try shape(p.pointee) })
-        case 8:
-            guard let st = t.sparse_tensor_type?.pointee else { return .unspecified }
-            return .sparseTensor(elementType: DataType(code: st.has_elem_type != 0 ? st.elem_type : 0),
-                                 shape: try st.shape.map { p throws(DecodeFailure) in try shape(p.pointee) })
-        case 4:
-            return .sequence(try t.sequence_type?.pointee.elem_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
-        case 9:
-            return .optional(try t.optional_type?.pointee.elem_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
-        case 5:
-            guard let mt = t.map_type?.pointee else { return .unspecified }
-            return .map(key: DataType(code: mt.has_key_type != 0 ? mt.key_type : 0),
-                        value: try mt.value_type.map { p throws(DecodeFailure) in try typeInfo(p.pointee) })
-        case 7:
-            guard let ot = t.opaque_type?.pointee else { return .unspecified }
-            return .opaque(domain: try name(ot.domain, "TypeProto.Opaque.domain"), name: try name(ot.name, "TypeProto.Opaque.name"))
-        default:
-            return .unspecified
-        }
-    }
-
-    func shape(_ s: Onnx__TensorShapeProto) throws(DecodeFailure) -> [Dimension] {
-        try checkRank(s.n_dim, "declared shape")
-        return try list(s.dim, s.n_dim).map { d throws(DecodeFailure) in
-            switch d.value_case.rawValue {
-            case 1: return .value(d.dim_value)
-            case 2: return try d.dim_param.map { p throws(DecodeFailure) in .symbol(try name(p, "TensorShapeProto.Dimension.dim_param")) } ?? .unknown
-            default: return .unknown
-            }
-        }
-    }
-
-    func opset(_ o: Onnx__OperatorSetIdProto) throws(DecodeFailure) -> OperatorSetID {
-        OperatorSetID(domain: try name(o.domain, "OperatorSetIdProto.domain"), version: o.has_version != 0 ? o.version : 0)
-    }
-
-    func entry(_ e: Onnx__StringStringEntryProto) throws(DecodeFailure) -> MetadataEntry {
-        MetadataEntry(key: try name(e.key, "StringStringEntryProto.key"), value: try text(e.value, "StringStringEntryProto.value"))
-    }
-
-    // MARK: limits
-
-    private func checkRank(_ rank: Int, _ what: String) throws(DecodeFailure) {
-        guard rank <= DecodingLimits.maxTensorRank else {
-            throw .rankTooHigh(what: what, rank: rank, limit: DecodingLimits.maxTensorRank)
-        }
-    }
-
-    // MARK: C helpers
-
-    /// A name (identifier-like string), at most ``DecodingLimits/maxNameBytes`` long.
-    private func name(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> String {
-        try string(p, field, limit: DecodingLimits.maxNameBytes)
-    }
-
-    /// Other text, at most ``DecodingLimits/maxTextBytes`` long.
-    private func text(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> String {
-        try string(p, field, limit: DecodingLimits.maxTextBytes)
-    }
-
-    /// The C string as Swift text (invalid UTF-8 repaired with U+FFFD), or the limit error.
-    private func string(_ p: UnsafeMutablePointer<CChar>?, _ field: String, limit: Int) throws(DecodeFailure) -> String {
-        guard let p else { return "" }
-        let length = strnlen(p, limit + 1)
-        guard length <= limit else { throw .stringTooLong(field: field, bytes: strlen(p), limit: limit) }
-        return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
-    }
-
-    /// The C string's bytes (empty for none), or the limit error of a name.
-    private func bytes(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws(DecodeFailure) -> UnsafeRawBufferPointer {
-        guard let p else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
-        guard length <= DecodingLimits.maxNameBytes else {
-            throw .stringTooLong(field: field, bytes: strlen(p), limit: DecodingLimits.maxNameBytes)
-        }
-        return UnsafeRawBufferPointer(start: p, count: length)
-    }
-
-    /// The names of a repeated string field; with `ids` (the same names in the table, none
-    /// over the limit), the table's strings, so a name's occurrences share one string.
-    private func names(_ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ n: Int, _ field: String,
-                       ids: ArraySlice<Int32>? = nil, strings: [String]? = nil) throws(DecodeFailure) -> [String] {
-        if let ids, ids.count == n, !ids.contains(-2) {
-            if let strings { return ids.map { $0 < 0 ? "" : strings[Int($0)] } }
-            return ids.map { $0 < 0 ? "" : table.name($0) }
-        }
-        return try UnsafeBufferPointer(start: p, count: n).map { s throws(DecodeFailure) in try name(s, field) }
-    }
-
-    private func bytes(_ b: ProtobufCBinaryData) -> [UInt8] {
-        Array(UnsafeBufferPointer(start: b.data, count: b.len))
-    }
-
-    /// The elements of a protobuf-c repeated message field, left in place.
-    private func pointers<T>(_ p: UnsafeMutablePointer<UnsafeMutablePointer<T>?>?, _ n: Int) -> [UnsafeMutablePointer<T>] {
-        UnsafeBufferPointer(start: p, count: n).compactMap { $0 }
-    }
-
-    /// The pointees of a protobuf-c repeated message field.
-    private func list<T>(_ p: UnsafeMutablePointer<UnsafeMutablePointer<T>?>?, _ n: Int) -> [T] {
-        UnsafeBufferPointer(start: p, count: n).compactMap { $0?.pointee }
     }
 }

@@ -147,7 +147,6 @@ struct WeightCatalog: Sendable {
                 }
             }
         }
-
     }
 
     /// The path of a subgraph held by attribute `attribute` of the node at `position`.
