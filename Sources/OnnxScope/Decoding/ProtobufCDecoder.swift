@@ -276,81 +276,26 @@ struct ProtobufCConverter {
         return wiring
     }
 
-    /// Appends `protos`' ids to `wiring`. For a long list the names are read and hashed on
-    /// all cores first (``CName``), then interned in order.
+    /// Appends `protos`' ids to `wiring`.
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) {
-        guard protos.count >= ParallelWork.minimum else {
-            for p in protos {
-                if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
-                if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
-                wiring.endNode()
-            }
-            return
-        }
-        // Node k's names are names[start[k]..<start[k + 1]]: its inputs, then its outputs.
-        var start = [Int](repeating: 0, count: protos.count + 1)
-        for (k, p) in protos.enumerated() { start[k + 1] = start[k] + p.pointee.n_input + p.pointee.n_output }
-        let seed = table.seed
-        var names = [CName](repeating: CName(), count: start[protos.count])
-        names.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            // Each node writes its own range of `names`.
-            _ = ParallelWork.map(Array(protos.indices)) { k in
-                let n = protos[k].pointee
-                var at = start[k]
-                if let inputs = n.input { for j in 0..<n.n_input { out[at] = CName(inputs[j], seed: seed); at += 1 } }
-                if let outputs = n.output { for j in 0..<n.n_output { out[at] = CName(outputs[j], seed: seed); at += 1 } }
-            }
-        }
-        for (k, p) in protos.enumerated() {
-            var at = start[k]
-            for _ in 0..<p.pointee.n_input { wiring.appendInput(id(names[at])); at += 1 }
-            for _ in 0..<p.pointee.n_output { wiring.appendOutput(id(names[at])); at += 1 }
+        for p in protos {
+            if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
+            if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
             wiring.endNode()
         }
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.
-    private func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 { id(CName(p, seed: table.seed)) }
-
-    /// The table id of a name read ahead: -1 when empty, -2 when over the length limit.
-    private func id(_ name: CName) -> Int32 {
-        switch name.kind {
-        case .empty: return -1
-        case .tooLong: return -2
+    func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
+        guard let p else { return -1 }
+        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+        if length == 0 { return -1 }
+        guard length <= DecodingLimits.maxNameBytes else { return -2 }
+        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
         // A name that is not ASCII is interned as the string it decodes to: invalid UTF-8 is
         // repaired (U+FFFD), and two names that repair alike are one name, as their strings are.
-        case .notASCII: return table.intern(String(decoding: name.utf8, as: UTF8.self))
-        case .plain: return table.intern(name.utf8, hash: name.hash) { String(decoding: name.utf8, as: UTF8.self) }
-        }
-    }
-
-    /// A C name read ahead of interning (on any core): its bytes and, when plain ASCII, its
-    /// hash under the table's seed.
-    private struct CName {
-        enum Kind { case empty, tooLong, notASCII, plain }
-        var utf8 = UnsafeRawBufferPointer(start: nil, count: 0)
-        var hash: UInt64 = 0
-        var kind = Kind.empty
-
-        init() {}
-
-        init(_ p: UnsafeMutablePointer<CChar>?, seed: UInt64) {
-            guard let p else { return }
-            let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
-            guard length > 0 else { return }
-            guard length <= DecodingLimits.maxNameBytes else {
-                kind = .tooLong
-                return
-            }
-            utf8 = UnsafeRawBufferPointer(start: p, count: length)
-            guard ProtobufCConverter.isASCII(utf8) else {
-                kind = .notASCII
-                return
-            }
-            hash = NameTable.hash(utf8, seed: seed)
-            kind = .plain
-        }
+        guard ProtobufCConverter.isASCII(utf8) else { return table.intern(String(decoding: utf8, as: UTF8.self)) }
+        return table.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
     }
 
     /// True when every byte is below 0x80.

@@ -28,23 +28,14 @@ final class NameTable: @unchecked Sendable {
     /// The id of `name`, adding it when new.
     func intern(_ name: String) -> Int32 {
         var utf8 = name
-        return utf8.withUTF8 { intern(UnsafeRawBufferPointer($0)) { name } }
+        return utf8.withUTF8 { store.intern(UnsafeRawBufferPointer($0)) { name } }
     }
 
     /// The id of the name spelled by `utf8`, adding it when new; `make` makes its `String`
     /// (called once per distinct name).
     func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
-        store.intern(utf8, hash: NameTable.hash(utf8, seed: store.seed), make: make)
+        store.intern(utf8, make: make)
     }
-
-    /// The same, with the name's ``hash(_:seed:)`` under ``seed`` worked out already (on
-    /// another core, ahead of the interning, which is in order on one).
-    func intern(_ utf8: UnsafeRawBufferPointer, hash: UInt64, make: () -> String) -> Int32 {
-        store.intern(utf8, hash: hash, make: make)
-    }
-
-    /// The seed this table hashes names under.
-    var seed: UInt64 { store.seed }
 
     /// The id of `name`, or nil when no node, graph or function of the model mentions it.
     func id(_ name: String) -> Int32? {
@@ -76,7 +67,8 @@ final class NameTable: @unchecked Sendable {
             starts.reserveCapacity(capacity + 1)
         }
 
-        mutating func intern(_ utf8: UnsafeRawBufferPointer, hash: UInt64, make: () -> String) -> Int32 {
+        mutating func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
+            let hash = NameTable.hash(utf8, seed: seed)
             let (found, slot) = probe(utf8, hash)
             if let found { return found }
             guard names.count < Int(Int32.max) - 1 else { return -1 }
