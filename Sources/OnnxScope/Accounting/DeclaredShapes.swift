@@ -27,10 +27,11 @@ public struct DeclaredShapes: Sendable {
         for (k, tensor) in graph.initializers.enumerated() where initializerIndex[tensor.name] == nil {
             initializerIndex[tensor.name] = k
         }
-        graphNodes = graph.nodes
-        named.reserveCapacity(graph.nodes.count)
-        for index in graph.nodes.indices where !graph.nodes[index].name.isEmpty {
-            named[graph.nodes[index].name] = index
+        let nodes = graph.nodes
+        graphNodes = nodes
+        named.reserveCapacity(nodes.count)
+        for index in nodes.indices where !nodes[index].name.isEmpty {
+            named[nodes[index].name] = index
         }
     }
 

@@ -6,8 +6,8 @@ import Synchronization
 /// ``Node`` is made only when a component asks for the nodes themselves (see ``nodes``),
 /// and then once for all.
 ///
-/// Immutable once built, except for that one cache, which a lock guards; hence
-/// `@unchecked Sendable`.
+/// Immutable once built, except for that one cache, written once under a lock and
+/// published by an atomic flag; hence `@unchecked Sendable`.
 final class FlatNodes: @unchecked Sendable {
     /// The nodes' inputs and outputs, as ids of the model's table.
     let wiring: Wiring
@@ -25,8 +25,11 @@ final class FlatNodes: @unchecked Sendable {
     private let metadataStart: [Int32]
     /// True for a node whose attributes hold a graph.
     private let holdsGraphs: [Bool]
-    /// The nodes as values, made on first ask.
-    private let made = Mutex<[Node]?>(nil)
+    /// The nodes as values, made on first ask (under `making`) and published by `isMade`:
+    /// once it reads true, `made` is read without the lock and never written again.
+    private var made: [Node] = []
+    private let isMade = Atomic<Bool>(false)
+    private let making = Mutex(())
 
     fileprivate init(_ b: consuming Builder, wiring: Wiring) {
         self.wiring = wiring
@@ -46,9 +49,11 @@ final class FlatNodes: @unchecked Sendable {
     /// Number of nodes.
     var count: Int { opType.count }
 
-    /// Node `i`'s name (invalid UTF-8 repaired, as every decoded string).
+    /// Node `i`'s name (invalid UTF-8 repaired, as every decoded string): the made node's
+    /// string once the nodes are made, so that repeated asks share one.
     func name(_ i: Int) -> String {
-        nameBytes.withUnsafeBufferPointer { bytes in
+        if isMade.load(ordering: .acquiring) { return made[i].name }
+        return nameBytes.withUnsafeBufferPointer { bytes in
             String(decoding: bytes[Int(nameStart[i])..<Int(nameStart[i + 1])], as: UTF8.self)
         }
     }
@@ -99,21 +104,24 @@ final class FlatNodes: @unchecked Sendable {
 
     /// The nodes as values: made on the first call (on all cores for a long list), kept after.
     var nodes: [Node] {
-        made.withLock { made in
-            if let made { return made }
-            let nodes = ParallelWork.map(Array(0..<count), node)
-            made = nodes
-            return nodes
+        if isMade.load(ordering: .acquiring) { return made }
+        return making.withLock { _ in
+            if !isMade.load(ordering: .acquiring) {
+                // One snapshot of the table's strings: each name is then one array read.
+                let names = wiring.table.names
+                made = ParallelWork.map(Array(0..<count)) { node($0, names: names) }
+                isMade.store(true, ordering: .releasing)
+            }
+            return made
         }
     }
 
-    /// Node `i` as a value.
-    private func node(_ i: Int) -> Node {
-        let names = wiring.table
-        return Node(
+    /// Node `i` as a value; `names` are the table's strings.
+    private func node(_ i: Int, names: [String]) -> Node {
+        Node(
             name: name(i), opType: opType(i), domain: domain(i), overload: labels[Int(overload[i])],
-            inputs: wiring.inputs(of: i).map { $0 >= 0 ? names.name($0) : "" },
-            outputs: wiring.outputs(of: i).map { $0 >= 0 ? names.name($0) : "" },
+            inputs: wiring.inputs(of: i).map { $0 >= 0 ? names[Int($0)] : "" },
+            outputs: wiring.outputs(of: i).map { $0 >= 0 ? names[Int($0)] : "" },
             attributes: Array(attributes(i)),
             metadata: Array(metadata[Int(metadataStart[i])..<Int(metadataStart[i + 1])]))
     }
