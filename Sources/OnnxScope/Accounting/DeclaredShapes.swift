@@ -11,7 +11,8 @@ public struct DeclaredShapes: Sendable {
     /// Initializers by name (first of a name), for the values no declaration covers.
     private var initializerIndex: [String: Int] = [:]
     private let initializers: [Tensor]
-    private let graphNodes: [Node]
+    /// The main graph, whose nodes are made into values only when one is asked for.
+    private let graph: Graph
     /// Named nodes by name; unnamed ones are found from their `op#index` label.
     private var named: [String: Int] = [:]
 
@@ -27,21 +28,22 @@ public struct DeclaredShapes: Sendable {
         for (k, tensor) in graph.initializers.enumerated() where initializerIndex[tensor.name] == nil {
             initializerIndex[tensor.name] = k
         }
-        let nodes = graph.nodes
-        graphNodes = nodes
+        self.graph = graph
+        let nodes = graph.nodeStore
         named.reserveCapacity(nodes.count)
-        for index in nodes.indices where !nodes[index].name.isEmpty {
-            named[nodes[index].name] = index
+        for index in 0..<nodes.count {
+            let name = nodes.name(index)
+            if !name.isEmpty { named[name] = index }
         }
     }
 
     /// The node a layer lists under `label`.
     public func node(_ label: String) -> Node? {
-        if let index = named[label] { return graphNodes[index] }
+        if let index = named[label] { return graph.nodes[index] }
         // `Conv#12`: the 13th node, when it is unnamed and of that op (as GraphIndex.label writes it).
         guard let hash = label.lastIndex(of: "#"), let index = Int(label[label.index(after: hash)...]),
-              graphNodes.indices.contains(index) else { return nil }
-        let node = graphNodes[index]
+              (0..<graph.nodeStore.count).contains(index) else { return nil }
+        let node = graph.nodes[index]
         return node.name.isEmpty && GraphIndex.label(of: node, at: index) == label ? node : nil
     }
 
