@@ -45,7 +45,7 @@ enum ProtobufCDecoder {
 struct ConvertedTensors {
     /// Their names' ids, in file order.
     var ids: [Int32] = []
-    /// The tensors, in file order, up to the first that failed.
+    /// The tensors, in file order, of the slices before the one that failed.
     var tensors: [Tensor] = []
     /// The first failure in file order, thrown when the graph is converted.
     var failure: DecodeFailure?
@@ -224,15 +224,10 @@ struct ProtobufCConverter {
             guard converted.failure == nil else { return }
             let ids = protos.map { id($0.pointee.name) }
             converted.ids += ids
-            for result in ParallelWork.map(Array(protos.indices), { k in
-                Result { () throws(DecodeFailure) in try tensor(protos[k].pointee, id: ids[k]) }
-            }) {
-                switch result {
-                case .success(let tensor): converted.tensors.append(tensor)
-                case .failure(let failure):
-                    converted.failure = failure
-                    return
-                }
+            do throws(DecodeFailure) {
+                converted.tensors += try tensors(protos, ids: ids[...])
+            } catch {
+                converted.failure = error
             }
         }
         return converted

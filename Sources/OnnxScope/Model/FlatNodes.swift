@@ -58,9 +58,6 @@ final class FlatNodes: @unchecked Sendable {
         }
     }
 
-    /// True when node `i` has no name.
-    func isUnnamed(_ i: Int) -> Bool { nameStart[i] == nameStart[i + 1] }
-
     /// Node `i`'s op type.
     func opType(_ i: Int) -> String { labels[Int(opType[i])] }
 
