@@ -136,5 +136,16 @@ struct ModelWiringTests {
         }
         #expect(table.id("/layers.0/blocks.0/MatMul_output_1") == nil)
         #expect(table.id("x") == nil)
+        // The strings of all names, made on the first ask, in first-seen order; names added
+        // after it are in the next ask, and the ids already handed out still hold.
+        var firstSeen: [String] = []
+        var seen: Set<String> = []
+        for name in names where seen.insert(name).inserted { firstSeen.append(name) }
+        #expect(table.names == firstSeen)
+        let later = (0..<3000).map { "later.\($0)" }
+        let laterIDs = later.map { table.intern($0) }
+        #expect(table.names == firstSeen + later)
+        #expect(laterIDs.map { table.name($0) } == later)
+        #expect(zip(names, ids).allSatisfy { table.id($0) == $1 && table.name($1) == $0 })
     }
 }

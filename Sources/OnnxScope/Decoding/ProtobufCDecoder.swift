@@ -290,7 +290,7 @@ struct ProtobufCConverter {
         // A name that is not ASCII is interned as the string it decodes to: invalid UTF-8 is
         // repaired (U+FFFD), and two names that repair alike are one name, as their strings are.
         guard ProtobufCConverter.isASCII(utf8) else { return table.intern(String(decoding: utf8, as: UTF8.self)) }
-        return table.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
+        return table.intern(utf8)
     }
 
     /// True when every byte is below 0x80.

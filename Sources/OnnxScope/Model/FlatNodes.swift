@@ -149,7 +149,7 @@ final class FlatNodes: @unchecked Sendable {
 
         /// The id of the op type, domain or overload spelled by `utf8` (invalid UTF-8 repaired).
         func label(_ utf8: UnsafeRawBufferPointer) -> Int32 {
-            labels.intern(utf8) { String(decoding: utf8, as: UTF8.self) }
+            labels.intern(utf8)
         }
 
         /// Appends a node; `name` is its name's bytes, the labels are ids from ``label(_:)``.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Every value name of one model as a 32-bit id: one table, filled once (by the decoder,
 /// from the bytes protobuf-c unpacked, or by ``Model/wired()`` from a model built in code)
 /// and read by every component afterwards, so a name is hashed as a string once per model
@@ -10,6 +12,10 @@
 final class NameTable: @unchecked Sendable {
     /// Everything in one value, so that a lookup is one access to the class, not one per array.
     private var store: Store
+    /// Every name as a `String`, made when all of them are first asked for (and extended by
+    /// the names added since on a later ask). Most commands never need most names as
+    /// strings: a name is kept as bytes, and one string costs more than its bytes.
+    private let strings = Mutex<[String]>([])
 
     /// An empty table with room for about `capacity` names before it grows.
     init(capacity: Int = 0) {
@@ -17,24 +23,33 @@ final class NameTable: @unchecked Sendable {
     }
 
     /// Number of distinct names.
-    var count: Int { store.names.count }
+    var count: Int { store.starts.count - 1 }
 
-    /// The names, by id.
-    var names: [String] { store.names }
+    /// The names, by id: one string per name, shared by every caller.
+    var names: [String] {
+        strings.withLock { made in
+            let count = self.count
+            if made.count < count {
+                made.reserveCapacity(count)
+                for id in made.count..<count { made.append(store.string(id)) }
+            }
+            return made
+        }
+    }
 
-    /// The name with this id.
-    func name(_ id: Int32) -> String { store.names[Int(id)] }
+    /// The name with this id (a string made from its bytes).
+    func name(_ id: Int32) -> String { store.string(Int(id)) }
 
     /// The id of `name`, adding it when new.
     func intern(_ name: String) -> Int32 {
         var utf8 = name
-        return utf8.withUTF8 { store.intern(UnsafeRawBufferPointer($0)) { name } }
+        return utf8.withUTF8 { store.intern(UnsafeRawBufferPointer($0)) }
     }
 
-    /// The id of the name spelled by `utf8`, adding it when new; `make` makes its `String`
-    /// (called once per distinct name).
-    func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
-        store.intern(utf8, make: make)
+    /// The id of the name spelled by `utf8`, adding it when new. Its string, when made, is
+    /// `utf8` decoded (invalid UTF-8 repaired).
+    func intern(_ utf8: UnsafeRawBufferPointer) -> Int32 {
+        store.intern(utf8)
     }
 
     /// The id of `name`, or nil when no node, graph or function of the model mentions it.
@@ -44,12 +59,9 @@ final class NameTable: @unchecked Sendable {
     }
 
     private struct Store {
-        var names: [String] = []
         /// Every name's UTF-8 bytes, one after another; name `id` is `bytes[starts[id]..<starts[id + 1]]`.
         var bytes: [UInt8] = []
         var starts: [Int] = [0]
-        /// Per id, its hash (kept for growing the slots without hashing again).
-        var hashes: [UInt64] = []
         /// Open addressing, a power of two of slots: each holds the high 32 bits of its
         /// name's hash above the name's id + 1 (0 when empty), so a probe reads one slot and
         /// compares bytes only when the hash agrees.
@@ -61,25 +73,27 @@ final class NameTable: @unchecked Sendable {
             while size < 2 * capacity && size < 1 << 30 { size <<= 1 }
             slots = [UInt64](repeating: 0, count: size)
             self.seed = seed
-            names.reserveCapacity(capacity)
             bytes.reserveCapacity(32 * capacity)
-            hashes.reserveCapacity(capacity)
             starts.reserveCapacity(capacity + 1)
         }
 
-        mutating func intern(_ utf8: UnsafeRawBufferPointer, make: () -> String) -> Int32 {
+        mutating func intern(_ utf8: UnsafeRawBufferPointer) -> Int32 {
             let hash = NameTable.hash(utf8, seed: seed)
             let (found, slot) = probe(utf8, hash)
             if let found { return found }
-            guard names.count < Int(Int32.max) - 1 else { return -1 }
-            let id = Int32(names.count)
-            names.append(make())
+            let count = starts.count - 1
+            guard count < Int(Int32.max) - 1 else { return -1 }
+            let id = Int32(count)
             bytes.append(contentsOf: utf8)
             starts.append(bytes.count)
-            hashes.append(hash)
             slots[slot] = Store.slotValue(hash, id)
-            if 2 * names.count > slots.count { grow() }
+            if 2 * (count + 1) > slots.count { grow() }
             return id
+        }
+
+        /// Name `id` as a string.
+        func string(_ id: Int) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: $0[starts[id]..<starts[id + 1]], as: UTF8.self) }
         }
 
         func find(_ utf8: UnsafeRawBufferPointer) -> Int32? {
@@ -127,13 +141,17 @@ final class NameTable: @unchecked Sendable {
             }
         }
 
+        /// Twice the slots, every name hashed again (the table is sized ahead, so this is rare).
         private mutating func grow() {
             slots = [UInt64](repeating: 0, count: slots.count * 2)
             let mask = slots.count - 1
-            for id in hashes.indices {
-                var slot = Int(truncatingIfNeeded: hashes[id]) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = Store.slotValue(hashes[id], Int32(id))
+            bytes.withUnsafeBytes { all in
+                for id in 0..<(starts.count - 1) {
+                    let hash = NameTable.hash(UnsafeRawBufferPointer(rebasing: all[starts[id]..<starts[id + 1]]), seed: seed)
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = Store.slotValue(hash, Int32(id))
+                }
             }
         }
     }

@@ -49,8 +49,9 @@ public enum TensorPayload: Hashable, Sendable {
     case none
     /// Inside the model file: one of the typed fields or `raw_data`.
     case inline(InlinePayload)
-    /// In another file, named by the `external_data` entries.
-    case external(ExternalDataReference)
+    /// In another file, named by the `external_data` entries. (Boxed: the reference is
+    /// 80 bytes, and inline it would make every tensor that large.)
+    indirect case external(ExternalDataReference)
 }
 
 /// The protobuf field of `TensorProto` that holds a tensor's elements.

@@ -320,8 +320,9 @@ final class StoredWeight: Sendable {
     public enum Source: Sendable {
         /// A dense tensor (initializer or `Constant` `value`).
         case tensor(Tensor)
-        /// A sparse tensor.
-        case sparse(SparseTensor)
+        /// A sparse tensor. (Boxed: it holds two tensors, and inline it would make every
+        /// weight that large.)
+        indirect case sparse(SparseTensor)
         /// A `Constant`'s `value_float(s)`, `value_int(s)` or `value_string(s)`.
         case attributeValues(stringBytes: Int)
     }
