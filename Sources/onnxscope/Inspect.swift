@@ -23,8 +23,9 @@ struct Inspect: ParsableCommand {
             try file.verifyUnchanged()
             let text = PhaseClock.measure(.rendering) { InspectRendering.render(report, as: format, layout: layout) }
             let item = BatchItem(text: text, contribution: .init(report))
-            // The model is freed on another core while the output is written.
-            BackgroundFree.free((consume file, consume report))
+            // A large model is freed on another core while the output is written.
+            let size = file.metadataBytes
+            BackgroundFree.free((consume file, consume report), metadataBytes: size)
             return item
         }
     }

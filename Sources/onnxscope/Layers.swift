@@ -33,9 +33,10 @@ struct Layers: ParsableCommand {
                 return LayersRendering.render(report, as: format, view: view, layout: layout)
             }
             let item = BatchItem(text: text, contribution: .init(report))
-            // The model, its report and the shapes work (which holds the model too) are freed
-            // on another core while the output is written.
-            BackgroundFree.free((consume file, consume report, consume shapes, consume model))
+            // A large model, its report and the shapes work (which holds the model too) are
+            // freed on another core while the output is written.
+            let size = file.metadataBytes
+            BackgroundFree.free((consume file, consume report, consume shapes, consume model), metadataBytes: size)
             return item
         }
     }

@@ -22,7 +22,7 @@ extension InspectReport {
     public init(file: ModelFile) {
         let catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
         self.init(file: file, catalog: catalog)
-        BackgroundFree.free(consume catalog)
+        BackgroundFree.free(consume catalog, metadataBytes: file.metadataBytes)
     }
 
     /// The report from a catalog already walked (see ``ModelAnalysis``).

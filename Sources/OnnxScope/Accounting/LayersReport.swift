@@ -139,8 +139,8 @@ extension LayersReport {
         let catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
         let recognition = LayerRecognition(file: file, catalog: catalog)
         self = PhaseClock.measure(.accounting) { LayersReport(file: file, catalog: catalog, recognition: recognition) }
-        BackgroundFree.free(consume catalog)
-        BackgroundFree.free(consume recognition)
+        BackgroundFree.free(consume catalog, metadataBytes: file.metadataBytes)
+        BackgroundFree.free(consume recognition, metadataBytes: file.metadataBytes)
     }
 
     /// The report from a walk and a recognition already made (see ``ModelAnalysis``).

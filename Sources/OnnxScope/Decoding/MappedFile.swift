@@ -15,7 +15,9 @@ import Darwin
 ///
 /// An in-memory copy (``init(copying:)``) stands in for a file when the bytes come from
 /// memory (the fuzzer, tests); it is an exact-size heap buffer, so AddressSanitizer
-/// reports any read past its end.
+/// reports any read past its end. A model file under ``readBelow`` is read into such a
+/// buffer too: unmapping a file flushes every core's TLB, which a folder of small models
+/// would pay once per model, and a small file's bytes are all read anyway.
 final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     let bytes: UnsafeRawBufferPointer
@@ -45,11 +47,11 @@ final class MappedFile: @unchecked Sendable {
         try self.init(descriptor: fd, path: path)
     }
 
-    /// Maps the open file `fd` (closed here, mapped or not); `path` names it in errors.
-    /// With `externalData`, a truncation seen while mapped is remembered in
-    /// ``ChangedFiles`` once the mapping is released.
+    /// Maps the open file `fd` (closed here, mapped or not), or reads it when it is a model
+    /// file under ``readBelow`` (a file that shrinks while read is `changedWhileRead`);
+    /// `path` names it in errors. With `externalData`, a truncation seen while mapped is
+    /// remembered in ``ChangedFiles`` once the mapping is released.
     init(descriptor fd: Int32, path: String, externalData: Bool = false) throws(DecodeFailure) {
-        copy = nil
         self.path = path
         remembersChange = externalData
         var info = stat()
@@ -58,11 +60,27 @@ final class MappedFile: @unchecked Sendable {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         let size = Int(info.st_size)
         if size == 0 {
+            copy = nil
             base = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             guardSlot = -1
             return
         }
+        if size < MappedFile.readBelow, !externalData {
+            base = nil
+            guardSlot = -1
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            do throws(DecodeFailure) {
+                try MappedFile.read(fd, into: buffer)
+            } catch {
+                buffer.deallocate()
+                throw error
+            }
+            copy = buffer
+            bytes = UnsafeRawBufferPointer(buffer)
+            return
+        }
+        copy = nil
         let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let mapped, mapped != MAP_FAILED else { throw .unreadable(MappedFile.errorText()) }
         // Metadata is scattered between payloads: read-ahead would pull in weights.
@@ -100,9 +118,31 @@ final class MappedFile: @unchecked Sendable {
         copy?.deallocate()
     }
 
+    /// True when the bytes are a mapping of the file (not a copy of it).
+    var isMapped: Bool { base != nil }
+
     /// True when the file shrank while mapped and a read hit a page it no longer has
     /// (the read saw zeros).
     var changed: Bool { guardSlot >= 0 && MappingGuard.changed(guardSlot) }
+
+    /// Model files smaller than this (1 MiB) are read, not mapped.
+    static let readBelow = 1 << 20
+
+    /// Fills `buffer` from the start of `fd`; a file that ends before the buffer is full
+    /// shrank since its size was read.
+    private static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFailure) {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(done))
+            if n > 0 {
+                done += n
+            } else if n == 0 {
+                throw .changedWhileRead
+            } else if errno != EINTR {
+                throw .unreadable(errorText())
+            }
+        }
+    }
 
     private static func errorText() -> String {
         String(cString: strerror(errno))

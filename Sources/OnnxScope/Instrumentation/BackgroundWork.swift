@@ -67,9 +67,16 @@ enum ParallelWork {
 /// Freeing on another core: a large model's value tree, catalog and recognition take tens
 /// of milliseconds to free, which the command need not wait for.
 public enum BackgroundFree {
-    /// Takes `value` and lets its last reference go on a global queue.
-    public static func free<T: Sendable>(_ value: consuming T) {
+    /// Takes `value`, which holds (or was made from) a model of `metadataBytes` of metadata,
+    /// and lets its last reference go on a global queue; a small model's goes here (waking
+    /// a thread costs more than freeing it, and a folder of small models would pay that
+    /// once per model).
+    public static func free<T: Sendable>(_ value: consuming T, metadataBytes: Int) {
         let held = value
+        guard metadataBytes >= inlineBelow else { return withExtendedLifetime(held) {} }
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
     }
+
+    /// Metadata size below which a model is freed on the calling thread (1 MiB).
+    static let inlineBelow = 1 << 20
 }
