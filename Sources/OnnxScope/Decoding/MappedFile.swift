@@ -131,9 +131,10 @@ final class MappedFile: @unchecked Sendable {
     /// Fills `buffer` from the start of `fd`; a file that ends before the buffer is full
     /// shrank since its size was read.
     private static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFailure) {
+        guard let start = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(done))
+            let n = pread(fd, start + done, buffer.count - done, off_t(done))
             if n > 0 {
                 done += n
             } else if n == 0 {
