@@ -23,6 +23,29 @@ struct FileReadingTests {
         }
     }
 
+    /// A sysfs file whose size (4096) is more than it holds, when this machine has one.
+    static let shortFile = ["/sys/devices/system/cpu/online", "/sys/kernel/mm/transparent_hugepage/enabled"].first { path in
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0, let data = FileManager.default.contents(atPath: path) else { return false }
+        return data.count < Int(info.st_size)
+    }
+
+    /// Read to its end before its size: unreadable, named so, not "changed while read"
+    /// (its size still says more than it holds).
+    @Test(.enabled(if: shortFile != nil)) func aFileShorterThanItsSizeIsUnreadable() throws {
+        let path = try #require(FileReadingTests.shortFile)
+        do {
+            _ = try ModelFile.open(path)
+            Issue.record("\(path) opened")
+        } catch {
+            guard case .unreadable(let why) = error.failure else {
+                Issue.record("\(error.failure)")
+                return
+            }
+            #expect(why.hasPrefix("it ends after ") && why.hasSuffix("bytes, but its size is 4096"))
+        }
+    }
+
     @Test func anEmptyFileIsNeitherReadNorMapped() throws {
         let folder = try TemporaryFolder()
         let mapping = try MappedFile(path: try folder.write("empty.onnx", []))

@@ -128,8 +128,9 @@ final class MappedFile: @unchecked Sendable {
     /// Model files smaller than this (1 MiB) are read, not mapped.
     static let readBelow = 1 << 20
 
-    /// Fills `buffer` from the start of `fd`; a file that ends before the buffer is full
-    /// shrank since its size was read.
+    /// Fills `buffer` from the start of `fd`. A file that ends before the buffer is full
+    /// shrank since its size was read (`changedWhileRead`), unless its size still says
+    /// more: then it is a file whose size is not its length (a sysfs file) and is unreadable.
     private static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(DecodeFailure) {
         guard let start = buffer.baseAddress else { return }
         var done = 0
@@ -138,6 +139,10 @@ final class MappedFile: @unchecked Sendable {
             if n > 0 {
                 done += n
             } else if n == 0 {
+                var info = stat()
+                if fstat(fd, &info) == 0, Int(info.st_size) >= buffer.count {
+                    throw .unreadable("it ends after \(done) bytes, but its size is \(buffer.count)")
+                }
                 throw .changedWhileRead
             } else if errno != EINTR {
                 throw .unreadable(errorText())
