@@ -12,9 +12,6 @@ public struct ModelFile: Sendable {
     /// Keeps the mapping alive for later payload reads.
     let mapping: MappedFile
 
-    /// File size from which the pre-pass's pages are dropped after it (16 MiB).
-    static let dropPagesFrom = 16 << 20
-
     /// Opens and decodes the model at `path`. Tensor payloads are not read.
     public static func open(_ path: String) throws(DecodeError) -> ModelFile {
         let mapping: MappedFile
@@ -45,11 +42,10 @@ public struct ModelFile: Sendable {
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error.failure, offset: error.offset))
         }
-        // The pre-pass read every metadata page of the file: for a large file they leave this
-        // process's memory (they stay in the page cache, and a later read maps them again).
-        // A small file's pages are kept: dropping them costs a flush of every core's TLB,
-        // and a folder of small models pays it once per model.
-        if mapping.bytes.count >= ModelFile.dropPagesFrom { mapping.doneReading(0..<mapping.bytes.count) }
+        // The pre-pass read every metadata page of the file: they leave this process's
+        // memory (they stay in the page cache, and a later read maps them again). A small
+        // file was read, not mapped, and has no pages to drop.
+        mapping.doneReading(0..<mapping.bytes.count)
         let payloadBytes = stripped.payloadBytes
         let model: Model
         do {
