@@ -47,6 +47,15 @@ public struct DeclaredShapes: Sendable {
         return node.name.isEmpty && GraphIndex.label(of: node, at: index) == label ? node : nil
     }
 
+    /// The first of the nodes listed under `labels` that passes `test`. (A loop, not
+    /// `labels.lazy.compactMap(shapes.node)`: that copies these shapes into a closure, per layer.)
+    public func firstNode(of labels: [String], where test: (Node) -> Bool) -> Node? {
+        for label in labels {
+            if let n = node(label), test(n) { return n }
+        }
+        return nil
+    }
+
     /// The declared shape of `value`: from inputs, outputs and `value_info`, else an
     /// initializer's dims.
     private func declared(_ value: String) -> [Dimension]? {

@@ -87,9 +87,10 @@ private struct WeightAccount {
     /// The largest entries by bytes (ties by name), in that order, kept as weights are added:
     /// a short sorted list, instead of sorting every weight of a large graph.
     private var top: [InspectReport.WeightEntry] = []
-    /// Elements by storage and by data type, named in ``finish()``.
-    private var byStorage: [StorageKind: Int64] = [:]
-    private var byDataType: [DataType: Int64] = [:]
+    /// Elements by storage and by data type, named in ``finish()``: short lists, as a model
+    /// has few of each, and a dictionary would hash both keys once per weight.
+    private var byStorage: [(key: StorageKind, total: Int64)] = []
+    private var byDataType: [(key: DataType, total: Int64)] = []
     /// The data files already listed in `weights.external.files` (one lookup per external weight).
     private var externalFiles: Set<String> = []
 
@@ -156,8 +157,8 @@ private struct WeightAccount {
         elements.add(count)
         if weight.dataType.isFloatingPoint { floatElements.add(count) }
         bytes.add(size)
-        byStorage[weight.storage] = add(byStorage[weight.storage] ?? 0, count)
-        byDataType[weight.dataType] = add(byDataType[weight.dataType] ?? 0, count)
+        WeightAccount.set(&byStorage, weight.storage, add(WeightAccount.total(byStorage, weight.storage), count))
+        WeightAccount.set(&byDataType, weight.dataType, add(WeightAccount.total(byDataType, weight.dataType), count))
         switch weight.placement {
         case .mainGraph: break
         case .subgraph: inSubgraphs.add(count)
@@ -186,6 +187,16 @@ private struct WeightAccount {
                 storage: weight.storage.rawValue, graph: weight.graphPath, external: external != nil), at: at)
             if top.count > InspectReport.largestCount { top.removeLast() }
         }
+    }
+
+    /// The total of `key` in `totals` (0 when it has none yet).
+    private static func total<K: Equatable>(_ totals: [(key: K, total: Int64)], _ key: K) -> Int64 {
+        totals.first { $0.key == key }?.total ?? 0
+    }
+
+    /// Sets the total of `key` in `totals`, adding the key when it is new.
+    private static func set<K: Equatable>(_ totals: inout [(key: K, total: Int64)], _ key: K, _ value: Int64) {
+        if let k = totals.firstIndex(where: { $0.key == key }) { totals[k].total = value } else { totals.append((key, value)) }
     }
 
     /// True when an entry of `bytes` named `name` goes before `b` in the `largest` listing.

@@ -266,8 +266,18 @@ extension LayersReport {
     /// indices, position ids) and scalars (attention scales, epsilons, exponents) are not.
     static func isUnclaimedParameter(_ w: StoredWeight) -> Bool {
         guard w.dataType.isFloatingPoint || w.dataType.isQuantizedStorage, elements(w) > 1 else { return false }
-        let leaf = w.name.split(separator: ".").last.map(String.init) ?? w.name
-        return !["inv_freq", "cos_cached", "sin_cached", "_cos_cached", "_sin_cached"].contains(leaf)
+        return !["inv_freq", "cos_cached", "sin_cached", "_cos_cached", "_sin_cached"].contains(leaf(w.name))
+    }
+
+    /// The last non-empty `.`-separated component of `name` (`split(separator: ".").last`),
+    /// or `name` when it has none; by bytes when `name` is ASCII.
+    static func leaf(_ name: String) -> String {
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.split(separator: ".").last.map(String.init) ?? name }
+        let bytes = name.utf8, dot = UInt8(ascii: ".")
+        guard let last = bytes.lastIndex(where: { $0 != dot }) else { return name }
+        let end = bytes.index(after: last)
+        let start = bytes[..<end].lastIndex(of: dot).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return String(name[start..<end])
     }
 
     /// True for a folded additive attention mask: every value 0 or −∞ (or below −10⁴, as

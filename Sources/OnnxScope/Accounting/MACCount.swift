@@ -42,10 +42,10 @@ public enum MACCount {
 
     private static func dense(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes) -> Int64? {
         guard let i = int(entry, .inputSize), let o = int(entry, .outputSize),
-              let node = entry.nodes.lazy.compactMap(shapes.node).first(where: { matMulOps.contains($0.opType) })
+              let node = shapes.firstNode(of: entry.nodes, where: { matMulOps.contains($0.opType) })
         else { return nil }
         // The output's leading dims are the rows whatever the transposes; else the input's (not for a transposed Gemm A).
-        var rows = node.outputs.first.flatMap(shapes.dims).map { Array($0.dropLast()) }
+        var rows = node.outputs.first.flatMap { shapes.dims($0) }.map { Array($0.dropLast()) }
         if rows == nil, node.intAttribute("transA") ?? 0 == 0, let input = node.inputs.first {
             rows = shapes.dims(input).map { Array($0.dropLast()) }
         }
@@ -56,10 +56,10 @@ public enum MACCount {
     private static func conv(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes, transposed: Bool) -> Int64? {
         guard let input = int(entry, .inChannels), let output = int(entry, .outChannels), let groups = int(entry, .groups),
               groups > 0, case .ints(let kernel)? = entry.hyper[.kernel],
-              let node = entry.nodes.lazy.compactMap(shapes.node).first(where: { $0.opType.hasPrefix("Conv") || $0.opType == "QLinearConv" })
+              let node = shapes.firstNode(of: entry.nodes, where: { $0.opType.hasPrefix("Conv") || $0.opType == "QLinearConv" })
         else { return nil }
         let value = transposed ? node.inputs.first : node.outputs.first
-        guard let dims = value.flatMap(shapes.dims), dims.count == kernel.count + 2 else { return nil }
+        guard let dims = value.flatMap({ shapes.dims($0) }), dims.count == kernel.count + 2 else { return nil }
         let perElement = (transposed ? output : input) / groups
         return checked(product(dims), perElement, product(kernel))
     }
@@ -67,8 +67,8 @@ public enum MACCount {
     private static func recurrent(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes, gates: Int64) -> Int64? {
         if !entry.children.isEmpty { return sumOfParts(entry, shapes) }
         guard let i = int(entry, .inputSize), let h = int(entry, .hiddenSize),
-              let node = entry.nodes.lazy.compactMap(shapes.node).first(where: { ["RNN", "GRU", "LSTM"].contains($0.opType) }),
-              let x = node.inputs.first.flatMap(shapes.dims), x.count == 3
+              let node = shapes.firstNode(of: entry.nodes, where: { ["RNN", "GRU", "LSTM"].contains($0.opType) }),
+              let x = node.inputs.first.flatMap({ shapes.dims($0) }), x.count == 3
         else { return nil }
         let directions = int(entry, .directions) ?? 1
         let perStep = Saturating.add(Saturating.mul(i, h), Saturating.mul(h, h))
@@ -78,8 +78,8 @@ public enum MACCount {
     private static func attention(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes) -> Int64? {
         guard let projections = sumOfParts(entry, shapes), let width = int(entry, .width), let heads = int(entry, .heads),
               heads > 0,
-              let softmax = entry.nodes.lazy.compactMap(shapes.node).first(where: { $0.opType == "Softmax" }),
-              let scores = softmax.outputs.first.flatMap(shapes.dims), scores.count == 4, scores[1] == heads
+              let softmax = shapes.firstNode(of: entry.nodes, where: { $0.opType == "Softmax" }),
+              let scores = softmax.outputs.first.flatMap({ shapes.dims($0) }), scores.count == 4, scores[1] == heads
         else { return nil }
         let vdim = int(entry, .vdim) ?? width
         guard let core = checked(product(scores), Saturating.add(width, vdim)) else { return nil }

@@ -175,9 +175,10 @@ extension ProtobufCConverter {
 
     // MARK: limits
 
-    func checkRank(_ rank: Int, _ what: String) throws(DecodeFailure) {
+    /// (`what` is made only for the error: most tensors are named in it, and most pass.)
+    func checkRank(_ rank: Int, _ what: @autoclosure () -> String) throws(DecodeFailure) {
         guard rank <= DecodingLimits.maxTensorRank else {
-            throw .rankTooHigh(what: what, rank: rank, limit: DecodingLimits.maxTensorRank)
+            throw .rankTooHigh(what: what(), rank: rank, limit: DecodingLimits.maxTensorRank)
         }
     }
 

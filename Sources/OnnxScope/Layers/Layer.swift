@@ -42,6 +42,17 @@ public enum HyperKey: String, Codable, CodingKeyRepresentable, Sendable, CaseIte
 
     /// Orders keys by their JSON name.
     public static func < (a: HyperKey, b: HyperKey) -> Bool { a.rawValue < b.rawValue }
+
+    /// Keys compare and hash by their case, not by their JSON name (the default for a
+    /// `String`-backed enum): every layer's `hyper` is read a dozen times on the way to the
+    /// output, and a 100k-node model has tens of thousands of layers.
+    public static func == (a: HyperKey, b: HyperKey) -> Bool { a.tag == b.tag }
+
+    /// Hashes the case's tag (see ``==(_:_:)``).
+    public func hash(into hasher: inout Hasher) { hasher.combine(tag) }
+
+    /// The case's tag: a case without a payload is stored as its one-byte position among the cases.
+    private var tag: UInt8 { withUnsafeBytes(of: self) { $0[0] } }
 }
 
 /// Hyper-parameters of a layer, by typed key.

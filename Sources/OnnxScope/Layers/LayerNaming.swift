@@ -30,14 +30,28 @@ enum LayerNaming {
     /// The module scope in a TorchScript-style value name (`/encoder/layer.0/attention/self/Reshape_3_output_0`).
     static func valueScope(_ value: String) -> String? {
         guard value.hasPrefix("/") else { return nil }
-        let parts = value.split(separator: "/").dropLast()
-        return parts.isEmpty ? nil : collapsed(parts.map(String.init))
+        let parts = scopeParts(value)
+        return parts.isEmpty ? nil : collapsed(parts)
     }
+
+    /// The `/`-separated components of a TorchScript-style name but its last (the op's or
+    /// value's own), empty ones left out; by bytes when the name is ASCII.
+    private static func scopeParts(_ name: String) -> [String] {
+        guard isASCII(name) else { return name.split(separator: "/").dropLast().map(String.init) }
+        return Array(name.utf8).split(separator: UInt8(ascii: "/")).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// True when every byte of `text` is ASCII: its characters are then its bytes, but for a
+    /// CR LF pair, which no separator or comparison here treats differently.
+    private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 
     /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.
     static func weightStem(_ weights: [String]) -> String? {
         for w in weights {
-            if let dot = w.lastIndex(of: "."), !w.hasPrefix("onnx::"), w.contains(where: { $0.isLetter }) {
+            // In ASCII the letters are A–Z and a–z (`| 0x20` lowers a capital).
+            let ascii = isASCII(w)
+            let hasLetter = ascii ? w.utf8.contains { (0x61...0x7A).contains($0 | 0x20) } : w.contains(where: \.isLetter)
+            if let dot = ascii ? w.utf8.lastIndex(of: UInt8(ascii: ".")) : w.lastIndex(of: "."), !w.hasPrefix("onnx::"), hasLetter {
                 let stem = String(w[..<dot])
                 if !stem.isEmpty { return stem }
             }
@@ -53,8 +67,8 @@ enum LayerNaming {
         }
         let name = node.name
         if name.hasPrefix("/") {
-            let parts = name.split(separator: "/").dropLast()
-            if !parts.isEmpty { return collapsed(parts.map(String.init)) }
+            let parts = scopeParts(name)
+            if !parts.isEmpty { return collapsed(parts) }
         } else if name.utf8.contains(UInt8(ascii: "/")) {
             return tensorFlowScope(name)
         }
@@ -185,6 +199,9 @@ enum LayerNaming {
     static func commonPrefix(_ names: [String]) -> String? {
         guard let first = names.first else { return nil }
         let sep = separator(names)
+        if let byte = sep.asciiValue, let length = sharedLength(names, byte) {
+            return length == 0 ? nil : String(decoding: first.utf8.prefix(length), as: UTF8.self)
+        }
         // Substrings of the names, compared in place: no component is copied out.
         var parts = first.split(separator: sep)
         for name in names.dropFirst() {
@@ -194,6 +211,41 @@ enum LayerNaming {
             parts.removeLast(parts.count - n)
         }
         return parts.isEmpty ? nil : parts.joined(separator: String(sep))
+    }
+
+    /// For ASCII names with no empty component (no leading, trailing or doubled `sep`), the
+    /// byte length of the first name's prefix that ``commonPrefix(_:)`` returns (0 for none):
+    /// the shared components are then the first name's bytes up to a separator. Nil for
+    /// other names, which take the general path.
+    private static func sharedLength(_ names: [String], _ sep: UInt8) -> Int? {
+        func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let head = bytes.first, let tail = bytes.last, head != sep, tail != sep else { return false }
+            var previous: UInt8 = 0
+            for b in bytes {
+                if b >= 0x80 || (b == sep && previous == sep) { return false }
+                previous = b
+            }
+            return true
+        }
+        var first = names[0]
+        return first.withUTF8 { f -> Int? in
+            guard isPlain(f) else { return nil }
+            var common = f.count
+            for name in names.dropFirst() {
+                var name = name
+                let shared: Int? = name.withUTF8 { o in
+                    guard isPlain(o) else { return nil }
+                    var k = 0
+                    while k < min(common, o.count), f[k] == o[k] { k += 1 }
+                    // Back to where a component ends in both names.
+                    while k > 0, !((k == f.count || f[k] == sep) && (k == o.count || o[k] == sep)) { k -= 1 }
+                    return k
+                }
+                guard let shared else { return nil }
+                common = shared
+            }
+            return common
+        }
     }
 
     static func quotedStrings(_ text: String) -> [String] {

@@ -160,11 +160,12 @@ final class FlatNodes: @unchecked Sendable {
             self.opType.append(opType)
             self.domain.append(domain)
             self.overload.append(overload)
-            self.attributes.append(contentsOf: attributes)
+            // Most nodes have no attributes and no metadata: nothing to append, nothing to scan.
+            if !attributes.isEmpty { self.attributes.append(contentsOf: attributes) }
             attributeStart.append(Int32(truncatingIfNeeded: self.attributes.count))
-            self.metadata.append(contentsOf: metadata)
+            if !metadata.isEmpty { self.metadata.append(contentsOf: metadata) }
             metadataStart.append(Int32(truncatingIfNeeded: self.metadata.count))
-            holdsGraphs.append(attributes.contains { !$0.value.subgraphs.isEmpty })
+            holdsGraphs.append(!attributes.isEmpty && attributes.contains { !$0.value.subgraphs.isEmpty })
         }
 
         /// The columns, over `wiring` (which holds as many nodes).

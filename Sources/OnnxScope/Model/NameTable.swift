@@ -11,7 +11,9 @@ import Synchronization
 /// hence `@unchecked Sendable`.
 final class NameTable: @unchecked Sendable {
     /// Everything in one value, so that a lookup is one access to the class, not one per array.
-    private var store: Store
+    /// Not checked for overlapping access at run time: the table is written from one thread
+    /// (which that check cannot see past anyway), and the check cost as much as a lookup.
+    @exclusivity(unchecked) private var store: Store
     /// Every name as a `String`, made when all of them are first asked for (and extended by
     /// the names added since on a later ask). Most commands never need most names as
     /// strings: a name is kept as bytes, and one string costs more than its bytes.

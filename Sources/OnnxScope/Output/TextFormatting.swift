@@ -4,13 +4,15 @@ import Foundation
 enum TextFormatting {
     /// `1234567` → `1,234,567`.
     static func grouped<T: BinaryInteger>(_ value: T) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
+        // By bytes: the digits are ASCII (tables format several numbers per layer).
+        let digits = Array(String(value.magnitude).utf8)
+        var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(digit)
         }
-        return value < 0 ? "-" + out : out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Bytes in binary units: `512 B`, `4.0 KiB`, `1.9 GiB`.
@@ -106,15 +108,15 @@ struct TextTable {
         if let width = layout.width {
             var others = 0
             for i in alignments.indices where i != column {
-                others += rows.map { $0.count > i ? Self.characters($0[i]) : 0 }.max() ?? 0
+                var widest = 0
+                for row in rows where row.count > i { widest = max(widest, Self.characters(row[i])) }
+                others += widest
             }
             limit = max(TextLayout.minimumNameLimit, width - indent.count - others - 2 * (alignments.count - 1))
         }
-        var fitted = self
-        for r in fitted.rows.indices.dropFirst(keepingRows) where fitted.rows[r].count > column {
-            fitted.rows[r][column] = Self.cut(fitted.rows[r][column], limit)
-        }
-        return fitted.render()
+        // The cut cells by row (nil: left whole); the rows themselves are not copied.
+        let cut = rows.indices.map { r in r >= keepingRows && rows[r].count > column ? Self.cut(rows[r][column], limit) : nil }
+        return render(column: column, replacedBy: cut)
     }
 
     /// `text` shortened in the middle to `limit` characters after its leading spaces.
@@ -136,27 +138,48 @@ struct TextTable {
         return text.count
     }
 
-    func render() -> String {
+    func render() -> String { render(column: -1, replacedBy: []) }
+
+    /// The table with the cells of `column` replaced by `replaced` (by row, nil for the
+    /// row's own cell), written into one buffer.
+    private func render(column: Int, replacedBy replaced: [String?]) -> String {
+        func cell(_ r: Int, _ i: Int) -> String { i == column ? replaced[r] ?? rows[r][i] : rows[r][i] }
         var widths = Array(repeating: 0, count: alignments.count)
-        let counts = rows.map { $0.map(Self.characters) }
-        for (r, row) in rows.enumerated() {
-            for i in row.indices where i < widths.count {
-                widths[i] = max(widths[i], counts[r][i])
+        // Each row's cell widths, one after another from `start[r]`.
+        var counts: [Int] = [], start: [Int] = []
+        start.reserveCapacity(rows.count)
+        var bytes = 0
+        for r in rows.indices {
+            start.append(counts.count)
+            for i in rows[r].indices {
+                let text = cell(r, i)
+                let n = Self.characters(text)
+                counts.append(n)
+                bytes += text.utf8.count
+                if i < widths.count { widths[i] = max(widths[i], n) }
             }
         }
-        return rows.indices.map { r in
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes + rows.count * (indent.utf8.count + widths.reduce(0, +) + 2 * widths.count + 1))
+        for r in rows.indices {
+            if r > 0 { out.append(UInt8(ascii: "\n")) }
+            out.append(contentsOf: indent.utf8)
             let row = rows[r]
-            var line = indent
-            for (i, cell) in row.enumerated() where i < widths.count {
-                let pad = String(repeating: " ", count: widths[i] - counts[r][i])
+            for i in row.indices where i < widths.count {
+                let text = cell(r, i)
+                let pad = widths[i] - counts[start[r] + i]
                 let isLast = i == row.count - 1
                 switch alignments[i] {
-                case .left: line += isLast ? cell : cell + pad
-                case .right: line += pad + cell
+                case .left:
+                    out.append(contentsOf: text.utf8)
+                    if !isLast { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad)) }
+                case .right:
+                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad))
+                    out.append(contentsOf: text.utf8)
                 }
-                if !isLast { line += "  " }
+                if !isLast { out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
             }
-            return line
-        }.joined(separator: "\n")
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -171,9 +171,12 @@ final class GraphIndex: @unchecked Sendable {
     }
 
     /// The stored weight named `name`, here or in an enclosing graph.
-    public func weight(_ name: String) -> StoredWeight? {
+    public func weight(_ name: String) -> StoredWeight? { weight(name, number: number(name)) }
+
+    /// The stored weight named `name`, whose local number here is `k`.
+    private func weight(_ name: String, number k: Int?) -> StoredWeight? {
         if name.isEmpty, let w = weightList.first(where: { $0.name.isEmpty }) { return w }
-        if let k = number(name), let w = weightsByNumber[k] { return w }
+        if let k, let w = weightsByNumber[k] { return w }
         return parent?.weight(name)
     }
 
@@ -261,7 +264,9 @@ final class GraphIndex: @unchecked Sendable {
         var current = value
         var steps: [(node: Int, output: Int)] = []
         for _ in 0..<16 {
-            if let w = weight(current) {
+            // The name is looked up once per step, for both the weight and the producer.
+            let k = number(current)
+            if let w = weight(current, number: k) {
                 var trace = WeightTrace(weight: w, via: steps.map(\.node), transposed: steps.contains { nodes[$0.node].opType == "Transpose" },
                                         dims: w.dims, isPart: false, shapeKnown: true)
                 for step in steps.reversed() {
@@ -276,12 +281,13 @@ final class GraphIndex: @unchecked Sendable {
                 trace.isPart = trace.shapeKnown && ((try? TensorSize.elements(trace.dims).get()) ?? whole) < whole
                 return trace
             }
-            if producer(of: current) == nil, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
+            let producer = k.flatMap { producers[$0] >= 0 ? Int(producers[$0]) : nil }
+            if producer == nil, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
                 // The trace continues in the enclosing graph; its nodes are not this graph's.
                 trace.via = steps.map(\.node)
                 return trace
             }
-            guard let p = producer(of: current), GraphIndex.passThrough.contains(nodes[p].opType),
+            guard let p = producer, GraphIndex.passThrough.contains(nodes[p].opType),
                   let next = nodes[p].inputs.first, !next.isEmpty else { return nil }
             steps.append((p, nodes[p].outputs.firstIndex(of: current) ?? 0))
             current = next

@@ -197,7 +197,8 @@ struct WeightCatalog: Sendable {
     /// already has a weight of that name.
     private mutating func add(_ weight: StoredWeight, id: Int32) {
         if id >= 0 {
-            let number = namespaceNumbers[weight.namespace] ?? 0
+            // The main graph's number is 0: most weights are there, and need no hashing.
+            let number = weight.namespace == .main ? 0 : namespaceNumbers[weight.namespace] ?? 0
             guard weightIndex(id, in: number) == nil else {
                 duplicateNames.append(ScopedName(namespace: weight.namespace, name: weight.name))
                 return

@@ -115,12 +115,13 @@ enum FeedForwardRecognizer: SpanGrouper {
             for input in ops.shape[p] ? inputs.prefix(1) : inputs[...] where !input.isEmpty {
                 // A Dense layer's output: followed (it has a producer, and one that no
                 // constant reaches: the layer's MatMul or Gemm reads an activation).
-                if byOutput[input] != nil, graph.weight(input) == nil {
+                let isWeight = graph.weight(input) != nil
+                if byOutput[input] != nil, !isWeight {
                     pending.append(input)
                     continue
                 }
                 // Not a stored weight, a graph input or a constant: the activation to follow.
-                guard graph.producer(of: input) != nil, graph.weight(input) == nil, !graph.isMaterializedConstant(input) else { continue }
+                guard !isWeight, graph.producer(of: input) != nil, !graph.isMaterializedConstant(input) else { continue }
                 pending.append(input)
             }
         }
