@@ -155,13 +155,14 @@ extension LayersReport {
         var byName: [String: Int64] = [:]
         byName.reserveCapacity(catalog.weights.count)
         for w in catalog.weights where byName[w.name] == nil { byName[w.name] = recognition.logicalElements[w.name] ?? elements(w) }
-        var counted = Set<String>()
+        var counted = Set<String>(minimumCapacity: catalog.weights.count)
         var nonTrainableNames = Set<String>()
         var blocks: [String: Int] = [:]
         var layerCount = 0
         // Each weight is counted under the kind of the outermost layer below block level
         // that contains its owner (an embedding, for a tied head's table).
         var outerKind: [String: String] = [:]
+        outerKind.reserveCapacity(recognition.layers.count)
         func visit(_ layer: Layer) {
             layerCount += 1
             if layer.kind.descriptor.isBlock {
@@ -172,8 +173,8 @@ extension LayersReport {
             layerCount += layer.flattenedCount - 1
             for part in layer.flattened {
                 outerKind[part.name] = outerKind[part.name] ?? layer.kind.rawValue
-                nonTrainableNames.formUnion(part.nonTrainableWeights)
-                counted.formUnion(part.weights)
+                if !part.nonTrainableWeights.isEmpty { nonTrainableNames.formUnion(part.nonTrainableWeights) }
+                for w in part.weights { counted.insert(w) }
             }
         }
         recognition.layers.forEach(visit)
@@ -220,10 +221,11 @@ extension LayersReport {
                             ratio: allParameters == 0 ? 1 : Double(attributed) / Double(allParameters))
         quantizationOverhead = overhead
         // Floating-point weights first: they are the ones a layer should have claimed.
-        self.unattributed = unattributed.sorted {
-            let a = DataTypeName.isFloating($0.type), b = DataTypeName.isFloating($1.type)
-            return a != b ? a : ($0.elements, $1.name) > ($1.elements, $0.name)
-        }
+        // (Each type is named once, not at every comparison: a large graph has tens of thousands.)
+        let floating = unattributed.map { DataTypeName.isFloating($0.type) }
+        self.unattributed = unattributed.indices.sorted { i, j in
+            floating[i] != floating[j] ? floating[i] : (unattributed[i].elements, unattributed[j].name) > (unattributed[j].elements, unattributed[i].name)
+        }.map { unattributed[$0] }
         stacks = StackAudit.stacks(recognition.layers, elements: byName)
         mergedBranches = recognition.mergedBranches.map {
             MergedBranches(node: $0.node, kept: $0.kept, merged: $0.merged, layers: $0.layers, sharedWeights: $0.sharedWeights)

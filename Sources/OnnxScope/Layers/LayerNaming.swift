@@ -30,15 +30,49 @@ enum LayerNaming {
     /// The module scope in a TorchScript-style value name (`/encoder/layer.0/attention/self/Reshape_3_output_0`).
     static func valueScope(_ value: String) -> String? {
         guard value.hasPrefix("/") else { return nil }
-        let parts = scopeParts(value)
-        return parts.isEmpty ? nil : collapsed(parts)
+        return slashScope(value)
     }
 
-    /// The `/`-separated components of a TorchScript-style name but its last (the op's or
-    /// value's own), empty ones left out; by bytes when the name is ASCII.
-    private static func scopeParts(_ name: String) -> [String] {
-        guard isASCII(name) else { return name.split(separator: "/").dropLast().map(String.init) }
-        return Array(name.utf8).split(separator: UInt8(ascii: "/")).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    /// `collapsed` of the `/`-separated components of a TorchScript-style name but its last
+    /// (the op's or value's own), empty ones left out; nil when there are none. By bytes
+    /// when the name is ASCII: no component is made a string of its own.
+    private static func slashScope(_ name: String) -> String? {
+        guard isASCII(name) else {
+            let parts = name.split(separator: "/").dropLast().map(String.init)
+            return parts.isEmpty ? nil : collapsed(parts)
+        }
+        var name = name
+        return name.withUTF8 { l -> String? in
+            let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+            var parts: [Range<Int>] = []
+            var start = 0
+            for i in 0...l.count where i == l.count || l[i] == slash {
+                if i > start { parts.append(start..<i) }
+                start = i + 1
+            }
+            guard parts.count > 1 else { return nil }
+            parts.removeLast()
+            // A part that extends the one kept before it with "." replaces it (see `collapsed`).
+            var kept = 0
+            // In place: a part is read before any write reaches its index.
+            for j in parts.indices {
+                let part = parts[j]
+                if kept > 0, case let last = parts[kept - 1], part.count > last.count, l[part.lowerBound + last.count] == dot,
+                   l[part.lowerBound..<(part.lowerBound + last.count)].elementsEqual(l[last]) {
+                    parts[kept - 1] = part
+                } else {
+                    parts[kept] = part
+                    kept += 1
+                }
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(l.count)
+            for (k, part) in parts[..<kept].enumerated() {
+                if k > 0 { out.append(dot) }
+                out.append(contentsOf: l[part])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// True when every byte of `text` is ASCII: its characters are then its bytes, but for a
@@ -67,8 +101,7 @@ enum LayerNaming {
         }
         let name = node.name
         if name.hasPrefix("/") {
-            let parts = scopeParts(name)
-            if !parts.isEmpty { return collapsed(parts) }
+            if let scope = slashScope(name) { return scope }
         } else if name.utf8.contains(UInt8(ascii: "/")) {
             return tensorFlowScope(name)
         }

@@ -64,10 +64,11 @@ public enum LayersRendering {
             out.append("Notes")
             for (i, n) in notes.enumerated() { out.append("  [\(i + 1)] \(F.safe(n, limit: 400))") }
         }
-        let floats = r.unattributed.filter { DataTypeName.isFloating($0.type) }
         if !r.unattributed.isEmpty {
+            // Counted, not filtered: the list is not copied for its length.
+            let floats = r.unattributed.reduce(0) { $0 + (DataTypeName.isFloating($1.type) ? 1 : 0) }
             out.append("")
-            out.append("Unattributed weights: \(r.unattributed.count) (\(floats.count) floating-point)")
+            out.append("Unattributed weights: \(r.unattributed.count) (\(floats) floating-point)")
             var u = TextTable([.left, .left, .left, .right, .left])
             for w in r.unattributed.prefix(15) {
                 u.add([F.safe(w.name, limit: 48), w.type, F.shape(w.shape), F.grouped(w.elements),
