@@ -42,42 +42,46 @@ enum ModuleProvenance {
         return label.withUTF8 { l in
             name.withUTF8 { n in
                 guard l.first == UInt8(ascii: "/") else { return false }
-                // The non-empty components between slashes (as `split` gives them), the last
-                // (the op) left out.
-                var parts: [Range<Int>] = []
-                var start = 0
-                for i in 0...l.count where i == l.count || l[i] == UInt8(ascii: "/") {
-                    if i > start { parts.append(start..<i) }
-                    start = i + 1
-                }
-                // No scope at all (`/Op`, `/`) is the empty path, which only an empty name is.
-                guard !parts.isEmpty else { return n.isEmpty }
-                parts.removeLast()
-                // Collapse: a part that extends the one before it with "." replaces it.
-                var kept: [Range<Int>] = []
-                for part in parts {
-                    if let last = kept.last, part.count > last.count, l[part.lowerBound + last.count] == UInt8(ascii: "."),
-                       l[part.lowerBound..<(part.lowerBound + last.count)].elementsEqual(l[last]) {
-                        kept[kept.count - 1] = part
-                    } else {
-                        kept.append(part)
-                    }
-                }
-                guard !kept.isEmpty else { return n.isEmpty }
-                // The scope is the kept parts joined by "."; compare it with `name` byte by byte.
-                var position = 0
-                for (k, part) in kept.enumerated() {
-                    if k > 0 {
+                let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+                // The scope is the kept parts joined by "."; each part is compared with `name`
+                // byte by byte once it is known to be kept, so no list of parts is made.
+                var position = 0, emitted = 0
+                func emit(_ part: Range<Int>) -> Bool? {
+                    if emitted > 0 {
                         guard position < n.count else { return true }  // "." follows all of `name`
-                        if n[position] != UInt8(ascii: ".") { return false }
+                        if n[position] != dot { return false }
                         position += 1
                     }
+                    emitted += 1
                     for i in part {
-                        guard position < n.count else { return l[i] == UInt8(ascii: ".") && position == n.count }
+                        guard position < n.count else { return l[i] == dot && position == n.count }
                         if l[i] != n[position] { return false }
                         position += 1
                     }
+                    return nil
                 }
+                // The non-empty components between slashes (as `split` gives them); each is
+                // taken in one step late, so that the last (the op) never is. Collapse: a part
+                // that extends the one kept before it with "." replaces it.
+                var kept: Range<Int>?, previous: Range<Int>?
+                var start = 0
+                for i in 0...l.count where i == l.count || l[i] == slash {
+                    defer { start = i + 1 }
+                    guard i > start else { continue }
+                    if let part = previous {
+                        if let last = kept, part.count > last.count, l[part.lowerBound + last.count] == dot,
+                           l[part.lowerBound..<(part.lowerBound + last.count)].elementsEqual(l[last]) {
+                            kept = part
+                        } else {
+                            if let last = kept, let verdict = emit(last) { return verdict }
+                            kept = part
+                        }
+                    }
+                    previous = start..<i
+                }
+                // No scope at all (`/Op`, `/`) is the empty path, which only an empty name is.
+                guard let last = kept else { return n.isEmpty }
+                if let verdict = emit(last) { return verdict }
                 return position == n.count
             }
         }

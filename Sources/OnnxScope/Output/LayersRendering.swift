@@ -19,11 +19,25 @@ public enum LayersRendering {
     /// The hyper-parameters the kind's descriptor shows, in its order: `i=16 o=32 no bias`.
     /// A quantized layer adds how it is stored: `i=32 o=32 no bias int4 blockwise/32`.
     static func hyperText(_ entry: LayersReport.Entry) -> String {
-        let parts = entry.kind.descriptor.columns.compactMap { key -> String? in
-            guard let v = entry.hyper[key], !key.isQuiet(v) else { return nil }
-            return key == .bias ? "no bias" : "\(key.label)=\(v.text)"
+        // Into one string, part after part, space-separated (one call per table row).
+        var text = "", parts = 0
+        func add(_ part: String) {
+            if parts > 0 { text += " " }
+            text += part
+            parts += 1
         }
-        return (parts + (entry.quantization.map { [$0.label] } ?? [])).joined(separator: " ")
+        for key in entry.kind.descriptor.columns {
+            guard let v = entry.hyper[key], !key.isQuiet(v) else { continue }
+            if key == .bias {
+                add("no bias")
+            } else {
+                add(key.label)
+                text += "="
+                text += v.text
+            }
+        }
+        if let q = entry.quantization { add(q.label) }
+        return text
     }
 
     static func table(_ r: LayersReport, view: LayersView, layout: TextLayout) -> String {

@@ -4,10 +4,29 @@ import Foundation
 enum TextFormatting {
     /// `1234567` → `1,234,567`.
     static func grouped<T: BinaryInteger>(_ value: T) -> String {
-        // By bytes: the digits are ASCII (tables format several numbers per layer).
-        let digits = Array(String(value.magnitude).utf8)
-        var out: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
-        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        // Digits written right to left into one buffer, a comma after every third: tables
+        // format several numbers per layer, and the generic description costs more than this.
+        guard var magnitude = UInt64(exactly: value.magnitude) else { return groupedDigits(String(value.magnitude), negative: value < 0) }
+        var out = [UInt8](repeating: UInt8(ascii: ","), count: 27)
+        var at = out.count, written = 0
+        repeat {
+            if written > 0, written % 3 == 0 { at -= 1 }  // leaves the comma in place
+            at -= 1
+            out[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            written += 1
+        } while magnitude > 0
+        if value < 0 {
+            at -= 1
+            out[at] = UInt8(ascii: "-")
+        }
+        return String(decoding: out[at...], as: UTF8.self)
+    }
+
+    /// `digits` with a comma before every third digit from the right.
+    private static func groupedDigits(_ digits: String, negative: Bool) -> String {
+        let digits = Array(digits.utf8)
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
         for (i, digit) in digits.enumerated() {
             if i > 0, (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
             out.append(digit)

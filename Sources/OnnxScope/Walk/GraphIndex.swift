@@ -157,6 +157,20 @@ final class GraphIndex: @unchecked Sendable {
         }
     }
 
+    /// The number of `value` in this graph, nil when the graph does not mention it: the key
+    /// of ``producer(ofNumber:)`` and ``weight(_:number:)``, so that a walk over the graph
+    /// hashes each name once.
+    public func valueNumber(_ value: String) -> Int? { number(value) }
+
+    /// How many values this graph mentions: value numbers are below it.
+    public var valueCount: Int { producers.count }
+
+    /// The node that produces the value numbered `k` in this graph.
+    public func producer(ofNumber k: Int) -> Int? {
+        let p = producers[k]
+        return p >= 0 ? Int(p) : nil
+    }
+
     /// The node that produces `value` in this graph.
     public func producer(of value: String) -> Int? {
         guard let k = number(value) else { return nil }
@@ -173,8 +187,9 @@ final class GraphIndex: @unchecked Sendable {
     /// The stored weight named `name`, here or in an enclosing graph.
     public func weight(_ name: String) -> StoredWeight? { weight(name, number: number(name)) }
 
-    /// The stored weight named `name`, whose local number here is `k`.
-    private func weight(_ name: String, number k: Int?) -> StoredWeight? {
+    /// The stored weight named `name`, here or in an enclosing graph, whose number here is
+    /// `k` (``valueNumber(_:)``).
+    public func weight(_ name: String, number k: Int?) -> StoredWeight? {
         if name.isEmpty, let w = weightList.first(where: { $0.name.isEmpty }) { return w }
         if let k, let w = weightsByNumber[k] { return w }
         return parent?.weight(name)

@@ -21,10 +21,10 @@ enum FeedForwardRecognizer: SpanGrouper {
     ]
 
     static func group(_ spans: [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) -> [LayerSpan] {
-        var byOutput: [String: Int] = [:]
+        var byOutput = Outputs(graph)
         // By index, not by element: a copy of each span would retain all of its layer.
         for k in spans.indices where spans[k].graph === graph && spans[k].layer.kind == .dense {
-            if let o = spans[k].output { byOutput[o] = k }
+            if let o = spans[k].output { byOutput.set(o, k) }
         }
         var used = Set<Int>()
         var result: [LayerSpan] = []
@@ -92,37 +92,63 @@ enum FeedForwardRecognizer: SpanGrouper {
         }
     }
 
+    /// The Dense layers by the value they output: by the value's number in the graph, and by
+    /// name for a value the graph does not mention (an empty name).
+    private struct Outputs {
+        private var byNumber: [Int32]
+        private var byName: [String: Int] = [:]
+        private let graph: GraphIndex
+
+        init(_ graph: GraphIndex) {
+            self.graph = graph
+            byNumber = [Int32](repeating: -1, count: graph.valueCount)
+        }
+
+        /// Records layer `k` as the producer of `value` (a later layer of the same output wins).
+        mutating func set(_ value: String, _ k: Int) {
+            if let n = graph.valueNumber(value) { byNumber[n] = Int32(k) } else { byName[value] = k }
+        }
+
+        /// The layer that outputs `value`, whose number is `n`.
+        func layer(_ value: String, number n: Int?) -> Int? {
+            guard let n else { return byName[value] }
+            return byNumber[n] >= 0 ? Int(byNumber[n]) : nil
+        }
+    }
+
     /// The Dense layers whose outputs reach `value` through `pathOps`, and the nodes passed.
-    private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: [String: Int], _ ops: OpClasses) -> ([Int], [Int])? {
-        var pending = [value]
+    /// Each value's name is looked up once, for its layer, producer and weight.
+    private static func feeders(_ graph: GraphIndex, _ value: String, _ byOutput: Outputs, _ ops: OpClasses) -> ([Int], [Int])? {
+        var pending = [(value, graph.valueNumber(value))]
         // At most 64 values: a list is cheaper than a set (this runs once per Dense layer).
         var seen: [String] = []
         var sources: [Int] = []
         var path: [Int] = []
-        while let v = pending.popLast() {
+        while let (v, k) = pending.popLast() {
             guard !seen.contains(v) else { continue }
             seen.append(v)
             guard seen.count < 64 else { continue }
-            if let s = byOutput[v] {
+            if let s = byOutput.layer(v, number: k) {
                 if !sources.contains(s) { sources.append(s) }
                 continue
             }
-            guard let p = graph.producer(of: v) else { continue }
+            guard let p = k.flatMap(graph.producer(ofNumber:)) else { continue }
             guard ops.path[p] else { return nil }
             path.append(p)
             // Shape ops carry data in their first input; the rest is computed shape arithmetic.
             let inputs = graph.nodes[p].inputs
             for input in ops.shape[p] ? inputs.prefix(1) : inputs[...] where !input.isEmpty {
+                let n = graph.valueNumber(input)
                 // A Dense layer's output: followed (it has a producer, and one that no
                 // constant reaches: the layer's MatMul or Gemm reads an activation).
-                let isWeight = graph.weight(input) != nil
-                if byOutput[input] != nil, !isWeight {
-                    pending.append(input)
+                let isWeight = graph.weight(input, number: n) != nil
+                if byOutput.layer(input, number: n) != nil, !isWeight {
+                    pending.append((input, n))
                     continue
                 }
                 // Not a stored weight, a graph input or a constant: the activation to follow.
-                guard !isWeight, graph.producer(of: input) != nil, !graph.isMaterializedConstant(input) else { continue }
-                pending.append(input)
+                guard !isWeight, n.flatMap(graph.producer(ofNumber:)) != nil, !graph.isMaterializedConstant(input) else { continue }
+                pending.append((input, n))
             }
         }
         return sources.isEmpty ? nil : (sources, path)
