@@ -8,18 +8,10 @@ import Testing
 struct FastPathEquivalenceTests {
     // MARK: Module paths
 
-    /// `commonPrefix` as it was: components split as characters, compared as substrings.
+    /// `commonPrefix` as it was: components split as characters, compared as substrings (its
+    /// general path, which names that are not plain ASCII still take).
     private static func referencePrefix(_ names: [String]) -> String? {
-        guard let first = names.first else { return nil }
-        let sep = LayerNaming.separator(names)
-        var parts = first.split(separator: sep)
-        for name in names.dropFirst() {
-            let other = name.split(separator: sep)
-            var n = 0
-            while n < min(parts.count, other.count), parts[n] == other[n] { n += 1 }
-            parts.removeLast(parts.count - n)
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: String(sep))
+        LayerNaming.characterCommonPrefix(names, separator: LayerNaming.separator(names))
     }
 
     static let paths = [

@@ -274,7 +274,7 @@ extension LayersReport {
     /// The last non-empty `.`-separated component of `name` (`split(separator: ".").last`),
     /// or `name` when it has none; by bytes when `name` is ASCII.
     static func leaf(_ name: String) -> String {
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.split(separator: ".").last.map(String.init) ?? name }
+        guard LayerNaming.isASCII(name) else { return name.split(separator: ".").last.map(String.init) ?? name }
         let bytes = name.utf8, dot = UInt8(ascii: ".")
         guard let last = bytes.lastIndex(where: { $0 != dot }) else { return name }
         let end = bytes.index(after: last)

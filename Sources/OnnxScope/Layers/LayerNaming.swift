@@ -77,7 +77,7 @@ enum LayerNaming {
 
     /// True when every byte of `text` is ASCII: its characters are then its bytes, but for a
     /// CR LF pair, which no separator or comparison here treats differently.
-    private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+    static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 
     /// `fc1` from `fc1.weight`: the module path a framework-named weight carries.
     static func weightStem(_ weights: [String]) -> String? {
@@ -235,6 +235,12 @@ enum LayerNaming {
         if let byte = sep.asciiValue, let length = sharedLength(names, byte) {
             return length == 0 ? nil : String(decoding: first.utf8.prefix(length), as: UTF8.self)
         }
+        return characterCommonPrefix(names, separator: sep)
+    }
+
+    /// ``commonPrefix(_:)`` for any names, split into characters at `sep`.
+    static func characterCommonPrefix(_ names: [String], separator sep: Character) -> String? {
+        guard let first = names.first else { return nil }
         // Substrings of the names, compared in place: no component is copied out.
         var parts = first.split(separator: sep)
         for name in names.dropFirst() {

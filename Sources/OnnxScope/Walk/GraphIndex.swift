@@ -172,11 +172,7 @@ final class GraphIndex: @unchecked Sendable {
     }
 
     /// The node that produces `value` in this graph.
-    public func producer(of value: String) -> Int? {
-        guard let k = number(value) else { return nil }
-        let p = producers[k]
-        return p >= 0 ? Int(p) : nil
-    }
+    public func producer(of value: String) -> Int? { number(value).flatMap(producer(ofNumber:)) }
 
     /// The nodes of this graph that read `value`.
     public func uses(of value: String) -> [Use] {
@@ -296,7 +292,7 @@ final class GraphIndex: @unchecked Sendable {
                 trace.isPart = trace.shapeKnown && ((try? TensorSize.elements(trace.dims).get()) ?? whole) < whole
                 return trace
             }
-            let producer = k.flatMap { producers[$0] >= 0 ? Int(producers[$0]) : nil }
+            let producer = k.flatMap(producer(ofNumber:))
             if producer == nil, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
                 // The trace continues in the enclosing graph; its nodes are not this graph's.
                 trace.via = steps.map(\.node)

@@ -38,7 +38,7 @@ enum FeedForwardRecognizer: SpanGrouper {
                 let tensorFlow = LayerNaming.isTensorFlowName(name)
                 let sep: Character = tensorFlow ? "/" : ".", sepByte = tensorFlow ? UInt8(ascii: "/") : UInt8(ascii: ".")
                 // In ASCII every byte is a character of its own, and the bytes are the faster walk.
-                let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+                let ascii = LayerNaming.isASCII(name)
                 var end = name.endIndex
                 while true {
                     under[name[..<end], default: 0] += 1
