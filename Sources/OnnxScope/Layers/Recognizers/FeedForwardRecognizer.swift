@@ -27,7 +27,6 @@ enum FeedForwardRecognizer: SpanGrouper {
             if let o = spans[k].output { byOutput.set(o, k) }
         }
         var used = Set<Int>()
-        var result: [LayerSpan] = []
         // How many layer names lie at or below each module path, to tell a dedicated MLP module
         // from a larger one that holds other layers too.
         var under: [Substring: Int] = [:]
@@ -52,21 +51,25 @@ enum FeedForwardRecognizer: SpanGrouper {
         // the layers found so far only: they are worked out on all cores first. Only which
         // layers an earlier network took is decided one by one, in graph order.
         let downs = spans.indices.filter { spans[$0].graph === graph && spans[$0].layer.kind == .dense }
-        let found: [(sources: [Int], ffn: LayerSpan)?] = ParallelWork.map(Array(downs.indices)) { k in
+        let found: [(sources: [Int], shape: Shape)?] = ParallelWork.map(Array(downs.indices)) { k in
             let down = downs[k]
             // The nonlinearity lies on the way, or inside an up projection whose bias a fused
             // activation adds (com.microsoft BiasGelu, FastGelu).
             guard let input = spans[down].input, let (sources, path) = feeders(graph, input, byOutput, ops),
                   path.contains(where: { ops.nonlinear[$0] }) || sources.contains(where: { spans[$0].nodeIndices.contains { ops.nonlinear[$0] } }),
                   !sources.contains(down),
-                  let ffn = make(spans, down: down, sources: sources, path: path, graph, under: under) else { return nil }
-            return (sources, ffn)
+                  let shape = shape(spans, down: down, sources: sources, path: path, graph) else { return nil }
+            return (sources, shape)
         }
+        // Which networks are kept depends only on their projections; each kept one's layer
+        // is then made (on all cores), and a candidate an earlier network overlaps costs nothing more.
+        var chosen: [Shape] = []
         for (k, down) in downs.enumerated() where !used.contains(down) {
-            guard let (sources, ffn) = found[k], !sources.contains(where: used.contains) else { continue }
+            guard let (sources, shape) = found[k], !sources.contains(where: used.contains) else { continue }
             used.formUnion(sources + [down])
-            result.append(ffn)
+            chosen.append(shape)
         }
+        let result = ParallelWork.map(chosen) { make(spans, $0, graph, under: under) }
         guard !result.isEmpty else { return spans }
         var kept = spans.indices.filter { !used.contains($0) }.map { spans[$0] }
         kept.append(contentsOf: result)
@@ -154,9 +157,19 @@ enum FeedForwardRecognizer: SpanGrouper {
         return sources.isEmpty ? nil : (sources, path)
     }
 
-    private static func make(
-        _ spans: [LayerSpan], down: Int, sources: [Int], path: [Int], _ graph: GraphIndex, under: [Substring: Int]
-    ) -> LayerSpan? {
+    /// A feed-forward network's projections as they check out: the up (and gate)
+    /// projections, gate first, then the down projection, and the nodes between.
+    private struct Shape {
+        var ordered: [Int]
+        var down: Int
+        var path: [Int]
+        var width: Int64
+        var inner: Int64
+        var gated: Bool
+    }
+
+    /// The network `sources` → `path` → `down` would be, when the projections' sizes fit one.
+    private static func shape(_ spans: [LayerSpan], down: Int, sources: [Int], path: [Int], _ graph: GraphIndex) -> Shape? {
         let d = spans[down].layer
         let x = d.int(.outputSize), inner = d.int(.inputSize)
         let parts = sources.sorted { spans[$0].order < spans[$1].order }
@@ -180,9 +193,15 @@ enum FeedForwardRecognizer: SpanGrouper {
         }
         // Gate first (the projection named so, else graph order), then up, then down.
         let ordered = parts.sorted { p, _ in namesGate(spans[p].layer.name) }
+        return Shape(ordered: ordered, down: down, path: path, width: x, inner: inner, gated: gated)
+    }
+
+    /// The layer of the network `shape`.
+    private static func make(_ spans: [LayerSpan], _ shape: Shape, _ graph: GraphIndex, under: [Substring: Int]) -> LayerSpan {
+        let ordered = shape.ordered, down = shape.down, path = shape.path
         let children = (ordered + [down]).map { spans[$0].layer }
         let hyper: Hyper = [
-            .width: .int(x), .ffnSize: .int(inner), .gated: .bool(gated),
+            .width: .int(shape.width), .ffnSize: .int(shape.inner), .gated: .bool(shape.gated),
             .bias: .bool(!children.contains { $0.observations.contains(.noBias) }),
         ]
         let layer = Layer(
