@@ -146,17 +146,20 @@ extension LayersReport {
     /// The report from a walk and a recognition already made (see ``ModelAnalysis``).
     init(file: ModelFile, catalog: WeightCatalog, recognition: LayerRecognition) {
         self.file = file.path
-        var typeOf: [String: DataType] = [:]
-        typeOf.reserveCapacity(catalog.weights.count)
-        for w in catalog.weights where typeOf[w.name] == nil { typeOf[w.name] = w.dataType }
-        layers = ParallelWork.map(recognition.layers) { LayersReport.entry($0, types: typeOf) }
+        // Every name once: the weights are then looked up by position, not hashed again per question.
+        let names = FirstWeights(catalog.weights)
+        layers = ParallelWork.map(recognition.layers) { LayersReport.entry($0, types: { names.first($0).map { catalog.weights[$0].dataType } }) }
 
-        // Elements of the first weight of each name (the walk lists main-graph weights first).
-        var byName: [String: Int64] = [:]
-        byName.reserveCapacity(catalog.weights.count)
-        for w in catalog.weights where byName[w.name] == nil { byName[w.name] = recognition.logicalElements[w.name] ?? elements(w) }
-        var counted = Set<String>(minimumCapacity: catalog.weights.count)
-        var nonTrainableNames = Set<String>()
+        // Elements of the first weight of each name (the walk lists main-graph weights first),
+        // packed weights as the float layers had them.
+        var firstElements = catalog.weights.map(elements)
+        for (name, n) in recognition.logicalElements { if let k = names.first(name) { firstElements[k] = n } }
+        func elementsNamed(_ name: String) -> Int64? { names.first(name).map { firstElements[$0] } }
+        // Layers' weights by the first weight of their name; a name no weight has (none, in a
+        // walked model) is kept aside, so that it still names its kind in `byKind`.
+        var counted = [Bool](repeating: false, count: catalog.weights.count)
+        var countedElsewhere = Set<String>()
+        var nonTrainable = [Bool](repeating: false, count: catalog.weights.count)
         var blocks: [String: Int] = [:]
         var layerCount = 0
         // Each weight is counted under the kind of the outermost layer below block level
@@ -173,43 +176,49 @@ extension LayersReport {
             layerCount += layer.flattenedCount - 1
             for part in layer.flattened {
                 outerKind[part.name] = outerKind[part.name] ?? layer.kind.rawValue
-                if !part.nonTrainableWeights.isEmpty { nonTrainableNames.formUnion(part.nonTrainableWeights) }
-                for w in part.weights { counted.insert(w) }
+                for w in part.nonTrainableWeights { if let k = names.first(w) { nonTrainable[k] = true } }
+                for w in part.weights {
+                    if let k = names.first(w) { counted[k] = true } else { countedElsewhere.insert(w) }
+                }
             }
         }
         recognition.layers.forEach(visit)
         var byKind: [String: Int64] = [:]
-        for name in counted {
-            guard let owner = recognition.owners[name], let kind = outerKind[owner] else { continue }
-            byKind[kind] = Saturating.add(byKind[kind] ?? 0, byName[name] ?? 0)
+        func count(_ name: String, _ n: Int64) {
+            guard let owner = recognition.owners[name], let kind = outerKind[owner] else { return }
+            byKind[kind] = Saturating.add(byKind[kind] ?? 0, n)
         }
+        for k in catalog.weights.indices where counted[k] && names.isFirst(k) { count(catalog.weights[k].name, firstElements[k]) }
+        for name in countedElsewhere { count(name, 0) }
 
         // Trainable counts packed weights unpacked (as the float layers had them); the rest is stored elements.
         var trainable: Int64 = 0, trainableStored: Int64 = 0, total: Int64 = 0, attributed: Int64 = 0, unclaimed: Int64 = 0
         var allFloat: Int64 = 0, allParameters: Int64 = 0
         var unattributed: [Unattributed] = [], overhead: [Unattributed] = []
-        let shapeOnly = Set(recognition.shapeOnlyWeights.map(\.name))
-        for w in catalog.weights {
-            let n = elements(w)
+        let shapeOnly = names.marks(recognition.shapeOnlyWeights.map(\.name))
+        let integerParameter = names.marks(recognition.integerParameters)
+        let isOverhead = names.marks(recognition.quantizationOverhead)
+        for (k, w) in catalog.weights.enumerated() {
+            let n = elements(w), first = names.firstOf(k)
             total = Formulas.add(total, n)
-            let isParameter = !shapeOnly.contains(w.name) && (w.dataType.isFloatingPoint || recognition.integerParameters.contains(w.name))
-            if w.dataType.isFloatingPoint, !shapeOnly.contains(w.name) { allFloat = Formulas.add(allFloat, n) }
+            let isParameter = !shapeOnly[first] && (w.dataType.isFloatingPoint || integerParameter[first])
+            if w.dataType.isFloatingPoint, !shapeOnly[first] { allFloat = Formulas.add(allFloat, n) }
             if isParameter { allParameters = Formulas.add(allParameters, n) }
-            if counted.contains(w.name) {
+            if counted[first] {
                 if isParameter { attributed = Formulas.add(attributed, n) }
-                if !nonTrainableNames.contains(w.name) {
-                    trainable = Formulas.add(trainable, recognition.logicalElements[w.name] ?? n)
+                if !nonTrainable[first] {
+                    trainable = Formulas.add(trainable, recognition.logicalElements.isEmpty ? n : recognition.logicalElements[w.name] ?? n)
                     trainableStored = Formulas.add(trainableStored, n)
                 }
-            } else if shapeOnly.contains(w.name) {
+            } else if shapeOnly[first] {
                 continue
-            } else if recognition.quantizationOverhead.contains(w.name) {
+            } else if isOverhead[first] {
                 if isParameter { attributed = Formulas.add(attributed, n) }
                 overhead.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
-                                             consumers: catalog.consumers(of: w)))
+                                             consumers: catalog.consumersOfWeight(at: k)))
             } else {
                 unattributed.append(Unattributed(name: w.name, type: w.dataType.name, shape: w.dims, elements: n,
-                                                 consumers: catalog.consumers(of: w)))
+                                                 consumers: catalog.consumersOfWeight(at: k)))
                 if LayersReport.isUnclaimedParameter(w), !LayersReport.isAdditiveMask(w, file) { unclaimed = Formulas.add(unclaimed, n) }
             }
         }
@@ -226,7 +235,7 @@ extension LayersReport {
         self.unattributed = unattributed.indices.sorted { i, j in
             floating[i] != floating[j] ? floating[i] : (unattributed[i].elements, unattributed[j].name) > (unattributed[j].elements, unattributed[i].name)
         }.map { unattributed[$0] }
-        stacks = StackAudit.stacks(recognition.layers, elements: byName)
+        stacks = StackAudit.stacks(recognition.layers, elements: elementsNamed)
         mergedBranches = recognition.mergedBranches.map {
             MergedBranches(node: $0.node, kept: $0.kept, merged: $0.merged, layers: $0.layers, sharedWeights: $0.sharedWeights)
         }
@@ -289,10 +298,10 @@ extension LayersReport {
         return values.contains { $0 <= -1e4 } && values.allSatisfy { $0 == 0 || $0 <= -1e4 }
     }
 
-    private static func entry(_ layer: Layer, types: [String: DataType]) -> Entry {
+    private static func entry(_ layer: Layer, types: (String) -> DataType?) -> Entry {
         let audit = LayerAuditor.audit(layer)
         let children = layer.children.map { entry($0, types: types) }
-        var dataType = layer.weights.first.flatMap { types[$0]?.name }
+        var dataType = layer.weights.first.flatMap { types($0)?.name }
         if layer.weights.isEmpty, case let childTypes = Set(children.compactMap(\.dataType)), childTypes.count == 1 {
             dataType = childTypes.first
         }
@@ -331,4 +340,57 @@ enum DataTypeName {
         }
         return names
     }()
+}
+
+/// The weights of a catalog by name: each name's first weight (in walk order), hashed once.
+/// A question about a name is then a question about that weight's position.
+struct FirstWeights {
+    private let byName: [String: Int]
+    /// Weight `k`'s name's first weight.
+    private let firstOfWeight: [Int]
+
+    init(_ weights: [StoredWeight]) {
+        var byName: [String: Int] = [:]
+        byName.reserveCapacity(weights.count)
+        var firstOfWeight: [Int] = []
+        firstOfWeight.reserveCapacity(weights.count)
+        for (k, w) in weights.enumerated() {
+            let (inserted, first) = byName.insertIfAbsent(w.name, k)
+            firstOfWeight.append(inserted ? k : first)
+        }
+        self.byName = byName
+        self.firstOfWeight = firstOfWeight
+    }
+
+    /// The first weight named `name`, if any.
+    func first(_ name: String) -> Int? { byName[name] }
+
+    /// The first weight of weight `k`'s name.
+    func firstOf(_ k: Int) -> Int { firstOfWeight[k] }
+
+    /// True when weight `k` is the first of its name.
+    func isFirst(_ k: Int) -> Bool { firstOfWeight[k] == k }
+
+    /// By first weight: true for the names in `names` (a name no weight has is left out).
+    func marks(_ names: some Sequence<String>) -> [Bool] {
+        var marked = [Bool](repeating: false, count: firstOfWeight.count)
+        for name in names { if let k = byName[name] { marked[k] = true } }
+        return marked
+    }
+}
+
+private extension Dictionary {
+    /// Inserts `value` for `key` unless the key is there: (true, value) when inserted, else
+    /// (false, the value already there). One hash either way.
+    mutating func insertIfAbsent(_ key: Key, _ value: Value) -> (inserted: Bool, value: Value) {
+        var inserted = false
+        func keep(_ slot: inout Value?) -> Value {
+            if let present = slot { return present }
+            slot = value
+            inserted = true
+            return value
+        }
+        let kept = keep(&self[key])
+        return (inserted, kept)
+    }
 }

@@ -23,7 +23,7 @@ enum StackAudit {
     private typealias F = Formulas
 
     /// The stacks among top-level `layers`; `elements` gives each weight's element count.
-    static func stacks(_ layers: [Layer], elements: [String: Int64]) -> [LayersReport.Stack] {
+    static func stacks(_ layers: [Layer], elements: (String) -> Int64?) -> [LayersReport.Stack] {
         var runs: [[Layer]] = []
         for layer in layers where layer.kind.descriptor.isBlock {
             if let last = runs.last?.last, last.kind == layer.kind, shape(last) == shape(layer) {
@@ -40,7 +40,7 @@ enum StackAudit {
         [HyperKey.width, .heads, .kvHeads, .ffnSize, .gated, .crossAttention, .norms, .preNorm].map { block.hyper[$0] }
     }
 
-    private static func stack(_ blocks: [Layer], _ elements: [String: Int64]) -> LayersReport.Stack {
+    private static func stack(_ blocks: [Layer], _ elements: (String) -> Int64?) -> LayersReport.Stack {
         let first = blocks[0]
         let n = Int64(blocks.count)
         let x = first.int(.width)
@@ -52,7 +52,7 @@ enum StackAudit {
         let textbook = F.mul(n, per)
         var weights = Set<String>()
         for block in blocks { for part in block.flattened { weights.formUnion(part.weights.filter { !part.nonTrainableWeights.contains($0) }) } }
-        let stored = weights.map { elements[$0] ?? 0 }.saturatingSum
+        let stored = weights.map { elements($0) ?? 0 }.saturatingSum
         let audits = blocks.map(LayerAuditor.audit)
         var convention = audits.map(\.convention).saturatingSum
         let letter = first.kind == .transformerEncoderBlock ? "m" : "n"
