@@ -60,6 +60,8 @@ struct BatchRun {
         let files = expansion.files
         let state = BatchState(files: files, options: options, command: command)
         let workers = min(options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(files.count, 1))
+        // One file: the process exits after it, and its memory goes back with the exit.
+        if files.count == 1 { BackgroundFree.keepUntilExit() }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = state.take() {
                 let outcome: BatchState.Outcome

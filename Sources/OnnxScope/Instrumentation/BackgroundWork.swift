@@ -66,17 +66,37 @@ enum ParallelWork {
 
 /// Freeing on another core: a large model's value tree, catalog and recognition take tens
 /// of milliseconds to free, which the command need not wait for.
+///
+/// A command that reads one file and then exits need not free them at all: the process's
+/// exit returns their memory at once, while freeing them takes a core from the work still
+/// running (a 100k-node graph's `layers` frees over a million objects). It calls
+/// ``keepUntilExit()``, as compilers skip freeing their trees before they exit.
 public enum BackgroundFree {
     /// Takes `value`, which holds (or was made from) a model of `metadataBytes` of metadata,
     /// and lets its last reference go on a global queue; a small model's goes here (waking
     /// a thread costs more than freeing it, and a folder of small models would pay that
-    /// once per model).
+    /// once per model). After ``keepUntilExit()``, a large model's is kept instead.
     public static func free<T: Sendable>(_ value: consuming T, metadataBytes: Int) {
         let held = value
         guard metadataBytes >= inlineBelow else { return withExtendedLifetime(held) {} }
+        if keeping.load(ordering: .relaxed) {
+            kept.withLock { $0.append(held) }
+            return
+        }
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
+
+    /// From now on, ``free(_:metadataBytes:)`` keeps what it is given until the process
+    /// exits. For a command about to exit after one file: never for a library caller that
+    /// goes on, nor for a folder (whose models must be freed as it goes).
+    public static func keepUntilExit() {
+        keeping.store(true, ordering: .relaxed)
     }
 
     /// Metadata size below which a model is freed on the calling thread (1 MiB).
     static let inlineBelow = 1 << 20
+
+    private static let keeping = Atomic<Bool>(false)
+    /// What was kept: never freed (a global's value is not destroyed at exit).
+    private static let kept = Mutex<[any Sendable]>([])
 }
