@@ -39,6 +39,8 @@ struct RecognitionContext {
     init(indexes: [GraphIndex]) {
         self.indexes = indexes
         claimed = indexes.map { [Bool](repeating: false, count: $0.nodes.count) }
+        // Most weights get an owner: room for all of them, so that the map never grows.
+        owners.reserveCapacity(indexes.reduce(0) { $0 + $1.weightCount })
     }
 
     func isClaimed(_ graph: GraphIndex, _ node: Int) -> Bool {

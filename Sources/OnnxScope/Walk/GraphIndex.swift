@@ -35,6 +35,9 @@ final class GraphIndex: @unchecked Sendable {
     /// Subgraph inputs bound to values of the enclosing graph (`Loop`/`Scan` bodies).
     private let bindings: [String: String]
 
+    /// How many weights the graph defines (one per name).
+    var weightCount: Int { weightList.count }
+
     /// Indexes `nodes`; `weights` are the stored weights defined in this graph. `wiring`
     /// holds the nodes' names as ids of the model's table; without it (nodes made by
     /// expanding function calls) the names are numbered here.

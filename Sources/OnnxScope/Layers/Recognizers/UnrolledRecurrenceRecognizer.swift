@@ -80,7 +80,8 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
         var matMuls: [Int] = []
         var biases: [StoredWeight] = []
         var folded: [StoredWeight] = []
-        var projection: Step?
+        // The last direct input projection x·W: its MatMul and weight.
+        var projection: (node: Int, weight: WeightTrace)?
         var other: [String] = []
         for t in terms {
             if let w = graph.traceWeight(t) {
@@ -90,7 +91,7 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
                 if w.weight.dims[0] == w.weight.dims[1], recurrent == nil, isState(graph, graph.nodes[p].inputs[0]) {
                     recurrent = w
                 } else {
-                    projection = Step(activation: a, recurrent: w, nodes: [p] + w.via, biases: [], folded: [], inputProjection: nil)
+                    projection = (p, w)
                     other.append(graph.nodes[p].inputs[0])
                 }
                 matMuls.append(p)
@@ -102,9 +103,8 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
         guard recurrent != nil || !folded.isEmpty else { return nil }
         var step = Step(activation: a, recurrent: recurrent, nodes: [a] + addNodes + matMuls + (recurrent?.via ?? []),
                         biases: biases, folded: folded)
-        if let direct = projection {
-            guard let w = direct.recurrent else { return nil }
-            step.inputProjection = (w, direct.nodes, nil, other.first ?? "")
+        if let (p, w) = projection {
+            step.inputProjection = (w, [p] + w.via, nil, other.first ?? "")
         } else if let term = other.first, let hoisted = hoistedProjection(graph, term) {
             step.inputProjection = hoisted
         }
