@@ -27,7 +27,10 @@ enum QuantizationRoles {
     /// The stored weights `graph`'s quantization ops read: integer parameters, and scales and zero points.
     static func weights(of graph: GraphIndex) -> (parameters: Set<String>, overhead: Set<String>) {
         var parameters = Set<String>(), overhead = Set<String>()
-        for (i, node) in graph.nodes.enumerated() {
+        // Only the nodes of an op type a rule below can name: found from the graph's op
+        // types, not by hashing every node's qualified op type.
+        for i in graph.nodes(ofType: Set(graph.opTypes.filter(mayHaveRoles))) {
+            let node = graph.nodes[i]
             var slots = table[node.qualifiedOpType]
             if slots == nil, node.domain == "com.microsoft", node.opType.hasPrefix("QLinear") {
                 // QLinearAdd, QLinearGlobalAveragePool, ...: every stored input is a scale or zero point.
@@ -45,6 +48,12 @@ enum QuantizationRoles {
             }
         }
         return (parameters, overhead.subtracting(parameters))
+    }
+
+    /// True when a node of op type `op` (in some domain) may have a role above: the op of a
+    /// table entry (whose key `domain.op` may split at any dot), a `QLinear…` op, or `Gather`.
+    private static func mayHaveRoles(_ op: String) -> Bool {
+        op == "Gather" || op.hasPrefix("QLinear") || table.keys.contains { $0 == op || $0.hasSuffix("." + op) }
     }
 
     /// True when `Gather` node `i`'s only consumer dequantizes the rows it gathered.

@@ -150,6 +150,9 @@ final class GraphIndex: @unchecked Sendable {
         return ops.contains { table[$0] != nil }
     }
 
+    /// The op types of the graph's nodes, each once (from the table ``nodes(ofType:)`` reads).
+    public var opTypes: [String] { Array(opTable.keys) }
+
     private var opTable: [String: [Int]] {
         byOpType.withLock { cached in
             if let cached { return cached }
