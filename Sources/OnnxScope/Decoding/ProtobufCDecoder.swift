@@ -167,24 +167,33 @@ struct ProtobufCConverter {
     }
 
     /// Each slice of `aside`'s messages unpacked on all cores and handed to `body` (with the
-    /// messages' positions), then freed before the next, so that the C structs of only one
-    /// slice exist at once. A message protobuf-c refuses is thrown at once.
-    private func eachSlice<Proto>(_ aside: AsideMessages, unpack: (Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Proto>?,
-                                  free: (UnsafeMutablePointer<Proto>?) -> Void,
+    /// messages' positions), then let go before the next, so that the C structs of only one
+    /// slice exist at once. Each core unpacks into an arena of its own (``UnpackArena``),
+    /// reset after the slice: no struct is freed one by one. A message protobuf-c refuses is
+    /// thrown at once.
+    private func eachSlice<Proto>(_ aside: AsideMessages,
+                                  unpack: (UnsafeMutablePointer<ProtobufCAllocator>, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Proto>?,
                                   _ body: ([UnsafeMutablePointer<Proto>], Range<Int>) -> Void) throws(DecodeFailure) {
+        let arenas = (0..<ParallelWork.chunkCount).map { _ in UnpackArena() }
         var start = 0
         while start < aside.ranges.count {
             let range = start..<min(start + ProtobufCConverter.sliceMessages, aside.ranges.count)
             start = range.upperBound
-            let unpacked: [UnsafeMutablePointer<Proto>?] = PhaseClock.measure(.protobufC, within: .conversion) {
+            var unpacked = [UnsafeMutablePointer<Proto>?](repeating: nil, count: range.count)
+            PhaseClock.measure(.protobufC, within: .conversion) {
                 aside.bytes.withUnsafeBufferPointer { buffer in
-                    ParallelWork.map(Array(range)) { k in
-                        let message = aside.ranges[k]
-                        return unpack(message.count, buffer.baseAddress.map { $0 + message.lowerBound })
+                    unpacked.withUnsafeMutableBufferPointer { out in
+                        nonisolated(unsafe) let out = out
+                        ParallelWork.forEachChunk(range.count) { piece, part in
+                            for k in part {
+                                let message = aside.ranges[range.lowerBound + k]
+                                out[k] = unpack(arenas[piece].allocator, message.count, buffer.baseAddress.map { $0 + message.lowerBound })
+                            }
+                        }
                     }
                 }
             }
-            defer { PhaseClock.measure(.free, within: .conversion) { for p in unpacked { free(p) } } }
+            defer { PhaseClock.measure(.free, within: .conversion) { for arena in arenas { arena.reset() } } }
             let protos = unpacked.compactMap { $0 }
             guard protos.count == unpacked.count else { throw .rejectedByProtobufC }
             body(protos, range)
@@ -196,7 +205,7 @@ struct ProtobufCConverter {
     func convertAside(_ aside: AsideMessages) throws(DecodeFailure) -> ConvertedNodes {
         var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count),
                                        columns: FlatNodes.Builder(nodes: aside.ranges.count))
-        try eachSlice(aside, unpack: { onnx__node_proto__unpack(nil, $0, $1) }, free: { onnx__node_proto__free_unpacked($0, nil) }) { protos, range in
+        try eachSlice(aside, unpack: { onnx__node_proto__unpack($0, $1, $2) }) { protos, range in
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { return }
             wire(protos, into: &converted.wiring)
@@ -220,7 +229,7 @@ struct ProtobufCConverter {
         var converted = ConvertedTensors()
         converted.ids.reserveCapacity(aside.ranges.count)
         converted.tensors.reserveCapacity(aside.ranges.count)
-        try eachSlice(aside, unpack: { onnx__tensor_proto__unpack(nil, $0, $1) }, free: { onnx__tensor_proto__free_unpacked($0, nil) }) { protos, _ in
+        try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, _ in
             guard converted.failure == nil else { return }
             let ids = protos.map { id($0.pointee.name) }
             converted.ids += ids
@@ -252,7 +261,7 @@ struct ProtobufCConverter {
                        attributes: attributes, metadata: metadata)
     }
 
-    /// Messages per slice of ``eachSlice(_:unpack:free:_:)``: enough for all cores, few enough to be small.
+    /// Messages per slice of ``eachSlice(_:unpack:_:)``: enough for all cores, few enough to be small.
     private static let sliceMessages = 2 * ParallelWork.minimum
 
     /// True when an attribute of `n` holds a graph.

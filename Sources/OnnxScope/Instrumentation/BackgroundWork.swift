@@ -49,16 +49,30 @@ enum ParallelWork {
     static func map<Item: Sendable, Result>(_ items: [Item], _ transform: (Item) -> Result) -> [Result] {
         let n = items.count
         guard n >= minimum, cores > 1 else { return items.map(transform) }
-        return withoutActuallyEscaping(transform) { transform in
-            [Result](unsafeUninitializedCapacity: n) { buffer, count in
-                guard let base = buffer.baseAddress else { return }
-                let chunks = cores
-                nonisolated(unsafe) let out = base
-                nonisolated(unsafe) let work = transform
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    for k in (n * c / chunks)..<(n * (c + 1) / chunks) { (out + k).initialize(to: work(items[k])) }
-                }
-                count = n
+        return [Result](unsafeUninitializedCapacity: n) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            nonisolated(unsafe) let out = base
+            forEachChunk(n) { _, range in
+                for k in range { (out + k).initialize(to: transform(items[k])) }
+            }
+            count = n
+        }
+    }
+
+    /// How many pieces ``forEachChunk(_:_:)`` cuts a long range into: one per core.
+    static var chunkCount: Int { cores }
+
+    /// `body(piece, range)` for consecutive pieces of `0..<n` that cover it, in order of
+    /// `piece` (from 0, below ``chunkCount``): one per core, on all cores, when `n` is
+    /// `minimum` or more; else one piece, here. `body` must only read shared state and
+    /// write what its piece owns.
+    static func forEachChunk(_ n: Int, _ body: (Int, Range<Int>) -> Void) {
+        guard n >= minimum, cores > 1 else { return body(0, 0..<n) }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            let chunks = cores
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                work(c, (n * c / chunks)..<(n * (c + 1) / chunks))
             }
         }
     }
