@@ -31,6 +31,30 @@ struct SlicedNodeDecodingTests {
         #expect(GraphChecks.findings(model).isEmpty)
     }
 
+    /// protobuf-c unpacks each slice into one arena per core, in 1 MiB blocks; an array larger
+    /// than a quarter of a block gets a block of its own. Nodes whose `ints` fill many blocks,
+    /// and some whose one array does not fit in a block at all, come back value for value, in
+    /// a slice split over the cores and in the short slice after it.
+    @Test func nodesThatFillManyArenaBlocksComeBackWhole() throws {
+        // 9,000 nodes: a slice of 8,192 (split over the cores) and one of 808.
+        func ints(_ i: Int) -> [Int64] { (0..<(i % 1_000 == 7 ? 200_000 : 40 + i % 50)).map { Int64(($0 + i) % 100) } }
+        let bytes = chain(9_000) { i, _ in
+            let attribute = ProtoWriter.message { a in
+                a.field(1, string: "values")
+                a.field(8, bytes: ints(i).map { UInt8($0) })  // packed: one byte per value below 128
+                a.field(20, varint: 7)
+            }
+            return ModelBytes.node("Relu", name: "relu_\(i)", inputs: [i == 0 ? "x" : "v\(i - 1)"], outputs: ["v\(i)"],
+                                   attributes: [attribute])
+        }
+        let nodes = try ModelFile.open(bytes: bytes, name: "/nonexistent/arena.onnx").model.graph.nodes
+        #expect(nodes.count == 9_000)
+        var mismatched: [Int] = []
+        for (i, node) in nodes.enumerated() where node.attributes.map(\.value) != [.ints(ints(i))] { mismatched.append(i) }
+        #expect(mismatched.isEmpty, "nodes whose ints came back different: \(mismatched.prefix(5))")
+        #expect(nodes.filter { if case .ints(let v) = $0.attributes.first?.value { v.count == 200_000 } else { false } }.count == 9)
+    }
+
     @Test func theFirstFailureInFileOrderIsThrownAcrossSlices() {
         // Node 100's name and node 15,000's op type are both too long: the name is first.
         let bytes = chain(20_000) { i, node in
