@@ -13,16 +13,19 @@ enum ProtobufCDecoder {
     /// Decodes the pre-pass output into a model; payload tokens are resolved against
     /// `stripped.payloads`.
     static func decode(_ stripped: consuming StrippedModel) throws(DecodeFailure) -> Model {
+        // The rest of the model (the main graph without the nodes and initializers set aside,
+        // subgraphs, functions) unpacks into an arena too, let go at once after conversion.
+        let arena = UnpackArena()
         let unpacked: UnsafeMutablePointer<Onnx__ModelProto>? = PhaseClock.measure(.protobufC) {
             stripped.metadata.withUnsafeBufferPointer { buffer in
-                onnx__model_proto__unpack(nil, buffer.count, buffer.baseAddress)
+                onnx__model_proto__unpack(arena.allocator, buffer.count, buffer.baseAddress)
             }
         }
         // protobuf-c copied what it keeps: the bytes are not needed any more.
         let metadataBytes = stripped.metadata.count
         stripped.metadata = []
         guard let unpacked else { throw .rejectedByProtobufC }
-        defer { PhaseClock.measure(.free) { onnx__model_proto__free_unpacked(unpacked, nil) } }
+        defer { PhaseClock.measure(.free) { arena.reset() } }
         // Room for about one new name per node output and per initializer, and one per 128
         // bytes of the rest, so that the table seldom grows.
         let names = (stripped.mainNodes?.ranges.count ?? 0) * 5 / 4 + (stripped.mainInitializers?.ranges.count ?? 0)

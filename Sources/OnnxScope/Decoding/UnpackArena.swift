@@ -7,13 +7,14 @@ import Musl
 import Darwin
 #endif
 
-/// Memory for the C structs protobuf-c unpacks a slice of set-aside messages into:
-/// bump-allocated from large blocks and let go all at once, so that a message costs no
-/// `malloc` per field when unpacked and no walk over its fields to free it.
+/// Memory for the C structs protobuf-c unpacks into (the model less what the pre-pass set
+/// aside, and each slice of the set-aside messages): bump-allocated from large blocks and
+/// let go all at once, so that a message costs no `malloc` per field when unpacked and no
+/// walk over its fields to free it.
 ///
 /// protobuf-c's calls to free are ignored: the memory comes back when the arena is reset,
-/// after the slice's messages are converted, or when it is deinitialized. One arena serves
-/// one thread at a time (hence `@unchecked Sendable`).
+/// once what was unpacked into it is converted, or when it is deinitialized. One arena
+/// serves one thread at a time (hence `@unchecked Sendable`).
 final class UnpackArena: @unchecked Sendable {
     /// The allocator to hand protobuf-c; valid while the arena lives.
     let allocator: UnsafeMutablePointer<ProtobufCAllocator>
