@@ -15,6 +15,10 @@ struct PayloadStripper {
 
     private let input: UnsafeRawBufferPointer
     private var output: [UInt8] = []
+    /// Input bytes to copy to ``output`` next, not yet written: fields copied whole one after
+    /// another in the input are one copy (a node's inputs, outputs, name and op type, say).
+    /// Written out by ``flush()`` before anything else touches ``output``.
+    private var pending: Range<Int> = 0..<0
     /// With `setsAside`, the main graph's nodes and initializers, each message written
     /// here instead of into ``output`` (see ``StrippedModel/mainNodes``).
     private var aside: AsideMessages?, asideInitializers: AsideMessages?
@@ -44,9 +48,11 @@ struct PayloadStripper {
     static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
         var stripper = PayloadStripper(input: bytes, setsAside: true)
         try stripper.message(.model, 0..<bytes.count, depth: 1)
+        stripper.flush()
         if stripper.mainGraphs > 1 {
             stripper = PayloadStripper(input: bytes, setsAside: false)
             try stripper.message(.model, 0..<bytes.count, depth: 1)
+            stripper.flush()
         }
         let estimate = stripper.estimatedMemory + stripper.fields * MemoryBudget.fieldCost
         let allowed = MemoryBudget.allowed(fileBytes: bytes.count)
@@ -105,7 +111,7 @@ struct PayloadStripper {
                 throw WireError(failure: .tooMany(what: "fields", limit: DecodingLimits.maxFields), offset: fieldStart)
             }
             guard let child = kind.child(number) else {
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
+                copy(fieldStart..<position)
                 continue
             }
             guard wireType == .lengthDelimited else {
@@ -121,7 +127,7 @@ struct PayloadStripper {
                 guard fields <= DecodingLimits.maxFields else {
                     throw WireError(failure: .tooMany(what: "fields", limit: DecodingLimits.maxFields), offset: fieldStart)
                 }
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<position]))
+                copy(fieldStart..<position)
                 continue
             }
             try count(child, at: fieldStart)
@@ -141,11 +147,13 @@ struct PayloadStripper {
                     continue
                 }
             }
+            flush()
             output.appendVarint(key)
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
             let asideBefore = asideBytes
             try message(child, valueRange, depth: depth + 1)
+            flush()
             let written = output.count - lengthAt - 5
             // The main graph's messages set aside count towards its size as they did in place.
             let size = written + asideBytes - asideBefore
@@ -155,6 +163,7 @@ struct PayloadStripper {
             output.patchPaddedVarint(at: lengthAt, UInt64(written))
         }
         if kind == .tensor, payloads.pieces.count > firstPiece {
+            flush()
             output.appendVarint(PayloadStripper.tokenKey)
             output.appendVarint(UInt64(payloads.spans.count))
             payloads.spans.append(firstPiece..<payloads.pieces.count)
@@ -165,16 +174,37 @@ struct PayloadStripper {
     /// instead of ``output``.
     private mutating func setAside(_ kind: MessageKind, _ range: Range<Int>, depth: Int, into aside: inout AsideMessages,
                                    fieldStart: Int) throws(WireError) {
+        flush()
         swap(&output, &aside.bytes)
         let start = output.count
         defer {
+            flush()
             swap(&output, &aside.bytes)
             aside.ranges.append(start..<aside.bytes.count)
         }
         try message(kind, range, depth: depth + 1)
+        flush()
         guard output.count - start < DecodingLimits.maxMetadataBytes else {
             throw WireError(failure: .metadataTooLarge(bytes: output.count - start), offset: fieldStart)
         }
+    }
+
+    /// Copies `range` of the input to the output: joined to the pending copy when it starts
+    /// where that one ends, else after writing that one out.
+    private mutating func copy(_ range: Range<Int>) {
+        if !pending.isEmpty, pending.upperBound == range.lowerBound {
+            pending = pending.lowerBound..<range.upperBound
+        } else {
+            flush()
+            pending = range
+        }
+    }
+
+    /// Writes the pending copy to the output.
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[pending]))
+        pending = 0..<0
     }
 
     /// The bytes the messages set aside so far took in place.
