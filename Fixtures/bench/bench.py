@@ -277,8 +277,13 @@ def graph_section(args, binary, python, out):
             "Fixtures/generate/requirements-torch.txt to generate it).")
 
     folder = paths["folder"]
-    folder_loop = measure([python, "-c", LOAD_LOOP, folder], min(args.runs, 3)) if python else None
-    folder_ours = measure([binary, "inspect", "--quiet", folder], min(args.runs, 3))
+    # In turn, as the pairs above: each takes a tenth of a second or two, so a drift of the
+    # machine during the runs would otherwise decide the ratio.
+    ours_argv = [binary, "inspect", "--quiet", folder]
+    if python:
+        folder_loop, folder_ours = measure_pair([python, "-c", LOAD_LOOP, folder], ours_argv, max(args.runs, 7))
+    else:
+        folder_loop, folder_ours = None, measure(ours_argv, max(args.runs, 7))
     out()
     out("Folder of 1,000 dense-block models of 40 nodes: `onnxscope inspect --quiet DIR` %s (%s) against a Python loop of "
         "`onnx.load` %s." % (secs(folder_ours[0]), mb(folder_ours[1]), secs(folder_loop[0]) if folder_loop else "(no onnx)"))
