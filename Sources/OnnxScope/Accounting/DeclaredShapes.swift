@@ -7,10 +7,17 @@
 public struct DeclaredShapes: Sendable {
     /// Symbolic dimension name → the size to assume for it.
     public let assumptions: [String: Int64]
-    private var shapes: [String: [Dimension]] = [:]
-    /// Initializers by name (first of a name), for the values no declaration covers.
-    private var initializerIndex: [String: Int] = [:]
+    /// Each value's declared shape: from inputs, outputs and `value_info`, else the dims of
+    /// the first initializer of its name. One map, so that a value is looked up once.
+    private var shapes: [String: Declared] = [:]
     private let initializers: [Tensor]
+
+    private enum Declared {
+        case shape([Dimension])
+        /// The position of the initializer whose dims are the shape.
+        case initializer(Int)
+    }
+
     /// The main graph, whose nodes are made into values only when one is asked for.
     private let graph: Graph
     /// Named nodes by name; unnamed ones are found from their `op#index` label.
@@ -20,13 +27,14 @@ public struct DeclaredShapes: Sendable {
     public init(model: Model, assumptions: [String: Int64] = [:]) {
         self.assumptions = assumptions
         let graph = model.graph
-        for value in graph.inputs + graph.outputs + graph.valueInfo {
-            if let shape = value.type?.shape { shapes[value.name] = shape }
-        }
         initializers = graph.initializers
-        initializerIndex.reserveCapacity(graph.initializers.count)
-        for (k, tensor) in graph.initializers.enumerated() where initializerIndex[tensor.name] == nil {
-            initializerIndex[tensor.name] = k
+        shapes.reserveCapacity(graph.initializers.count + graph.inputs.count + graph.outputs.count + graph.valueInfo.count)
+        for (k, tensor) in graph.initializers.enumerated() where shapes[tensor.name] == nil {
+            shapes[tensor.name] = .initializer(k)
+        }
+        // A declaration wins over an initializer's dims; of several, the last.
+        for value in graph.inputs + graph.outputs + graph.valueInfo {
+            if let shape = value.type?.shape { shapes[value.name] = .shape(shape) }
         }
         self.graph = graph
         let nodes = graph.nodeStore
@@ -59,8 +67,11 @@ public struct DeclaredShapes: Sendable {
     /// The declared shape of `value`: from inputs, outputs and `value_info`, else an
     /// initializer's dims.
     private func declared(_ value: String) -> [Dimension]? {
-        if let shape = shapes[value] { return shape }
-        return initializerIndex[value].map { initializers[$0].dims.map { .value($0) } }
+        switch shapes[value] {
+        case .shape(let shape)?: return shape
+        case .initializer(let k)?: return initializers[k].dims.map { .value($0) }
+        case nil: return nil
+        }
     }
 
     /// The dims of `value` when every dimension is known or assumed; nil otherwise.

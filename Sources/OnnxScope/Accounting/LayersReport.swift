@@ -175,7 +175,7 @@ extension LayersReport {
             }
             layerCount += layer.flattenedCount - 1
             for part in layer.flattened {
-                outerKind[part.name] = outerKind[part.name] ?? layer.kind.rawValue
+                _ = outerKind.insertIfAbsent(part.name, layer.kind.rawValue)
                 for w in part.nonTrainableWeights { if let k = names.first(w) { nonTrainable[k] = true } }
                 for w in part.weights {
                     if let k = names.first(w) { counted[k] = true } else { countedElsewhere.insert(w) }
