@@ -52,9 +52,11 @@ final class UnpackArena: @unchecked Sendable {
         var limit: UnsafeMutableRawPointer?
         var last: UnsafeMutableRawPointer?
 
-        /// `size` bytes aligned as `malloc`'s (16), nil when `malloc` fails (protobuf-c then
-        /// refuses the message).
+        /// `size` bytes aligned as `malloc`'s (16), nil when `malloc` fails or the size cannot
+        /// be one (protobuf-c then refuses the message): never a trap on overflow.
         mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
+            // A `size_t` above `Int.max` arrives negative.
+            guard size >= 0, size <= Int.max / 2 else { return nil }
             let rounded = (Swift.max(size, 1) + 15) & ~15
             if let cursor, let limit, limit - cursor >= rounded {
                 self.cursor = cursor + rounded
