@@ -188,7 +188,8 @@ extension LayersReport {
             guard let owner = recognition.owners[name], let kind = outerKind[owner] else { return }
             byKind[kind] = Saturating.add(byKind[kind] ?? 0, n)
         }
-        for k in catalog.weights.indices where counted[k] && names.isFirst(k) { count(catalog.weights[k].name, firstElements[k]) }
+        // (Only first weights are ever marked counted: each name is counted once.)
+        for k in catalog.weights.indices where counted[k] { count(catalog.weights[k].name, firstElements[k]) }
         for name in countedElsewhere { count(name, 0) }
 
         // Trainable counts packed weights unpacked (as the float layers had them); the rest is stored elements.
@@ -367,9 +368,6 @@ struct FirstWeights {
 
     /// The first weight of weight `k`'s name.
     func firstOf(_ k: Int) -> Int { firstOfWeight[k] }
-
-    /// True when weight `k` is the first of its name.
-    func isFirst(_ k: Int) -> Bool { firstOfWeight[k] == k }
 
     /// By first weight: true for the names in `names` (a name no weight has is left out).
     func marks(_ names: some Sequence<String>) -> [Bool] {
