@@ -71,6 +71,51 @@ struct SlicedNodeDecodingTests {
         #expect(field == "NodeProto.name")
     }
 
+    /// A long slice is wired on one core while its columns are appended on the other; a name
+    /// over the limit is found by the wiring, the other errors by the columns. Whichever core
+    /// finds its error first, the error is the one a node-by-node conversion meets first.
+    @Test func theFirstFailureInFileOrderIsThrownWhenTheCoresShareASlice() {
+        let longName = ProtoWriter.message { a in
+            a.field(1, string: tooLong)
+            a.field(3, varint: 1)
+            a.field(20, varint: 2)
+        }
+        func field(_ edits: [Int: [UInt8]]) -> String? {
+            guard case .stringTooLong(let field, _, _) = decodeFailure(chain(9_000) { i, node in edits[i] ?? node }) else { return nil }
+            return field
+        }
+        // In one node, an input over the limit comes before an attribute's name over it.
+        #expect(field([5_000: ModelBytes.node("Relu", name: "a", inputs: [tooLong], outputs: ["v5000"], attributes: [longName])])
+                == "NodeProto.input")
+        // And its op type comes before its input.
+        #expect(field([5_000: ModelBytes.node(tooLong, name: "a", inputs: [tooLong], outputs: ["v5000"])]) == "NodeProto.op_type")
+        // An output over the limit in an earlier node comes before a later node's op type ...
+        #expect(field([3_000: ModelBytes.node("Relu", name: "a", inputs: ["v2999"], outputs: [tooLong]),
+                       6_000: ModelBytes.node(tooLong, name: "b", inputs: ["v5999"], outputs: ["v6000"])]) == "NodeProto.output")
+        // ... and an earlier node's attribute before a later node's input.
+        #expect(field([3_000: ModelBytes.node("Relu", name: "a", inputs: ["v2999"], outputs: ["v3000"], attributes: [longName]),
+                       6_000: ModelBytes.node("Relu", name: "b", inputs: [tooLong], outputs: ["v6000"])]) == "AttributeProto.name")
+    }
+
+    /// Op types and domains are kept as ids of a few labels, the last ones asked for found by
+    /// their bytes: more labels than it remembers, in turn, each come back on their node.
+    @Test func manyOpTypesAndDomainsComeBackOnTheirNodes() throws {
+        let ops = (0..<13).map { "Op\($0)" }
+        let domains = ["", "com.microsoft", "ai.onnx.ml"]
+        let bytes = chain(20_000) { i, _ in
+            ProtoWriter.message { n in
+                n.field(1, string: i == 0 ? "x" : "v\(i - 1)")
+                n.field(2, string: "v\(i)")
+                n.field(4, string: ops[i % ops.count])
+                if !domains[i % domains.count].isEmpty { n.field(7, string: domains[i % domains.count]) }
+            }
+        }
+        let nodes = try ModelFile.open(bytes: bytes, name: "/nonexistent/labels.onnx").model.graph.nodes
+        #expect(nodes.count == 20_000)
+        #expect(nodes.indices.filter { nodes[$0].opType != ops[$0 % ops.count] }.isEmpty)
+        #expect(nodes.indices.filter { nodes[$0].domain != domains[$0 % domains.count] }.isEmpty)
+    }
+
     @Test func aNodeProtobufCRefusesWinsOverAnEarlierConversionError() {
         // Node 100's name is too long; node 15,000 has op_type as a varint, which the pre-pass
         // passes on and protobuf-c refuses: unpacking the whole file refused it first.

@@ -157,8 +157,8 @@ private struct WeightAccount {
         elements.add(count)
         if weight.dataType.isFloatingPoint { floatElements.add(count) }
         bytes.add(size)
-        WeightAccount.set(&byStorage, weight.storage, add(WeightAccount.total(byStorage, weight.storage), count))
-        WeightAccount.set(&byDataType, weight.dataType, add(WeightAccount.total(byDataType, weight.dataType), count))
+        if WeightAccount.accumulate(&byStorage, weight.storage, count) { noteOverflow() }
+        if WeightAccount.accumulate(&byDataType, weight.dataType, count) { noteOverflow() }
         switch weight.placement {
         case .mainGraph: break
         case .subgraph: inSubgraphs.add(count)
@@ -189,14 +189,15 @@ private struct WeightAccount {
         }
     }
 
-    /// The total of `key` in `totals` (0 when it has none yet).
-    private static func total<K: Equatable>(_ totals: [(key: K, total: Int64)], _ key: K) -> Int64 {
-        totals.first { $0.key == key }?.total ?? 0
-    }
-
-    /// Sets the total of `key` in `totals`, adding the key when it is new.
-    private static func set<K: Equatable>(_ totals: inout [(key: K, total: Int64)], _ key: K, _ value: Int64) {
-        if let k = totals.firstIndex(where: { $0.key == key }) { totals[k].total = value } else { totals.append((key, value)) }
+    /// Adds `count` to the total of `key` in `totals` (a key new to them is added at 0 first):
+    /// one search of the few keys. True when the sum overflowed; the total is then `Int64.max`.
+    private static func accumulate<K: Equatable>(_ totals: inout [(key: K, total: Int64)], _ key: K, _ count: Int64) -> Bool {
+        var k = 0
+        while k < totals.count, totals[k].key != key { k += 1 }
+        if k == totals.count { totals.append((key, 0)) }
+        let (sum, overflow) = totals[k].total.addingReportingOverflow(count)
+        totals[k].total = overflow ? .max : sum
+        return overflow
     }
 
     /// True when an entry of `bytes` named `name` goes before `b` in the `largest` listing.

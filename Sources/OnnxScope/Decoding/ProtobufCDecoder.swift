@@ -211,18 +211,62 @@ struct ProtobufCConverter {
         try eachSlice(aside, unpack: { onnx__node_proto__unpack($0, $1, $2) }) { protos, range in
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { return }
-            wire(protos, into: &converted.wiring)
-            let wiring = converted.wiring
-            for (k, p) in zip(range, protos) {
-                do throws(DecodeFailure) {
-                    try append(p.pointee, at: k, wiring: wiring, to: &converted.columns)
-                } catch {
-                    converted.failure = error
-                    break
-                }
+            if protos.count >= ParallelWork.minimum, !protos.contains(where: { ProtobufCConverter.holdsGraphs($0.pointee) }) {
+                converted.failure = wireAndAppend(protos, range, &converted)
+            } else {
+                wire(protos, into: &converted.wiring)
+                converted.failure = appendInOrder(protos, range, wiring: converted.wiring, to: &converted.columns)
             }
         }
         return converted
+    }
+
+    /// Wires `protos` (nodes `range` of `converted`) on one core while their columns are
+    /// appended on another: the wiring writes the model's table, the columns their own
+    /// labels, and no node of `protos` holds a graph (whose names would go into the table).
+    /// Names over the limit are looked for after both; on any failure, the nodes are checked
+    /// again in order, as ``appendInOrder(_:_:wiring:to:)`` checks them, so that the
+    /// failure returned is the first in file order whatever the cores did.
+    private func wireAndAppend(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ range: Range<Int>,
+                               _ converted: inout ConvertedNodes) -> DecodeFailure? {
+        var wiring = Wiring(table: table, nodes: 0), columns = FlatNodes.Builder(nodes: 0)
+        swap(&wiring, &converted.wiring)
+        swap(&columns, &converted.columns)
+        defer {
+            swap(&wiring, &converted.wiring)
+            swap(&columns, &converted.columns)
+        }
+        var long = false
+        var failed = false
+        ParallelWork.both({
+            long = wire(protos, into: &wiring)
+        }, {
+            for (k, p) in zip(range, protos) {
+                do throws(DecodeFailure) {
+                    try append(p.pointee, at: k, wiring: nil, to: &columns)
+                } catch {
+                    failed = true
+                    break
+                }
+            }
+        })
+        guard long || failed else { return nil }
+        var scratch = FlatNodes.Builder(nodes: 0)
+        return appendInOrder(protos, range, wiring: wiring, to: &scratch)
+    }
+
+    /// Appends `protos` (nodes `range` of `wiring`) to `columns` in order, up to the first
+    /// that fails; returns that failure.
+    private func appendInOrder(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ range: Range<Int>, wiring: Wiring,
+                               to columns: inout FlatNodes.Builder) -> DecodeFailure? {
+        for (k, p) in zip(range, protos) {
+            do throws(DecodeFailure) {
+                try append(p.pointee, at: k, wiring: wiring, to: &columns)
+            } catch {
+                return error
+            }
+        }
+        return nil
     }
 
     /// The initializers the pre-pass set aside, unpacked a slice at a time (``eachSlice``),
@@ -246,15 +290,18 @@ struct ProtobufCConverter {
     }
 
     /// Appends node `n` (node `k` of `wiring`) to `columns`, with the checks and in the order
-    /// of ``node(_:wiring:strings:at:)``.
-    private func append(_ n: Onnx__NodeProto, at k: Int, wiring: Wiring, to columns: inout FlatNodes.Builder) throws(DecodeFailure) {
+    /// of ``node(_:wiring:strings:at:)``; without `wiring`, its input and output names over
+    /// the limit are left for the caller to find.
+    private func append(_ n: Onnx__NodeProto, at k: Int, wiring: Wiring?, to columns: inout FlatNodes.Builder) throws(DecodeFailure) {
         let name = try bytes(n.name, "NodeProto.name")
         let opType = columns.label(try bytes(n.op_type, "NodeProto.op_type"))
         let domain = columns.label(try bytes(n.domain, "NodeProto.domain"))
         let overload = columns.label(try bytes(n.overload, "NodeProto.overload"))
         // A name over the limit has id -2; its own conversion throws the error.
-        if wiring.inputs(of: k).contains(-2) { _ = try names(n.input, n.n_input, "NodeProto.input") }
-        if wiring.outputs(of: k).contains(-2) { _ = try names(n.output, n.n_output, "NodeProto.output") }
+        if let wiring {
+            if wiring.inputs(of: k).contains(-2) { _ = try names(n.input, n.n_input, "NodeProto.input") }
+            if wiring.outputs(of: k).contains(-2) { _ = try names(n.output, n.n_output, "NodeProto.output") }
+        }
         // (Most nodes have neither: no list, no closure.)
         let attributes = n.n_attribute == 0 ? []
             : try list(n.attribute, n.n_attribute).map { a throws(DecodeFailure) in try attribute(a) }
@@ -283,13 +330,28 @@ struct ProtobufCConverter {
         return wiring
     }
 
-    /// Appends `protos`' ids to `wiring`.
-    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) {
+    /// Appends `protos`' ids to `wiring`; true when a name was over the length limit (id -2).
+    @discardableResult
+    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Bool {
+        var long = false
         for p in protos {
-            if let inputs = p.pointee.input { for k in 0..<p.pointee.n_input { wiring.appendInput(id(inputs[k])) } }
-            if let outputs = p.pointee.output { for k in 0..<p.pointee.n_output { wiring.appendOutput(id(outputs[k])) } }
+            if let inputs = p.pointee.input {
+                for k in 0..<p.pointee.n_input {
+                    let id = id(inputs[k])
+                    long = long || id == -2
+                    wiring.appendInput(id)
+                }
+            }
+            if let outputs = p.pointee.output {
+                for k in 0..<p.pointee.n_output {
+                    let id = id(outputs[k])
+                    long = long || id == -2
+                    wiring.appendOutput(id)
+                }
+            }
             wiring.endNode()
         }
+        return long
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.

@@ -59,6 +59,22 @@ enum ParallelWork {
         }
     }
 
+    /// `first` and `second` at once, one per core (one after the other on one core). Each
+    /// must only read shared state and write what the other does not touch.
+    static func both(_ first: () -> Void, _ second: () -> Void) {
+        guard cores > 1 else {
+            first()
+            second()
+            return
+        }
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                nonisolated(unsafe) let work = (first, second)
+                DispatchQueue.concurrentPerform(iterations: 2) { k in k == 0 ? work.0() : work.1() }
+            }
+        }
+    }
+
     /// How many pieces ``forEachChunk(_:_:)`` cuts a long range into: one per core.
     static var chunkCount: Int { cores }
 
