@@ -20,13 +20,20 @@ extension InspectReport {
     /// counts each unique stored weight once, and checks external-data references on
     /// disk (sizes only; no data file is opened).
     public init(file: ModelFile) {
+        // The structural checks only read the model (a decoded one is wired whole, so they
+        // add no name to its table): on the second core while the weights are walked and
+        // counted, for a graph large enough to pay for waking it.
+        let model = file.model
+        let checks = model.graph.nodeStore.count >= ParallelWork.minimum
+            ? BackgroundWork { PhaseClock.measure(.checks) { GraphChecks.findings(model) } } : nil
         let catalog = PhaseClock.measure(.catalog) { WeightCatalog(model: file.model) }
-        self.init(file: file, catalog: catalog)
+        self.init(file: file, catalog: catalog, checks: checks)
         BackgroundFree.free(consume catalog, metadataBytes: file.metadataBytes)
     }
 
-    /// The report from a catalog already walked (see ``ModelAnalysis``).
-    init(file: ModelFile, catalog: WeightCatalog) {
+    /// The report from a catalog already walked (see ``ModelAnalysis``); `checks`, when given,
+    /// are the model's structural checks, started before.
+    init(file: ModelFile, catalog: WeightCatalog, checks: BackgroundWork<[Finding]>? = nil) {
         let model = file.model
         var findings: [Finding] = []
 
@@ -60,7 +67,7 @@ extension InspectReport {
                 location: duplicate.name))
         }
         weights = account.finish()
-        self.findings = findings + account.findings + PhaseClock.measure(.checks) { GraphChecks.findings(model) }
+        self.findings = findings + account.findings + (checks?.value ?? PhaseClock.measure(.checks) { GraphChecks.findings(model) })
         irVersion = model.irVersion
         modelVersion = model.modelVersion
     }
