@@ -71,6 +71,51 @@ struct SlicedNodeDecodingTests {
         #expect(field == "NodeProto.name")
     }
 
+    /// A node whose copy would be its own bytes is left in the file and unpacked from there;
+    /// the others (attributes are written again, a tensor loses its payload) are copied. Both
+    /// kinds, mixed, come back in order, and a copied Constant's payload is found in the file.
+    @Test func nodesLeftInTheFileAndNodesCopiedComeBackInOrder() throws {
+        func raw(_ i: Int) -> [UInt8] { (0..<16).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i) } }
+        let bytes = chain(9_000) { i, node in
+            if i % 7 == 0 {
+                let tensor = ModelBytes.tensor("", dims: [4], raw: raw(i))
+                return ModelBytes.node("Constant", name: "relu_\(i)", inputs: [], outputs: ["v\(i)"],
+                                       attributes: [ModelBytes.tensorAttribute("value", tensor)])
+            }
+            guard i % 3 == 0 else { return node }
+            let alpha = ProtoWriter.message { a in
+                a.field(1, string: "alpha")
+                a.field(3, varint: UInt64(i))
+                a.field(20, varint: 2)
+            }
+            return ModelBytes.node("Relu", name: "relu_\(i)", inputs: [i == 0 ? "x" : "v\(i - 1)"], outputs: ["v\(i)"],
+                                   attributes: [alpha])
+        }
+        let file = try ModelFile.open(bytes: bytes, name: "/nonexistent/mixed.onnx")
+        let nodes = file.model.graph.nodes
+        #expect(nodes.count == 9_000)
+        #expect(nodes.map(\.name) == (0..<9_000).map { "relu_\($0)" })
+        var wrong: [Int] = []
+        for (i, node) in nodes.enumerated() {
+            let fine: Bool
+            if i % 7 == 0 {
+                guard case .tensor(let t)? = node.attributes.first?.value, case .inline(let payload) = t.payload,
+                      let range = payload.pieces.first?.range else {
+                    wrong.append(i)
+                    continue
+                }
+                fine = node.opType == "Constant" && node.inputs.isEmpty && t.dims == [4]
+                    && Array(bytes[range]) == raw(i)
+            } else if i % 3 == 0 {
+                fine = node.attributes.map(\.value) == [.int(Int64(i))] && node.inputs == ["v\(i - 1)"]
+            } else {
+                fine = node.attributes.isEmpty && node.inputs == ["v\(i - 1)"] && node.outputs == ["v\(i)"]
+            }
+            if !fine { wrong.append(i) }
+        }
+        #expect(wrong.isEmpty, "nodes that came back different: \(wrong.prefix(5))")
+    }
+
     /// A long slice is wired on one core while its columns are appended on the other; a name
     /// over the limit is found by the wiring, the other errors by the columns. Whichever core
     /// finds its error first, the error is the one a node-by-node conversion meets first.

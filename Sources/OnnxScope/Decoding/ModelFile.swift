@@ -50,7 +50,7 @@ public struct ModelFile: Sendable {
         let model: Model
         do {
             // The stripped bytes are freed once unpacked (a graph-heavy file is nearly all metadata).
-            model = try ProtobufCDecoder.decode(consume stripped)
+            model = try ProtobufCDecoder.decode(consume stripped) { mapping.doneReading(0..<mapping.bytes.count) }
         } catch {
             throw refused(mapping, path: path, DecodeError(path: path, failure: error))
         }

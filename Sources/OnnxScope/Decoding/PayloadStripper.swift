@@ -37,10 +37,11 @@ struct PayloadStripper {
         let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
         output.reserveCapacity(room)
         if setsAside {
-            var nodes = AsideMessages()
-            nodes.bytes.reserveCapacity(room)
+            // Most nodes are left in the file (see ``setAside``): their copies need little room.
+            var nodes = AsideMessages(file: input)
+            nodes.bytes.reserveCapacity(Swift.min(room, 1 << 20))
             aside = nodes
-            asideInitializers = AsideMessages()
+            asideInitializers = AsideMessages(file: input)
         }
     }
 
@@ -171,21 +172,32 @@ struct PayloadStripper {
     }
 
     /// Writes the message of `kind` in `range` (a child of a message at `depth`) into `aside`
-    /// instead of ``output``.
+    /// instead of ``output``; or, when its copy would be its own bytes (every field copied
+    /// whole, in order: a node without attributes, say), records where it lies in the file,
+    /// so that a graph-heavy file's nodes are not copied at all.
     private mutating func setAside(_ kind: MessageKind, _ range: Range<Int>, depth: Int, into aside: inout AsideMessages,
                                    fieldStart: Int) throws(WireError) {
         flush()
         swap(&output, &aside.bytes)
         let start = output.count
+        var unchanged = false
         defer {
-            flush()
+            if unchanged {
+                pending = 0..<0
+                aside.append(inFile: range)
+            } else {
+                flush()
+                aside.append(copied: start..<output.count)
+            }
             swap(&output, &aside.bytes)
-            aside.ranges.append(start..<aside.bytes.count)
         }
         try message(kind, range, depth: depth + 1)
-        flush()
-        guard output.count - start < DecodingLimits.maxMetadataBytes else {
-            throw WireError(failure: .metadataTooLarge(bytes: output.count - start), offset: fieldStart)
+        // Nothing written and one copy pending of the whole message: its copy is itself.
+        unchanged = output.count == start && !range.isEmpty && pending == range
+        if !unchanged { flush() }
+        let size = unchanged ? range.count : output.count - start
+        guard size < DecodingLimits.maxMetadataBytes else {
+            throw WireError(failure: .metadataTooLarge(bytes: size), offset: fieldStart)
         }
     }
 
@@ -318,16 +330,49 @@ struct StrippedModel {
     var mainInitializers: AsideMessages?
 }
 
-/// Messages of one kind (nodes, tensors), one after another, as the pre-pass wrote them
-/// (payloads stripped).
+/// Messages of one kind (nodes, tensors), in file order, as the pre-pass wrote them
+/// (payloads stripped): each a copy, or, when the copy would be the message's own bytes,
+/// the message where it lies in the file.
 struct AsideMessages {
-    /// The messages' bytes.
+    /// The copies, one after another.
     var bytes: [UInt8] = []
-    /// Message `i` is `bytes[ranges[i]]`, in file order.
-    var ranges: [Range<Int>] = []
+    /// Message `i` is `ranges[i]` of the file followed by the copies: a range below
+    /// `file.count` lies in ``file``, one above it in ``bytes`` (shifted by `file.count`).
+    private(set) var ranges: [Range<Int>] = []
+    /// The bytes the pre-pass read: valid while the decoder runs (the model file's mapping
+    /// or copy outlives it).
+    let file: UnsafeRawBufferPointer
+    /// The messages' bytes, copied or not.
+    private(set) var messageBytes = 0
+
+    init(file: UnsafeRawBufferPointer) {
+        self.file = file
+    }
+
+    /// Adds a message copied to `range` of ``bytes``.
+    mutating func append(copied range: Range<Int>) {
+        ranges.append(range.lowerBound + file.count..<range.upperBound + file.count)
+        messageBytes += range.count
+    }
+
+    /// Adds a message left at `range` of ``file``.
+    mutating func append(inFile range: Range<Int>) {
+        ranges.append(range)
+        messageBytes += range.count
+    }
+
+    /// Number of messages.
+    var count: Int { ranges.count }
 
     /// The bytes the messages took in place: each also had its key and padded length (6 bytes).
-    var inPlaceBytes: Int { bytes.count + 6 * ranges.count }
+    var inPlaceBytes: Int { messageBytes + 6 * ranges.count }
+
+    /// Message `i`'s first byte, given ``bytes``' first (nil for no byte).
+    func start(of i: Int, copies: UnsafePointer<UInt8>?) -> UnsafePointer<UInt8>? {
+        let at = ranges[i].lowerBound
+        if at < file.count { return file.baseAddress.map { ($0 + at).assumingMemoryBound(to: UInt8.self) } }
+        return copies.map { $0 + (at - file.count) }
+    }
 }
 
 /// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.

@@ -11,8 +11,10 @@ import Darwin
 /// converts the unpacked C structs into ``Model`` values, and frees them.
 enum ProtobufCDecoder {
     /// Decodes the pre-pass output into a model; payload tokens are resolved against
-    /// `stripped.payloads`.
-    static func decode(_ stripped: consuming StrippedModel) throws(DecodeFailure) -> Model {
+    /// `stripped.payloads`. Main-graph messages the pre-pass left in the file are read from
+    /// it; `doneReading` is called after the nodes and after the initializers are converted,
+    /// so that the file's pages they were read from can leave memory again.
+    static func decode(_ stripped: consuming StrippedModel, doneReading: () -> Void = {}) throws(DecodeFailure) -> Model {
         // The rest of the model (the main graph without the nodes and initializers set aside,
         // subgraphs, functions) unpacks into an arena too, let go at once after conversion.
         let arena = UnpackArena()
@@ -28,7 +30,7 @@ enum ProtobufCDecoder {
         defer { PhaseClock.measure(.free) { arena.reset() } }
         // Room for about one new name per node output and per initializer, and one per 128
         // bytes of the rest, so that the table seldom grows.
-        let names = (stripped.mainNodes?.ranges.count ?? 0) * 5 / 4 + (stripped.mainInitializers?.ranges.count ?? 0)
+        let names = (stripped.mainNodes?.count ?? 0) * 5 / 4 + (stripped.mainInitializers?.count ?? 0)
         let converter = ProtobufCConverter(payloads: stripped.payloads, table: NameTable(capacity: names + metadataBytes / 128))
         return try PhaseClock.measure(.conversion) { () throws(DecodeFailure) in
             // The main graph's nodes and initializers first (a message protobuf-c refuses is
@@ -37,8 +39,10 @@ enum ProtobufCDecoder {
             // converted. Each one's bytes are freed once converted.
             let mainNodes = try stripped.mainNodes.map { nodes throws(DecodeFailure) in try converter.convertAside(nodes) }
             stripped.mainNodes = nil
+            doneReading()
             let initializers = try stripped.mainInitializers.map { t throws(DecodeFailure) in try converter.convertAside(initializers: t) }
             stripped.mainInitializers = nil
+            doneReading()
             return try converter.model(unpacked.pointee, mainNodes: mainNodes, initializers: initializers)
         }
     }
@@ -48,7 +52,8 @@ enum ProtobufCDecoder {
 struct ConvertedTensors {
     /// Their names' ids, in file order.
     var ids: [Int32] = []
-    /// The tensors, in file order, of the slices before the one that failed.
+    /// The tensors, in file order (after a failure, those from it on are placeholders: the
+    /// graph then throws the failure instead).
     var tensors: [Tensor] = []
     /// The first failure in file order, thrown when the graph is converted.
     var failure: DecodeFailure?
@@ -136,11 +141,38 @@ struct ProtobufCConverter {
     /// The initializers `protos`, named `ids` in the table; on all cores for a long list
     /// (a tensor's conversion only reads the table). The first failure in order is thrown.
     private func tensors(_ protos: [UnsafeMutablePointer<Onnx__TensorProto>], ids: ArraySlice<Int32>) throws(DecodeFailure) -> [Tensor] {
-        let results = ParallelWork.map(Array(protos.indices)) { k in
-            Result { () throws(DecodeFailure) in try tensor(protos[k].pointee, id: ids[ids.startIndex + k]) }
-        }
-        return try results.map { r throws(DecodeFailure) in try r.get() }
+        var tensors = [Tensor](repeating: ProtobufCConverter.placeholder, count: protos.count)
+        if let failure = convert(protos, ids: ids, into: &tensors, at: 0) { throw failure }
+        return tensors
     }
+
+    /// Converts `protos` (named `ids`) into `tensors[offset...]`, on all cores for a long
+    /// list, each tensor written into its slot (no copy of it is made); returns the first
+    /// failure in order. A failed tensor's slot keeps ``placeholder``.
+    private func convert(_ protos: [UnsafeMutablePointer<Onnx__TensorProto>], ids: ArraySlice<Int32>,
+                         into tensors: inout [Tensor], at offset: Int) -> DecodeFailure? {
+        var failures = [(at: Int, failure: DecodeFailure)?](repeating: nil, count: ParallelWork.chunkCount)
+        tensors.withUnsafeMutableBufferPointer { slots in
+            failures.withUnsafeMutableBufferPointer { failed in
+                nonisolated(unsafe) let slots = slots, failed = failed
+                ParallelWork.forEachChunk(protos.count) { piece, part in
+                    for k in part {
+                        do throws(DecodeFailure) {
+                            slots[offset + k] = try tensor(protos[k].pointee, id: ids[ids.startIndex + k])
+                        } catch {
+                            failed[piece] = (k, error)
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        // Pieces are in order: the first piece that failed holds the first failure.
+        return failures.lazy.compactMap { $0 }.first?.failure
+    }
+
+    /// The value in a tensor's slot before it is converted (never handed out).
+    private static let placeholder = Tensor(name: "", dataType: .undefined, dims: [], payload: .none)
 
     /// `protos` as nodes whose value names are the table's strings (`wiring` holds their
     /// ids). Nodes without subgraphs are converted on all cores for a long list; nodes that
@@ -179,8 +211,8 @@ struct ProtobufCConverter {
                                   _ body: ([UnsafeMutablePointer<Proto>], Range<Int>) -> Void) throws(DecodeFailure) {
         let arenas = (0..<ParallelWork.chunkCount).map { _ in UnpackArena() }
         var start = 0
-        while start < aside.ranges.count {
-            let range = start..<min(start + ProtobufCConverter.sliceMessages, aside.ranges.count)
+        while start < aside.count {
+            let range = start..<min(start + ProtobufCConverter.sliceMessages, aside.count)
             start = range.upperBound
             var unpacked = [UnsafeMutablePointer<Proto>?](repeating: nil, count: range.count)
             PhaseClock.measure(.protobufC, within: .conversion) {
@@ -189,8 +221,9 @@ struct ProtobufCConverter {
                         nonisolated(unsafe) let out = out
                         ParallelWork.forEachChunk(range.count) { piece, part in
                             for k in part {
-                                let message = aside.ranges[range.lowerBound + k]
-                                out[k] = unpack(arenas[piece].allocator, message.count, buffer.baseAddress.map { $0 + message.lowerBound })
+                                let i = range.lowerBound + k
+                                out[k] = unpack(arenas[piece].allocator, aside.ranges[i].count,
+                                                aside.start(of: i, copies: buffer.baseAddress))
                             }
                         }
                     }
@@ -206,8 +239,8 @@ struct ProtobufCConverter {
     /// The nodes the pre-pass set aside, unpacked a slice at a time (``eachSlice``), wired
     /// and converted into flat columns. The first conversion failure is kept for the graph.
     func convertAside(_ aside: AsideMessages) throws(DecodeFailure) -> ConvertedNodes {
-        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.ranges.count),
-                                       columns: FlatNodes.Builder(nodes: aside.ranges.count))
+        var converted = ConvertedNodes(wiring: Wiring(table: table, nodes: aside.count),
+                                       columns: FlatNodes.Builder(nodes: aside.count))
         try eachSlice(aside, unpack: { onnx__node_proto__unpack($0, $1, $2) }) { protos, range in
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { return }
@@ -274,17 +307,14 @@ struct ProtobufCConverter {
     /// the table). The first conversion failure is kept for the graph.
     func convertAside(initializers aside: AsideMessages) throws(DecodeFailure) -> ConvertedTensors {
         var converted = ConvertedTensors()
-        converted.ids.reserveCapacity(aside.ranges.count)
-        converted.tensors.reserveCapacity(aside.ranges.count)
-        try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, _ in
+        converted.ids.reserveCapacity(aside.count)
+        // Every slot made at once; each slice's tensors are written into theirs.
+        converted.tensors = [Tensor](repeating: ProtobufCConverter.placeholder, count: aside.count)
+        try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, range in
             guard converted.failure == nil else { return }
             let ids = protos.map { id($0.pointee.name) }
             converted.ids += ids
-            do throws(DecodeFailure) {
-                converted.tensors += try tensors(protos, ids: ids[...])
-            } catch {
-                converted.failure = error
-            }
+            converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
         }
         return converted
     }
