@@ -5,6 +5,9 @@ import OnnxScope
 /// `onnxscope audit FILE`: checks a model against expectations; exit 1 when any fails.
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named here: else ArgumentParser makes the name from the type's name each time it is
+        // asked, several times per run (9M instructions of start-up in a profile).
+        commandName: "audit",
         abstract: "Check a model against expectations: parameter count, layer kinds, data types, size, ops, opsets, formula mismatches.",
         discussion: """
         Expectations come from options or a JSON file (--expect); options override the file. \

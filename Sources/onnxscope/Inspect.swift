@@ -6,6 +6,9 @@ extension OutputFormat: ExpressibleByArgument {}
 /// `onnxscope inspect PATH...`: model facts, interface, op histogram and the stored-weight account.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named here: else ArgumentParser makes the name from the type's name each time it is
+        // asked, several times per run (9M instructions of start-up in a profile).
+        commandName: "inspect",
         abstract: "Summarize ONNX model files: IR, opsets, inputs and outputs, ops, and every stored weight.",
         discussion: """
         Folders are searched recursively for *.onnx files, read in parallel and reported in \

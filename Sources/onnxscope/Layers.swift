@@ -4,6 +4,9 @@ import OnnxScope
 /// `onnxscope layers PATH...`: recognized layers, hyper-parameters and the formula audit.
 struct Layers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named here: else ArgumentParser makes the name from the type's name each time it is
+        // asked, several times per run (9M instructions of start-up in a profile).
+        commandName: "layers",
         abstract: "List the layers found in ONNX model files, with hyper-parameters and stored vs. textbook parameter counts.",
         discussion: """
         Folders are searched recursively for *.onnx files, read in parallel and reported in \

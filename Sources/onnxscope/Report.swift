@@ -5,6 +5,9 @@ import OnnxScope
 /// `onnxscope report FILE -o report.html` or `onnxscope report A B -o diff.html`.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named here: else ArgumentParser makes the name from the type's name each time it is
+        // asked, several times per run (9M instructions of start-up in a profile).
+        commandName: "report",
         abstract: "Write a self-contained HTML report of one model, or of the diff of two.",
         discussion: """
         The page has inline CSS and SVG only: no scripts, no network. `-o -` writes it to \
