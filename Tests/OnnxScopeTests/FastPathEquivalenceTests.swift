@@ -129,6 +129,27 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    @Test("a long table, written on all cores, agrees with the string form")
+    func renderLong() {
+        // 9,000 rows: measured and written in two runs; the widest cells lie in the second
+        // run only, so the first run's padding must come from the other's widths.
+        let alignments: [TextTable.Alignment] = [.left, .left, .right, .left]
+        var rows = [["layer", "kind", "stored", "status"]]
+        for k in 0..<9_000 {
+            let wide = k == 7_777
+            rows.append(["  layers.\(k).fc" + (wide ? ".and.a.much.longer.tail" : ""), k % 3 == 0 ? "Dense" : "LayerNorm",
+                         wide ? "123,456,789" : "\(k)", k % 5 == 0 ? "" : "match"])
+        }
+        rows.append(["only"])
+        var table = TextTable(alignments)
+        for row in rows { table.add(row) }
+        #expect(table.render() == Self.referenceRender(rows, alignments))
+        let cut = rows.enumerated().map { r, row in r < 1 || row.isEmpty ? row : [TextTable.cut(row[0], 20)] + row.dropFirst() }
+        let others = (1..<alignments.count).map { i in rows.map { $0.count > i ? TextTable.characters($0[i]) : 0 }.max() ?? 0 }
+        let width = 20 + 2 + others.reduce(0, +) + 2 * (alignments.count - 1)
+        #expect(table.render(fitting: TextLayout(width: width), column: 0, keepingRows: 1) == Self.referenceRender(cut, alignments))
+    }
+
     @Test("grouped agrees with the character form")
     func grouped() {
         func reference(_ value: Int64) -> String {

@@ -160,45 +160,79 @@ struct TextTable {
     func render() -> String { render(column: -1, replacedBy: []) }
 
     /// The table with the cells of `column` replaced by `replaced` (by row, nil for the
-    /// row's own cell), written into one buffer.
+    /// row's own cell). A long table is measured and written on all cores, each core a run
+    /// of rows into a buffer of its own; the runs are then joined in order.
     private func render(column: Int, replacedBy replaced: [String?]) -> String {
         func cell(_ r: Int, _ i: Int) -> String { i == column ? replaced[r] ?? rows[r][i] : rows[r][i] }
-        var widths = Array(repeating: 0, count: alignments.count)
-        // Each row's cell widths, one after another from `start[r]`.
-        var counts: [Int] = [], start: [Int] = []
-        start.reserveCapacity(rows.count)
-        var bytes = 0
-        for r in rows.indices {
-            start.append(counts.count)
-            for i in rows[r].indices {
-                let text = cell(r, i)
-                let n = Self.characters(text)
-                counts.append(n)
-                bytes += text.utf8.count
-                if i < widths.count { widths[i] = max(widths[i], n) }
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes + rows.count * (indent.utf8.count + widths.reduce(0, +) + 2 * widths.count + 1))
-        for r in rows.indices {
-            if r > 0 { out.append(UInt8(ascii: "\n")) }
-            out.append(contentsOf: indent.utf8)
-            let row = rows[r]
-            for i in row.indices where i < widths.count {
-                let text = cell(r, i)
-                let pad = widths[i] - counts[start[r] + i]
-                let isLast = i == row.count - 1
-                switch alignments[i] {
-                case .left:
-                    out.append(contentsOf: text.utf8)
-                    if !isLast { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad)) }
-                case .right:
-                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad))
-                    out.append(contentsOf: text.utf8)
+        let pieces = ParallelWork.chunkCount
+        // By piece: the widest cell of each column, each row's cell widths one after another
+        // (row `r` of the piece from `start[r]`), and the bytes of its cells.
+        var measured = [Measure](repeating: Measure(columns: alignments.count), count: pieces)
+        measured.withUnsafeMutableBufferPointer { measured in
+            nonisolated(unsafe) let measured = measured
+            ParallelWork.forEachChunk(rows.count) { piece, part in
+                var m = Measure(columns: alignments.count)
+                m.start.reserveCapacity(part.count)
+                for r in part {
+                    m.start.append(m.counts.count)
+                    for i in rows[r].indices {
+                        let text = cell(r, i)
+                        let n = Self.characters(text)
+                        m.counts.append(n)
+                        m.bytes += text.utf8.count
+                        if i < m.widths.count { m.widths[i] = max(m.widths[i], n) }
+                    }
                 }
-                if !isLast { out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+                measured[piece] = m
             }
         }
+        var widths = Array(repeating: 0, count: alignments.count)
+        for m in measured { for i in widths.indices { widths[i] = max(widths[i], m.widths[i]) } }
+        let lineExtra = indent.utf8.count + widths.reduce(0, +) + 2 * widths.count + 1
+        var written = [[UInt8]](repeating: [], count: pieces)
+        written.withUnsafeMutableBufferPointer { written in
+            nonisolated(unsafe) let written = written
+            ParallelWork.forEachChunk(rows.count) { piece, part in
+                let m = measured[piece]
+                var out: [UInt8] = []
+                out.reserveCapacity(m.bytes + part.count * lineExtra)
+                for r in part {
+                    if r > 0 { out.append(UInt8(ascii: "\n")) }
+                    out.append(contentsOf: indent.utf8)
+                    let row = rows[r]
+                    let first = m.start[r - part.lowerBound]
+                    for i in row.indices where i < widths.count {
+                        let text = cell(r, i)
+                        let pad = widths[i] - m.counts[first + i]
+                        let isLast = i == row.count - 1
+                        switch alignments[i] {
+                        case .left:
+                            out.append(contentsOf: text.utf8)
+                            if !isLast { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad)) }
+                        case .right:
+                            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad))
+                            out.append(contentsOf: text.utf8)
+                        }
+                        if !isLast { out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+                    }
+                }
+                written[piece] = out
+            }
+        }
+        if written.count == 1 || written.dropFirst().allSatisfy(\.isEmpty) { return String(decoding: written[0], as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(written.reduce(0) { $0 + $1.count })
+        for piece in written { out.append(contentsOf: piece) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What one core measured of its run of rows (see ``render(column:replacedBy:)``).
+    private struct Measure {
+        var widths: [Int]
+        var counts: [Int] = []
+        var start: [Int] = []
+        var bytes = 0
+
+        init(columns: Int) { widths = Array(repeating: 0, count: columns) }
     }
 }
