@@ -245,7 +245,7 @@ struct ProtobufCConverter {
             // After a failure only protobuf-c's verdict on the rest can change the outcome.
             guard converted.failure == nil else { return }
             if protos.count >= ParallelWork.minimum, !protos.contains(where: { ProtobufCConverter.holdsGraphs($0.pointee) }) {
-                converted.failure = wireAndAppend(protos, range, &converted)
+                converted.failure = wireAndAppend(protos, range, wiring: &converted.wiring, columns: &converted.columns)
             } else {
                 wire(protos, into: &converted.wiring)
                 converted.failure = appendInOrder(protos, range, wiring: converted.wiring, to: &converted.columns)
@@ -254,34 +254,20 @@ struct ProtobufCConverter {
         return converted
     }
 
-    /// Wires `protos` (nodes `range` of `converted`) on one core while their columns are
-    /// appended on another: the wiring writes the model's table, the columns their own
-    /// labels, and no node of `protos` holds a graph (whose names would go into the table).
-    /// Names over the limit are looked for after both; on any failure, the nodes are checked
-    /// again in order, as ``appendInOrder(_:_:wiring:to:)`` checks them, so that the
-    /// failure returned is the first in file order whatever the cores did.
+    /// Wires `protos` (nodes `range`) on one core while their columns are appended on
+    /// another: the wiring writes the model's table, the columns their own labels, and no
+    /// node of `protos` holds a graph (whose names would go into the table). Names over the
+    /// limit are looked for after both; on any failure, the nodes are checked again in
+    /// order, as ``appendInOrder(_:_:wiring:to:)`` checks them, so that the failure returned
+    /// is the first in file order whatever the cores did.
     private func wireAndAppend(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ range: Range<Int>,
-                               _ converted: inout ConvertedNodes) -> DecodeFailure? {
-        var wiring = Wiring(table: table, nodes: 0), columns = FlatNodes.Builder(nodes: 0)
-        swap(&wiring, &converted.wiring)
-        swap(&columns, &converted.columns)
-        defer {
-            swap(&wiring, &converted.wiring)
-            swap(&columns, &converted.columns)
-        }
+                               wiring: inout Wiring, columns: inout FlatNodes.Builder) -> DecodeFailure? {
         var long = false
         var failed = false
         ParallelWork.both({
             long = wire(protos, into: &wiring)
         }, {
-            for (k, p) in zip(range, protos) {
-                do throws(DecodeFailure) {
-                    try append(p.pointee, at: k, wiring: nil, to: &columns)
-                } catch {
-                    failed = true
-                    break
-                }
-            }
+            failed = appendInOrder(protos, range, wiring: nil, to: &columns) != nil
         })
         guard long || failed else { return nil }
         var scratch = FlatNodes.Builder(nodes: 0)
@@ -289,8 +275,9 @@ struct ProtobufCConverter {
     }
 
     /// Appends `protos` (nodes `range` of `wiring`) to `columns` in order, up to the first
-    /// that fails; returns that failure.
-    private func appendInOrder(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ range: Range<Int>, wiring: Wiring,
+    /// that fails; returns that failure. Without `wiring`, names over the limit are not
+    /// looked for (see ``append(_:at:wiring:to:)``).
+    private func appendInOrder(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ range: Range<Int>, wiring: Wiring?,
                                to columns: inout FlatNodes.Builder) -> DecodeFailure? {
         for (k, p) in zip(range, protos) {
             do throws(DecodeFailure) {

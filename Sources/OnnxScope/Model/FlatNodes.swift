@@ -156,9 +156,7 @@ final class FlatNodes: @unchecked Sendable {
 
         /// The id of the op type, domain or overload spelled by `utf8` (invalid UTF-8 repaired).
         mutating func label(_ utf8: UnsafeRawBufferPointer) -> Int32 {
-            for entry in recent where entry.bytes.count == utf8.count {
-                if entry.bytes.withUnsafeBytes({ Builder.same($0, utf8) }) { return entry.id }
-            }
+            for entry in recent where entry.bytes.count == utf8.count && entry.bytes.elementsEqual(utf8) { return entry.id }
             let id = labels.intern(utf8)
             if recent.count < Builder.recentCount {
                 recent.append((id, Array(utf8)))
@@ -167,12 +165,6 @@ final class FlatNodes: @unchecked Sendable {
                 nextRecent = (nextRecent + 1) % Builder.recentCount
             }
             return id
-        }
-
-        /// True when `a` and `b`, of one length, hold the same bytes.
-        private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-            for k in 0..<a.count where a[k] != b[k] { return false }
-            return true
         }
 
         /// Appends a node; `name` is its name's bytes, the labels are ids from ``label(_:)``.
