@@ -144,6 +144,33 @@ struct SlicedNodeDecodingTests {
 
     /// Op types and domains are kept as ids of a few labels, the last ones asked for found by
     /// their bytes: more labels than it remembers, in turn, each come back on their node.
+    /// Names are interned a batch at a time, their table slots read ahead: the ids still
+    /// follow first appearance, and empty, non-ASCII and repeated names come back spelled as
+    /// they were, across batch and slice boundaries (a slice of 4,096 or more nodes is wired
+    /// beside its columns; the 904 after it, alone).
+    @Test func namesInternedInBatchesKeepTheirOrderAndSpelling() throws {
+        func inputs(_ i: Int) -> [String] {
+            i == 0 ? ["x"] : ["v\(i - 1)", i % 3 == 0 ? "" : "w\(i % 40)", i % 7 == 0 ? "é\(i)·ü" : "v\(i - 1)"]
+        }
+        func outputs(_ i: Int) -> [String] { i % 11 == 0 ? ["v\(i)", "", "extra\(i)"] : ["v\(i)"] }
+        let nodes = (0..<5_000).map { ModelBytes.node("Sum", name: "sum_\($0)", inputs: inputs($0), outputs: outputs($0)) }
+        let bytes = ModelBytes.model(ModelBytes.graph(nodes: nodes, inputs: ["x"], outputs: ["v4999"]))
+        let model = try ModelFile.open(bytes: bytes, name: "/nonexistent/batches.onnx").model
+        let decoded = model.graph.nodes
+        #expect(decoded.indices.filter { decoded[$0].inputs != inputs($0) || decoded[$0].outputs != outputs($0) }.isEmpty)
+        let table = try #require(model.names.value)
+        let wiring = try #require(model.graph.wiring.value)
+        func spelled(_ ids: ArraySlice<Int32>) -> [String] { ids.map { $0 == -1 ? "" : table.name($0) } }
+        #expect(decoded.indices.filter { spelled(wiring.inputs(of: $0)) != inputs($0) || spelled(wiring.outputs(of: $0)) != outputs($0) }.isEmpty)
+        // Ids are given in the order names first appear: each node's inputs, then its outputs.
+        var firstSeen: [String] = []
+        var seen: Set<String> = []
+        for i in 0..<5_000 {
+            for name in inputs(i) + outputs(i) where !name.isEmpty && seen.insert(name).inserted { firstSeen.append(name) }
+        }
+        #expect((0..<firstSeen.count).map { table.name(Int32($0)) } == firstSeen)
+    }
+
     @Test func manyOpTypesAndDomainsComeBackOnTheirNodes() throws {
         let ops = (0..<13).map { "Op\($0)" }
         let domains = ["", "com.microsoft", "ai.onnx.ml"]

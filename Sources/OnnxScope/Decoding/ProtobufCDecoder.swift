@@ -299,7 +299,7 @@ struct ProtobufCConverter {
         converted.tensors = [Tensor](repeating: ProtobufCConverter.placeholder, count: aside.count)
         try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, range in
             guard converted.failure == nil else { return }
-            let ids = protos.map { id($0.pointee.name) }
+            let ids = self.ids(protos.map { $0.pointee.name })
             converted.ids += ids
             converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
         }
@@ -350,25 +350,83 @@ struct ProtobufCConverter {
     /// Appends `protos`' ids to `wiring`; true when a name was over the length limit (id -2).
     @discardableResult
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Bool {
-        var long = false
+        // Every name of the slice in order (each node's inputs, then its outputs), interned
+        // together so that the table's cache misses overlap (``ids(_:)``).
+        var names: [UnsafeMutablePointer<CChar>?] = []
+        names.reserveCapacity(4 * protos.count)
         for p in protos {
-            if let inputs = p.pointee.input {
-                for k in 0..<p.pointee.n_input {
-                    let id = id(inputs[k])
-                    long = long || id == -2
-                    wiring.appendInput(id)
+            if let inputs = p.pointee.input { names.append(contentsOf: UnsafeBufferPointer(start: inputs, count: p.pointee.n_input)) }
+            if let outputs = p.pointee.output { names.append(contentsOf: UnsafeBufferPointer(start: outputs, count: p.pointee.n_output)) }
+        }
+        let ids = self.ids(names)
+        var k = 0
+        for p in protos {
+            if p.pointee.input != nil {
+                for _ in 0..<p.pointee.n_input {
+                    wiring.appendInput(ids[k])
+                    k += 1
                 }
             }
-            if let outputs = p.pointee.output {
-                for k in 0..<p.pointee.n_output {
-                    let id = id(outputs[k])
-                    long = long || id == -2
-                    wiring.appendOutput(id)
+            if p.pointee.output != nil {
+                for _ in 0..<p.pointee.n_output {
+                    wiring.appendOutput(ids[k])
+                    k += 1
                 }
             }
             wiring.endNode()
         }
-        return long
+        return ids.contains(-2)
+    }
+
+    /// The table ids of C names, in order, as ``id(_:)`` gives them one by one (new names
+    /// take their ids in this order); a batch of names at a time has its table slots read
+    /// first, so that their cache misses overlap rather than follow one another.
+    func ids(_ names: [UnsafeMutablePointer<CChar>?]) -> [Int32] {
+        var ids: [Int32] = []
+        ids.reserveCapacity(names.count)
+        // Per name: its bytes and hash, or (`bytes` nil) the id `id(_:)` gives it without
+        // hashing its bytes here (empty, over the limit, not ASCII).
+        var bytes: [UnsafeRawBufferPointer?] = []
+        var hashes: [UInt64] = []
+        let batch = 32
+        bytes.reserveCapacity(batch)
+        hashes.reserveCapacity(batch)
+        var start = 0
+        while start < names.count {
+            let end = min(start + batch, names.count)
+            bytes.removeAll(keepingCapacity: true)
+            hashes.removeAll(keepingCapacity: true)
+            for p in names[start..<end] {
+                guard let utf8 = ProtobufCConverter.asciiName(p) else {
+                    bytes.append(nil)
+                    continue
+                }
+                bytes.append(utf8)
+                hashes.append(table.hash(utf8))
+            }
+            table.touch(hashes[...])
+            var h = 0
+            for (p, utf8) in zip(names[start..<end], bytes) {
+                if let utf8 {
+                    ids.append(table.intern(utf8, hash: hashes[h]))
+                    h += 1
+                } else {
+                    ids.append(id(p))
+                }
+            }
+            start = end
+        }
+        return ids
+    }
+
+    /// The bytes of a C name that is ASCII, not empty and within the length limit; nil for
+    /// any other (``id(_:)`` tells which).
+    private static func asciiName(_ p: UnsafeMutablePointer<CChar>?) -> UnsafeRawBufferPointer? {
+        guard let p else { return nil }
+        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+        guard length > 0, length <= DecodingLimits.maxNameBytes else { return nil }
+        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
+        return isASCII(utf8) ? utf8 : nil
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.

@@ -54,6 +54,21 @@ final class NameTable: @unchecked Sendable {
         store.intern(utf8)
     }
 
+    /// The hash this table files the name spelled by `utf8` under (see ``intern(_:hash:)``).
+    func hash(_ utf8: UnsafeRawBufferPointer) -> UInt64 { NameTable.hash(utf8, seed: store.seed) }
+
+    /// The id of the name spelled by `utf8`, whose ``hash(_:)`` is `hash`, adding it when new.
+    func intern(_ utf8: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
+        store.intern(utf8, hash: hash)
+    }
+
+    /// Reads the slots the names of these hashes are filed in, so that the cache misses of
+    /// a large table overlap, instead of each ``intern(_:hash:)`` waiting for its own (a
+    /// million-node graph's table is tens of megabytes, its slots far apart). Changes nothing.
+    func touch(_ hashes: ArraySlice<UInt64>) {
+        store.touch(hashes)
+    }
+
     /// The id of `name`, or nil when no node, graph or function of the model mentions it.
     func id(_ name: String) -> Int32? {
         var utf8 = name
@@ -79,8 +94,23 @@ final class NameTable: @unchecked Sendable {
             starts.reserveCapacity(capacity + 1)
         }
 
+        /// What ``touch(_:)`` read, kept so that the reads are not left out as unused.
+        var touched: UInt64 = 0
+
         mutating func intern(_ utf8: UnsafeRawBufferPointer) -> Int32 {
-            let hash = NameTable.hash(utf8, seed: seed)
+            intern(utf8, hash: NameTable.hash(utf8, seed: seed))
+        }
+
+        mutating func touch(_ hashes: ArraySlice<UInt64>) {
+            touched = slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var seen: UInt64 = 0
+                for hash in hashes { seen |= slots[Int(truncatingIfNeeded: hash) & mask] }
+                return seen
+            }
+        }
+
+        mutating func intern(_ utf8: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
             let (found, slot) = probe(utf8, hash)
             if let found { return found }
             let count = starts.count - 1
