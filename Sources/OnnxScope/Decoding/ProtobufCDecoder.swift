@@ -352,28 +352,27 @@ struct ProtobufCConverter {
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Bool {
         // Every name of the slice in order (each node's inputs, then its outputs), interned
         // together so that the table's cache misses overlap (``ids(_:)``).
-        var names: [UnsafeMutablePointer<CChar>?] = []
-        names.reserveCapacity(4 * protos.count)
-        for p in protos {
-            if let inputs = p.pointee.input { names.append(contentsOf: UnsafeBufferPointer(start: inputs, count: p.pointee.n_input)) }
-            if let outputs = p.pointee.output { names.append(contentsOf: UnsafeBufferPointer(start: outputs, count: p.pointee.n_output)) }
+        var total = 0
+        for p in protos { total += (p.pointee.input != nil ? p.pointee.n_input : 0) + (p.pointee.output != nil ? p.pointee.n_output : 0) }
+        let names = [UnsafeMutablePointer<CChar>?](unsafeUninitializedCapacity: total) { buffer, count in
+            for p in protos {
+                if let inputs = p.pointee.input {
+                    for k in 0..<p.pointee.n_input { buffer[count + k] = inputs[k] }
+                    count += p.pointee.n_input
+                }
+                if let outputs = p.pointee.output {
+                    for k in 0..<p.pointee.n_output { buffer[count + k] = outputs[k] }
+                    count += p.pointee.n_output
+                }
+            }
         }
         let ids = self.ids(names)
         var k = 0
         for p in protos {
-            if p.pointee.input != nil {
-                for _ in 0..<p.pointee.n_input {
-                    wiring.appendInput(ids[k])
-                    k += 1
-                }
-            }
-            if p.pointee.output != nil {
-                for _ in 0..<p.pointee.n_output {
-                    wiring.appendOutput(ids[k])
-                    k += 1
-                }
-            }
-            wiring.endNode()
+            let inputs = p.pointee.input != nil ? p.pointee.n_input : 0
+            let outputs = p.pointee.output != nil ? p.pointee.n_output : 0
+            wiring.appendNode(inputs: ids[k..<(k + inputs)], outputs: ids[(k + inputs)..<(k + inputs + outputs)])
+            k += inputs + outputs
         }
         return ids.contains(-2)
     }
@@ -382,41 +381,42 @@ struct ProtobufCConverter {
     /// take their ids in this order); a batch of names at a time has its table slots read
     /// first, so that their cache misses overlap rather than follow one another.
     func ids(_ names: [UnsafeMutablePointer<CChar>?]) -> [Int32] {
-        var ids: [Int32] = []
-        ids.reserveCapacity(names.count)
-        // Per name: its bytes and hash, or (`bytes` nil) the id `id(_:)` gives it without
-        // hashing its bytes here (empty, over the limit, not ASCII).
-        var bytes: [UnsafeRawBufferPointer?] = []
-        var hashes: [UInt64] = []
         let batch = 32
-        bytes.reserveCapacity(batch)
-        hashes.reserveCapacity(batch)
-        var start = 0
-        while start < names.count {
-            let end = min(start + batch, names.count)
-            bytes.removeAll(keepingCapacity: true)
-            hashes.removeAll(keepingCapacity: true)
-            for p in names[start..<end] {
-                guard let utf8 = ProtobufCConverter.asciiName(p) else {
-                    bytes.append(nil)
-                    continue
+        return [Int32](unsafeUninitializedCapacity: names.count) { ids, written in
+            // Per name of a batch: its bytes and hash, or (count -1) one `id(_:)` gives without
+            // its bytes hashed here (empty, over the limit, not ASCII).
+            withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: batch) { bytes in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashes in
+                    var start = 0
+                    while start < names.count {
+                        let end = min(start + batch, names.count)
+                        var hashed = 0
+                        for k in start..<end {
+                            guard let utf8 = ProtobufCConverter.asciiName(names[k]) else {
+                                bytes[k - start] = UnsafeRawBufferPointer(start: nil, count: 0)
+                                continue
+                            }
+                            bytes[k - start] = utf8
+                            hashes[hashed] = table.hash(utf8)
+                            hashed += 1
+                        }
+                        table.touch(UnsafeBufferPointer(rebasing: hashes[..<hashed]))
+                        var h = 0
+                        for k in start..<end {
+                            let utf8 = bytes[k - start]
+                            if utf8.baseAddress != nil {
+                                ids[k] = table.intern(utf8, hash: hashes[h])
+                                h += 1
+                            } else {
+                                ids[k] = id(names[k])
+                            }
+                        }
+                        start = end
+                    }
                 }
-                bytes.append(utf8)
-                hashes.append(table.hash(utf8))
             }
-            table.touch(hashes[...])
-            var h = 0
-            for (p, utf8) in zip(names[start..<end], bytes) {
-                if let utf8 {
-                    ids.append(table.intern(utf8, hash: hashes[h]))
-                    h += 1
-                } else {
-                    ids.append(id(p))
-                }
-            }
-            start = end
+            written = names.count
         }
-        return ids
     }
 
     /// The bytes of a C name that is ASCII, not empty and within the length limit; nil for

@@ -65,7 +65,7 @@ final class NameTable: @unchecked Sendable {
     /// Reads the slots the names of these hashes are filed in, so that the cache misses of
     /// a large table overlap, instead of each ``intern(_:hash:)`` waiting for its own (a
     /// million-node graph's table is tens of megabytes, its slots far apart). Changes nothing.
-    func touch(_ hashes: ArraySlice<UInt64>) {
+    func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
         store.touch(hashes)
     }
 
@@ -101,7 +101,7 @@ final class NameTable: @unchecked Sendable {
             intern(utf8, hash: NameTable.hash(utf8, seed: seed))
         }
 
-        mutating func touch(_ hashes: ArraySlice<UInt64>) {
+        mutating func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
             touched = slots.withUnsafeBufferPointer { slots in
                 let mask = slots.count - 1
                 var seen: UInt64 = 0
@@ -246,9 +246,9 @@ struct Wiring: Sendable {
     var nodeCount: Int { inputStart.count - 1 }
 
     /// Appends the next node's input and output ids.
-    mutating func appendNode(inputs newInputs: [Int32], outputs newOutputs: [Int32]) {
-        for id in newInputs { appendInput(id) }
-        for id in newOutputs { appendOutput(id) }
+    mutating func appendNode(inputs newInputs: some Collection<Int32>, outputs newOutputs: some Collection<Int32>) {
+        inputs.append(contentsOf: newInputs)
+        outputs.append(contentsOf: newOutputs)
         endNode()
     }
 
