@@ -36,12 +36,24 @@ struct PayloadStripper {
         // are taken only as they are written, so a weight-heavy file costs no more.
         let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
         output.reserveCapacity(room)
+        // Room for the lists a graph-heavy file fills (a message per 64 bytes of file, at
+        // most 4 Mi): a list that grows by doubling copies itself and touches twice its pages,
+        // and pages reserved but never written cost nothing.
+        let messages = Swift.min(input.count / 64, 1 << 22)
+        payloads.pieces.reserveCapacity(messages / 2)
+        payloads.spans.reserveCapacity(messages / 2)
         if setsAside {
             // Most nodes are left in the file (see ``setAside``): their copies need little room.
             var nodes = AsideMessages(file: input)
             nodes.bytes.reserveCapacity(Swift.min(room, 1 << 20))
+            nodes.reserve(messages: messages)
             aside = nodes
-            asideInitializers = AsideMessages(file: input)
+            // Initializers whose payloads are cut out are copied: most of a graph-heavy
+            // file's initializers, a fraction of its bytes.
+            var initializers = AsideMessages(file: input)
+            initializers.bytes.reserveCapacity(Swift.min(room / 4, 1 << 26))
+            initializers.reserve(messages: messages / 2)
+            asideInitializers = initializers
         }
     }
 
@@ -348,6 +360,9 @@ struct AsideMessages {
     init(file: UnsafeRawBufferPointer) {
         self.file = file
     }
+
+    /// Makes room for `messages` messages.
+    mutating func reserve(messages: Int) { ranges.reserveCapacity(messages) }
 
     /// Adds a message copied to `range` of ``bytes``.
     mutating func append(copied range: Range<Int>) {
