@@ -100,21 +100,24 @@ public struct LayersView: Sendable {
         if filtered { entries = Self.flatten(entries).filter { Self.matches($0, options) }.map { var e = $0; e.children = []; return e } }
         let maxDepth = options.depth ?? .max
 
-        func sorted(_ list: [LayersReport.Entry]) -> [LayersReport.Entry] {
-            options.sortByParameters ? list.enumerated().sorted { ($0.element.stored, $1.offset) > ($1.element.stored, $0.offset) }.map(\.element) : list
+        func order(_ list: [LayersReport.Entry]) -> [Int] {
+            options.sortByParameters ? list.indices.sorted { (list[$0].stored, $1) > (list[$1].stored, $0) } : Array(list.indices)
         }
-        func addLayers(_ list: [LayersReport.Entry], depth: Int) {
+        // Each layer's MACs and its parts', worked out once per top-level layer (on all
+        // cores for a long list): the rows and the total read them.
+        let trees: [MACCount.Tree]? = options.macs ? ParallelWork.map(entries) { MACCount.tree($0, shapes: shapes) } : nil
+        func addLayers(_ list: [LayersReport.Entry], _ macs: [MACCount.Tree]?, depth: Int) {
             guard depth < maxDepth else { return }
-            for e in sorted(list) {
-                // MACs are filled in below, for all layer rows at once.
-                rows.append(Row(content: .layer(e), depth: depth, parameters: e.stored, share: share(e.stored), macs: nil))
-                addLayers(e.children, depth: depth + 1)
+            for k in order(list) {
+                let e = list[k]
+                rows.append(Row(content: .layer(e), depth: depth, parameters: e.stored, share: share(e.stored), macs: macs?[k].value))
+                addLayers(e.children, macs?[k].children, depth: depth + 1)
             }
         }
 
         switch options.grouping {
         case .layer:
-            addLayers(entries, depth: 0)
+            addLayers(entries, trees, depth: 0)
         case .module:
             let tree = ModuleTree(entries)
             func addModule(_ node: ModuleTree.Node, depth: Int) {
@@ -124,13 +127,13 @@ public struct LayersView: Sendable {
                     : node.children
                 for child in children {
                     if let entry = child.entry, child.children.isEmpty {
-                        addLayers([entry], depth: depth)
+                        addLayers([entry], options.macs ? [MACCount.tree(entry, shapes: shapes)] : nil, depth: depth)
                         continue
                     }
                     rows.append(Row(content: .module(path: child.path, layers: child.layerCount), depth: depth,
                                     parameters: child.parameters, share: share(child.parameters),
                                     macs: options.macs ? child.macs { MACCount.of($0, shapes: shapes) } : nil))
-                    if let entry = child.entry { addLayers([entry], depth: depth + 1) }
+                    if let entry = child.entry { addLayers([entry], options.macs ? [MACCount.tree(entry, shapes: shapes)] : nil, depth: depth + 1) }
                     addModule(child, depth: depth + 1)
                 }
             }
@@ -138,15 +141,8 @@ public struct LayersView: Sendable {
         }
 
         if options.macs {
-            // Each layer's MACs depend on that layer alone: on all cores for a long table.
-            let built = rows
-            let macs = ParallelWork.map(Array(built.indices)) { k -> Int64? in
-                guard case .layer(let e) = built[k].content else { return built[k].macs }
-                return MACCount.of(e, shapes: shapes)
-            }
-            for k in rows.indices { rows[k].macs = macs[k] }
-            let counted = entries.filter { MACCount.applies(to: $0.kind) }
-            let known = ParallelWork.map(counted) { MACCount.of($0, shapes: shapes) }.compactMap { $0 }
+            let counted = zip(entries, trees ?? []).filter { MACCount.applies(to: $0.0.kind) }
+            let known = counted.compactMap(\.1.value)
             totalMACs = !counted.isEmpty && known.count == counted.count ? known.saturatingSum : nil
             if totalMACs == .max { totalMACs = nil }
             var symbols = Set<String>()

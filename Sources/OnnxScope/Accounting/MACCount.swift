@@ -16,17 +16,35 @@
 public enum MACCount {
     /// The MACs of `entry`, or nil when they cannot be known exactly.
     public static func of(_ entry: LayersReport.Entry, shapes: DeclaredShapes) -> Int64? {
+        tree(entry, shapes: shapes).value
+    }
+
+    /// The MACs of a layer and of each of its parts, as ``of(_:shapes:)`` gives them: a
+    /// composite layer's are worked out from its parts', each part's once.
+    public struct Tree: Sendable {
+        /// The layer's MACs, nil when unknown.
+        public var value: Int64?
+        /// Its parts' trees, in the order of its children.
+        public var children: [Tree]
+    }
+
+    /// The MACs of `entry` and of all its parts.
+    public static func tree(_ entry: LayersReport.Entry, shapes: DeclaredShapes) -> Tree {
+        let children = entry.children.map { tree($0, shapes: shapes) }
+        let parts = children.map(\.value)
+        let value: Int64?
         switch entry.kind {
-        case .dense: return dense(entry, shapes)
-        case .conv: return conv(entry, shapes, transposed: false)
-        case .convTranspose: return conv(entry, shapes, transposed: true)
-        case .rnn: return recurrent(entry, shapes, gates: 1)
-        case .gru: return recurrent(entry, shapes, gates: 3)
-        case .lstm: return recurrent(entry, shapes, gates: 4)
-        case .multiHeadAttention: return attention(entry, shapes)
-        case .transformerEncoderBlock, .transformerDecoderBlock, .feedForward: return sumOfParts(entry, shapes)
-        case .embedding, .layerNorm, .batchNorm, .rmsNorm, .groupNorm, .instanceNorm: return nil
+        case .dense: value = dense(entry, shapes)
+        case .conv: value = conv(entry, shapes, transposed: false)
+        case .convTranspose: value = conv(entry, shapes, transposed: true)
+        case .rnn: value = recurrent(entry, shapes, gates: 1, parts: parts)
+        case .gru: value = recurrent(entry, shapes, gates: 3, parts: parts)
+        case .lstm: value = recurrent(entry, shapes, gates: 4, parts: parts)
+        case .multiHeadAttention: value = attention(entry, shapes, parts: parts)
+        case .transformerEncoderBlock, .transformerDecoderBlock, .feedForward: value = sumOfParts(entry, parts)
+        case .embedding, .layerNorm, .batchNorm, .rmsNorm, .groupNorm, .instanceNorm: value = nil
         }
+        return Tree(value: value, children: children)
     }
 
     /// True for the kinds that have MACs to count.
@@ -64,8 +82,8 @@ public enum MACCount {
         return checked(product(dims), perElement, product(kernel))
     }
 
-    private static func recurrent(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes, gates: Int64) -> Int64? {
-        if !entry.children.isEmpty { return sumOfParts(entry, shapes) }
+    private static func recurrent(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes, gates: Int64, parts: [Int64?]) -> Int64? {
+        if !entry.children.isEmpty { return sumOfParts(entry, parts) }
         guard let i = int(entry, .inputSize), let h = int(entry, .hiddenSize),
               let node = shapes.firstNode(of: entry.nodes, where: { ["RNN", "GRU", "LSTM"].contains($0.opType) }),
               let x = node.inputs.first.flatMap({ shapes.dims($0) }), x.count == 3
@@ -75,8 +93,8 @@ public enum MACCount {
         return checked(x[0], x[1], directions, gates, perStep)
     }
 
-    private static func attention(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes) -> Int64? {
-        guard let projections = sumOfParts(entry, shapes), let width = int(entry, .width), let heads = int(entry, .heads),
+    private static func attention(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes, parts: [Int64?]) -> Int64? {
+        guard let projections = sumOfParts(entry, parts), let width = int(entry, .width), let heads = int(entry, .heads),
               heads > 0,
               let softmax = shapes.firstNode(of: entry.nodes, where: { $0.opType == "Softmax" }),
               let scores = softmax.outputs.first.flatMap({ shapes.dims($0) }), scores.count == 4, scores[1] == heads
@@ -87,16 +105,17 @@ public enum MACCount {
         return total == .max ? nil : total
     }
 
-    /// The sum over the parts that have MACs; nil when any of them is unknown or none has any.
-    private static func sumOfParts(_ entry: LayersReport.Entry, _ shapes: DeclaredShapes) -> Int64? {
-        let counted = entry.children.filter { applies(to: $0.kind) }
-        guard !counted.isEmpty else { return nil }
+    /// The sum over the parts that have MACs (`parts`: each child's, in order); nil when
+    /// any of them is unknown or none has any.
+    private static func sumOfParts(_ entry: LayersReport.Entry, _ parts: [Int64?]) -> Int64? {
         var total: Int64 = 0
-        for part in counted {
-            guard let macs = of(part, shapes: shapes) else { return nil }
+        var any = false
+        for (part, macs) in zip(entry.children, parts) where applies(to: part.kind) {
+            guard let macs else { return nil }
             total = Saturating.add(total, macs)
+            any = true
         }
-        return total == .max ? nil : total
+        return any && total != .max ? total : nil
     }
 
     private static func int(_ entry: LayersReport.Entry, _ key: HyperKey) -> Int64? {
