@@ -25,6 +25,9 @@ final class GraphIndex: @unchecked Sendable {
     /// The table of the graph's value names, and each name's local number in this graph.
     private let table: NameTable
     private let local: LocalNumbers
+    /// The nodes' names as table ids (``nodes`` in order), for the lookups by slot
+    /// (``inputNumber(_:_:)``) that hash no name.
+    private let wiring: Wiring
     /// By local number: the producing node (-1 for none), the reading nodes, the weight.
     private let producers: [Int32]
     private let uses: [[Use]]
@@ -52,6 +55,7 @@ final class GraphIndex: @unchecked Sendable {
         self.bindings = bindings
         let (wiring, ids) = GraphIndex.wiring(wiring, of: nodes, weights: weights)
         table = wiring.table
+        self.wiring = wiring
         var local = LocalNumbers(tableCount: table.count, names: wiring.inputs.count + wiring.outputs.count + weights.count)
         for id in wiring.outputs where id >= 0 { _ = local.number(id) }
         for id in wiring.inputs where id >= 0 { _ = local.number(id) }
@@ -180,6 +184,41 @@ final class GraphIndex: @unchecked Sendable {
     /// The node that produces `value` in this graph.
     public func producer(of value: String) -> Int? { number(value).flatMap(producer(ofNumber:)) }
 
+    /// The number (``valueNumber(_:)``) of input `slot` of node `i`, found from the node's
+    /// wiring rather than by its name: nil for an empty or absent input.
+    public func inputNumber(_ i: Int, _ slot: Int) -> Int? {
+        let ids = wiring.inputs(of: i)
+        guard slot >= 0, slot < ids.count else { return nil }
+        let id = ids[ids.startIndex + slot]
+        guard id >= 0, let k = local.find(id) else { return nil }
+        return Int(k)
+    }
+
+    /// The number of output `slot` of node `i` (see ``inputNumber(_:_:)``).
+    public func outputNumber(_ i: Int, _ slot: Int) -> Int? {
+        let ids = wiring.outputs(of: i)
+        guard slot >= 0, slot < ids.count else { return nil }
+        let id = ids[ids.startIndex + slot]
+        guard id >= 0, let k = local.find(id) else { return nil }
+        return Int(k)
+    }
+
+    /// The node that produces input `slot` of node `i`.
+    public func producer(ofInput slot: Int, of i: Int) -> Int? { inputNumber(i, slot).flatMap(producer(ofNumber:)) }
+
+    /// The nodes that read output `slot` of node `i`.
+    public func uses(ofOutput slot: Int, of i: Int) -> [Use] {
+        guard let k = outputNumber(i, slot) else { return [] }
+        return uses[k]
+    }
+
+    /// The stored weight node `i` reads as input `slot`, here or in an enclosing graph.
+    public func weight(input slot: Int, of i: Int) -> StoredWeight? {
+        let inputs = nodes[i].inputs
+        guard slot >= 0, slot < inputs.count else { return nil }
+        return weight(inputs[slot], number: inputNumber(i, slot))
+    }
+
     /// The nodes of this graph that read `value`.
     public func uses(of value: String) -> [Use] {
         guard let k = number(value) else { return [] }
@@ -277,12 +316,22 @@ final class GraphIndex: @unchecked Sendable {
 
     /// Follows `value` backwards through pass-through ops to a stored weight, and works out
     /// the shape that reaches `value` (a `Split` or `Slice` of a packed weight takes a part).
-    public func traceWeight(_ value: String) -> WeightTrace? {
+    public func traceWeight(_ value: String) -> WeightTrace? { traceWeight(value, number: number(value)) }
+
+    /// ``traceWeight(_:)`` of input `slot` of node `i`, its values found by their numbers
+    /// (no name hashed); nil for an absent input.
+    public func traceWeight(input slot: Int, of i: Int) -> WeightTrace? {
+        let inputs = nodes[i].inputs
+        guard slot >= 0, slot < inputs.count else { return nil }
+        return traceWeight(inputs[slot], number: inputNumber(i, slot))
+    }
+
+    /// ``traceWeight(_:)`` of `value`, whose number here (``valueNumber(_:)``) is `number`.
+    public func traceWeight(_ value: String, number: Int?) -> WeightTrace? {
         var current = value
+        var k = number
         var steps: [(node: Int, output: Int)] = []
         for _ in 0..<16 {
-            // The name is looked up once per step, for both the weight and the producer.
-            let k = number(current)
             if let w = weight(current, number: k) {
                 var trace = WeightTrace(weight: w, via: steps.map(\.node), transposed: steps.contains { nodes[$0.node].opType == "Transpose" },
                                         dims: w.dims, isPart: false, shapeKnown: true)
@@ -299,7 +348,7 @@ final class GraphIndex: @unchecked Sendable {
                 return trace
             }
             let producer = k.flatMap(producer(ofNumber:))
-            if producer == nil, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
+            if producer == nil, !bindings.isEmpty, let outer = bindings[current], let parent, var trace = parent.traceWeight(outer) {
                 // The trace continues in the enclosing graph; its nodes are not this graph's.
                 trace.via = steps.map(\.node)
                 return trace
@@ -308,6 +357,7 @@ final class GraphIndex: @unchecked Sendable {
                   let next = nodes[p].inputs.first, !next.isEmpty else { return nil }
             steps.append((p, nodes[p].outputs.firstIndex(of: current) ?? 0))
             current = next
+            k = inputNumber(p, 0)
         }
         return nil
     }

@@ -26,7 +26,7 @@ enum DenseRecognizer: NodeRecognizer {
     /// `Gemm` (weight slot 1, bias slot 2) or `QGemm` (3 and 6, with quantization-parameter slots).
     private static func gemm(_ graph: GraphIndex, _ i: Int, slots: (weight: Int, bias: Int), quantization: [Int]) -> LayerSpan? {
         let node = graph.nodes[i]
-        guard node.inputs.count > slots.weight, var w = graph.traceWeight(node.inputs[slots.weight]) else { return nil }
+        guard node.inputs.count > slots.weight, var w = graph.traceWeight(input: slots.weight, of: i) else { return nil }
         if !w.shapeKnown || w.dims.count != 2 {
             // A reshape to a computed shape: the bias after the op tells the output size.
             guard let o = downstreamBias(graph, after: i)?.elements, o > 0, w.elements % o == 0 else { return nil }
@@ -36,7 +36,7 @@ enum DenseRecognizer: NodeRecognizer {
         let transB = node.intAttribute("transB") == 1
         let (inSize, outSize) = transB ? (w.dims[1], w.dims[0]) : (w.dims[0], w.dims[1])
         var bias: WeightTrace?
-        if node.inputs.count > slots.bias, !node.inputs[slots.bias].isEmpty, let b = graph.traceWeight(node.inputs[slots.bias]) {
+        if node.inputs.count > slots.bias, !node.inputs[slots.bias].isEmpty, let b = graph.traceWeight(input: slots.bias, of: i) {
             bias = b
         }
         var nodes = [i] + w.via
@@ -76,7 +76,7 @@ enum DenseRecognizer: NodeRecognizer {
         let trace: WeightTrace
         let activation: String
         let weightFirst: Bool
-        switch (graph.traceWeight(node.inputs[activationSlot]), graph.traceWeight(node.inputs[weightSlot])) {
+        switch (graph.traceWeight(input: activationSlot, of: i), graph.traceWeight(input: weightSlot, of: i)) {
         case (nil, let w?): (trace, activation, weightFirst) = (w, node.inputs[activationSlot], false)
         case (let w?, nil): (trace, activation, weightFirst) = (w, node.inputs[weightSlot], true)
         default: return nil
@@ -131,7 +131,7 @@ enum DenseRecognizer: NodeRecognizer {
     private static func matMulNBits(_ graph: GraphIndex, _ i: Int) -> LayerSpan? {
         let node = graph.nodes[i]
         guard let k = node.intAttribute("K"), let n = node.intAttribute("N"), k > 0, n > 0, node.inputs.count >= 2,
-              let packed = graph.traceWeight(node.inputs[1]) else { return nil }
+              let packed = graph.traceWeight(input: 1, of: i) else { return nil }
         let bits = node.intAttribute("bits") ?? 4
         var nodes = [i] + packed.via
         var bias = node.input(5).flatMap { graph.traceWeight($0) }
@@ -159,8 +159,8 @@ enum DenseRecognizer: NodeRecognizer {
     /// A bias that onnxruntime's optimizer moved into the norm after the layer: input 4 of
     /// com.microsoft `SkipLayerNormalization`, input 3 of `SkipSimplifiedLayerNormalization`.
     static func normBias(_ graph: GraphIndex, after i: Int, size: Int64) -> WeightTrace? {
-        guard let out = graph.nodes[i].outputs.first else { return nil }
-        let uses = graph.uses(of: out)
+        guard !graph.nodes[i].outputs.isEmpty else { return nil }
+        let uses = graph.uses(ofOutput: 0, of: i)
         guard uses.count == 1, uses[0].slot < 2 else { return nil }
         let norm = graph.nodes[uses[0].node]
         guard norm.domain == "com.microsoft" else { return nil }
@@ -177,14 +177,14 @@ enum DenseRecognizer: NodeRecognizer {
     /// An `Add` (or a com.microsoft `BiasGelu`/`FastGelu`) that is the only consumer of node
     /// `i`'s output and adds a weight of `size` elements.
     static func biasAdd(_ graph: GraphIndex, after i: Int, size: Int64) -> (Int, WeightTrace)? {
-        guard let out = graph.nodes[i].outputs.first else { return nil }
-        let uses = graph.uses(of: out)
+        guard !graph.nodes[i].outputs.isEmpty else { return nil }
+        let uses = graph.uses(ofOutput: 0, of: i)
         guard uses.count == 1 else { return nil }
         let add = graph.nodes[uses[0].node]
         // com.microsoft BiasGelu and FastGelu add the bias (input 1) to input 0 before the activation.
         let fusedGelu = add.domain == "com.microsoft" && ["BiasGelu", "FastGelu", "Gelu"].contains(add.opType) && uses[0].slot == 0
         guard add.opType == "Add" || fusedGelu else { return nil }
-        guard add.inputs.count == 2, let b = graph.traceWeight(add.inputs[1 - uses[0].slot]),
+        guard add.inputs.count == 2, let b = graph.traceWeight(input: 1 - uses[0].slot, of: uses[0].node),
               b.elements == size, b.dims.last == size else { return nil }
         return (uses[0].node, b)
     }
@@ -196,21 +196,23 @@ enum DenseRecognizer: NodeRecognizer {
     /// reader of the value before it, adding a weight of one value per output (`size` elements).
     /// Returns the chain's nodes, the `Add` and the bias.
     static func reshapedBias(_ graph: GraphIndex, after i: Int, size: Int64) -> ([Int], Int, WeightTrace)? {
-        guard var current = graph.nodes[i].outputs.first else { return nil }
+        // The value followed is the first output of node `current`.
+        guard !graph.nodes[i].outputs.isEmpty else { return nil }
+        var current = i
         var chain: [Int] = []
         for _ in 0..<4 {
-            let uses = graph.uses(of: current).filter { !GraphIndex.shapeReaders.contains(graph.nodes[$0.node].opType) }
+            let uses = graph.uses(ofOutput: 0, of: current).filter { !GraphIndex.shapeReaders.contains(graph.nodes[$0.node].opType) }
             guard uses.count == 1 else { return nil }
             let node = graph.nodes[uses[0].node]
             if node.opType == "Add", node.inputs.count == 2 {
-                guard !chain.isEmpty, let b = graph.traceWeight(node.inputs[1 - uses[0].slot]), b.elements == size,
+                guard !chain.isEmpty, let b = graph.traceWeight(input: 1 - uses[0].slot, of: uses[0].node), b.elements == size,
                       b.weight.dataType.isFloatingPoint else { return nil }
                 return (chain, uses[0].node, b)
             }
             guard ["Reshape", "Squeeze", "Unsqueeze", "Transpose"].contains(node.opType), node.isDefaultDomain,
-                  let out = node.outputs.first else { return nil }
+                  !node.outputs.isEmpty else { return nil }
             chain.append(uses[0].node)
-            current = out
+            current = uses[0].node
         }
         return nil
     }
@@ -218,17 +220,18 @@ enum DenseRecognizer: NodeRecognizer {
     /// A 1-D bias added after the op's output has passed through reshapes (as tf2onnx
     /// writes einsum projections): the `Add` at the end of a single-use chain of shape ops.
     static func downstreamBias(_ graph: GraphIndex, after i: Int) -> WeightTrace? {
-        guard var current = graph.nodes[i].outputs.first else { return nil }
+        guard !graph.nodes[i].outputs.isEmpty else { return nil }
+        var current = i
         for _ in 0..<4 {
-            let uses = graph.uses(of: current)
+            let uses = graph.uses(ofOutput: 0, of: current)
             guard uses.count == 1 else { return nil }
             let node = graph.nodes[uses[0].node]
             if node.opType == "Add", node.inputs.count == 2 {
-                guard let b = graph.traceWeight(node.inputs[1 - uses[0].slot]), b.dims.count == 1 else { return nil }
+                guard let b = graph.traceWeight(input: 1 - uses[0].slot, of: uses[0].node), b.dims.count == 1 else { return nil }
                 return b
             }
-            guard ["Reshape", "Squeeze", "Unsqueeze"].contains(node.opType), let out = node.outputs.first else { return nil }
-            current = out
+            guard ["Reshape", "Squeeze", "Unsqueeze"].contains(node.opType), !node.outputs.isEmpty else { return nil }
+            current = uses[0].node
         }
         return nil
     }

@@ -140,8 +140,8 @@ enum FeedForwardRecognizer: SpanGrouper {
             path.append(p)
             // Shape ops carry data in their first input; the rest is computed shape arithmetic.
             let inputs = graph.nodes[p].inputs
-            for input in ops.shape[p] ? inputs.prefix(1) : inputs[...] where !input.isEmpty {
-                let n = graph.valueNumber(input)
+            for (slot, input) in (ops.shape[p] ? inputs.prefix(1) : inputs[...]).enumerated() where !input.isEmpty {
+                let n = graph.inputNumber(p, slot)
                 // A Dense layer's output: followed (it has a producer, and one that no
                 // constant reaches: the layer's MatMul or Gemm reads an activation).
                 let isWeight = graph.weight(input, number: n) != nil

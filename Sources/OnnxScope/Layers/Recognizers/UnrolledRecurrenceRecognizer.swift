@@ -65,15 +65,16 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
     /// The recurrence step ending in activation node `a`, if its input sums R·h with an input term.
     private static func step(_ graph: GraphIndex, _ a: Int) -> Step? {
         guard let input = graph.nodes[a].inputs.first else { return nil }
-        var terms: [String] = []
+        // Values with their numbers in the graph, found from the nodes' wiring (no name hashed).
+        var terms: [(value: String, number: Int?)] = []
         var addNodes: [Int] = []
-        var pending = [input]
-        while let v = pending.popLast(), addNodes.count < 6 {
-            if let p = graph.producer(of: v), graph.nodes[p].opType == "Add" {
+        var pending = [(input, graph.inputNumber(a, 0))]
+        while let (v, k) = pending.popLast(), addNodes.count < 6 {
+            if let p = k.flatMap(graph.producer(ofNumber:)), graph.nodes[p].opType == "Add" {
                 addNodes.append(p)
-                pending += graph.nodes[p].inputs
+                pending += graph.nodes[p].inputs.enumerated().map { ($0.element, graph.inputNumber(p, $0.offset)) }
             } else {
-                terms.append(v)
+                terms.append((v, k))
             }
         }
         var recurrent: WeightTrace?
@@ -83,11 +84,11 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
         // The last direct input projection x·W: its MatMul and weight.
         var projection: (node: Int, weight: WeightTrace)?
         var other: [String] = []
-        for t in terms {
-            if let w = graph.traceWeight(t) {
+        for (t, k) in terms {
+            if let w = graph.traceWeight(t, number: k) {
                 if w.weight.dims.count == 1 { biases.append(w.weight) } else { folded.append(w.weight) }
-            } else if let p = graph.producer(of: t), graph.nodes[p].opType == "MatMul", graph.nodes[p].inputs.count == 2,
-                      let w = graph.traceWeight(graph.nodes[p].inputs[1]), w.weight.dims.count == 2 {
+            } else if let p = k.flatMap(graph.producer(ofNumber:)), graph.nodes[p].opType == "MatMul", graph.nodes[p].inputs.count == 2,
+                      let w = graph.traceWeight(input: 1, of: p), w.weight.dims.count == 2 {
                 if w.weight.dims[0] == w.weight.dims[1], recurrent == nil, isState(graph, graph.nodes[p].inputs[0]) {
                     recurrent = w
                 } else {
