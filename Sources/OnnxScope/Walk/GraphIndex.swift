@@ -212,13 +212,6 @@ final class GraphIndex: @unchecked Sendable {
         return uses[k]
     }
 
-    /// The stored weight node `i` reads as input `slot`, here or in an enclosing graph.
-    public func weight(input slot: Int, of i: Int) -> StoredWeight? {
-        let inputs = nodes[i].inputs
-        guard slot >= 0, slot < inputs.count else { return nil }
-        return weight(inputs[slot], number: inputNumber(i, slot))
-    }
-
     /// The nodes of this graph that read `value`.
     public func uses(of value: String) -> [Use] {
         guard let k = number(value) else { return [] }

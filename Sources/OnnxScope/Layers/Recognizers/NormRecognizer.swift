@@ -74,8 +74,8 @@ enum NormRecognizer: NodeRecognizer {
         var nodes = [i]
         if node.opType == "Mul" {
             // x · Reciprocal(s), or x · (1 / s) as TorchScript writes torch.rsqrt.
-            let pick = [0, 1].first { graph.producer(of: node.inputs[$0]).map { isReciprocal(graph, $0) } ?? false }
-            guard let r = pick, let rec = graph.producer(of: node.inputs[r]) else { return nil }
+            let pick = [0, 1].first { graph.producer(ofInput: $0, of: i).map { isReciprocal(graph, $0) } ?? false }
+            guard let r = pick, let rec = graph.producer(ofInput: r, of: i) else { return nil }
             nodes.append(rec)
             denominator = graph.nodes[rec].inputs.last ?? ""
             numerator = node.inputs[1 - r]

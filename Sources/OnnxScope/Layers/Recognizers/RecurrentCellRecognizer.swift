@@ -44,8 +44,7 @@ enum RecurrentCellRecognizer: SpanGrouper {
         if graph.parent == nil {
             var read = Set<ObjectIdentifier>()
             let shared = candidates.contains { i in
-                let node = graph.nodes[i]
-                guard node.inputs.count >= 2, let w = graph.traceWeight(node.inputs[1]) else { return false }
+                guard graph.nodes[i].inputs.count >= 2, let w = graph.traceWeight(input: 1, of: i) else { return false }
                 return !read.insert(ObjectIdentifier(w.weight)).inserted
             }
             guard shared else { return spans }
