@@ -7,20 +7,25 @@ enum TextFormatting {
         // Digits written right to left into one buffer, a comma after every third: tables
         // format several numbers per layer, and the generic description costs more than this.
         guard var magnitude = UInt64(exactly: value.magnitude) else { return groupedDigits(String(value.magnitude), negative: value < 0) }
-        var out = [UInt8](repeating: UInt8(ascii: ","), count: 27)
-        var at = out.count, written = 0
-        repeat {
-            if written > 0, written % 3 == 0 { at -= 1 }  // leaves the comma in place
-            at -= 1
-            out[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            written += 1
-        } while magnitude > 0
-        if value < 0 {
-            at -= 1
-            out[at] = UInt8(ascii: "-")
+        // (On the stack: a heap array cost more than the digits.)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { out in
+            var at = out.count, written = 0
+            repeat {
+                if written > 0, written % 3 == 0 {
+                    at -= 1
+                    out[at] = UInt8(ascii: ",")
+                }
+                at -= 1
+                out[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                written += 1
+            } while magnitude > 0
+            if value < 0 {
+                at -= 1
+                out[at] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[at...]), as: UTF8.self)
         }
-        return String(decoding: out[at...], as: UTF8.self)
     }
 
     /// `digits` with a comma before every third digit from the right.
