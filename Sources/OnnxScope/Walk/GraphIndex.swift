@@ -186,17 +186,13 @@ final class GraphIndex: @unchecked Sendable {
 
     /// The number (``valueNumber(_:)``) of input `slot` of node `i`, found from the node's
     /// wiring rather than by its name: nil for an empty or absent input.
-    public func inputNumber(_ i: Int, _ slot: Int) -> Int? {
-        let ids = wiring.inputs(of: i)
-        guard slot >= 0, slot < ids.count else { return nil }
-        let id = ids[ids.startIndex + slot]
-        guard id >= 0, let k = local.find(id) else { return nil }
-        return Int(k)
-    }
+    public func inputNumber(_ i: Int, _ slot: Int) -> Int? { number(at: slot, of: wiring.inputs(of: i)) }
 
     /// The number of output `slot` of node `i` (see ``inputNumber(_:_:)``).
-    public func outputNumber(_ i: Int, _ slot: Int) -> Int? {
-        let ids = wiring.outputs(of: i)
+    public func outputNumber(_ i: Int, _ slot: Int) -> Int? { number(at: slot, of: wiring.outputs(of: i)) }
+
+    /// The number of the value whose id is at position `slot` of `ids`; nil past the end or for no value.
+    private func number(at slot: Int, of ids: ArraySlice<Int32>) -> Int? {
         guard slot >= 0, slot < ids.count else { return nil }
         let id = ids[ids.startIndex + slot]
         guard id >= 0, let k = local.find(id) else { return nil }
