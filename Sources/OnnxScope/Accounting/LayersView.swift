@@ -106,6 +106,7 @@ public struct LayersView: Sendable {
         // Each layer's MACs and its parts', worked out once per top-level layer (on all
         // cores for a long list): the rows and the total read them.
         let trees: [MACCount.Tree]? = options.macs ? ParallelWork.map(entries) { MACCount.tree($0, shapes: shapes) } : nil
+        func macTrees(of entry: LayersReport.Entry) -> [MACCount.Tree]? { options.macs ? [MACCount.tree(entry, shapes: shapes)] : nil }
         func addLayers(_ list: [LayersReport.Entry], _ macs: [MACCount.Tree]?, depth: Int) {
             guard depth < maxDepth else { return }
             for k in order(list) {
@@ -127,13 +128,13 @@ public struct LayersView: Sendable {
                     : node.children
                 for child in children {
                     if let entry = child.entry, child.children.isEmpty {
-                        addLayers([entry], options.macs ? [MACCount.tree(entry, shapes: shapes)] : nil, depth: depth)
+                        addLayers([entry], macTrees(of: entry), depth: depth)
                         continue
                     }
                     rows.append(Row(content: .module(path: child.path, layers: child.layerCount), depth: depth,
                                     parameters: child.parameters, share: share(child.parameters),
                                     macs: options.macs ? child.macs { MACCount.of($0, shapes: shapes) } : nil))
-                    if let entry = child.entry { addLayers([entry], options.macs ? [MACCount.tree(entry, shapes: shapes)] : nil, depth: depth + 1) }
+                    if let entry = child.entry { addLayers([entry], macTrees(of: entry), depth: depth + 1) }
                     addModule(child, depth: depth + 1)
                 }
             }

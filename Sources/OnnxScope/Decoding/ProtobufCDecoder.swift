@@ -352,29 +352,26 @@ struct ProtobufCConverter {
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Bool {
         // Every name of the slice in order (each node's inputs, then its outputs), interned
         // together so that the table's cache misses overlap (``ids(_:)``).
-        var total = 0
-        for p in protos { total += (p.pointee.input != nil ? p.pointee.n_input : 0) + (p.pointee.output != nil ? p.pointee.n_output : 0) }
-        let names = [UnsafeMutablePointer<CChar>?](unsafeUninitializedCapacity: total) { buffer, count in
-            for p in protos {
-                if let inputs = p.pointee.input {
-                    for k in 0..<p.pointee.n_input { buffer[count + k] = inputs[k] }
-                    count += p.pointee.n_input
-                }
-                if let outputs = p.pointee.output {
-                    for k in 0..<p.pointee.n_output { buffer[count + k] = outputs[k] }
-                    count += p.pointee.n_output
-                }
-            }
+        var names: [UnsafeMutablePointer<CChar>?] = []
+        names.reserveCapacity(4 * protos.count)
+        for p in protos {
+            let (inputs, outputs) = ProtobufCConverter.nameCounts(p)
+            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.input, count: inputs))
+            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.output, count: outputs))
         }
         let ids = self.ids(names)
         var k = 0
         for p in protos {
-            let inputs = p.pointee.input != nil ? p.pointee.n_input : 0
-            let outputs = p.pointee.output != nil ? p.pointee.n_output : 0
+            let (inputs, outputs) = ProtobufCConverter.nameCounts(p)
             wiring.appendNode(inputs: ids[k..<(k + inputs)], outputs: ids[(k + inputs)..<(k + inputs + outputs)])
             k += inputs + outputs
         }
         return ids.contains(-2)
+    }
+
+    /// How many input and output names node `p` lists (none for an absent list).
+    private static func nameCounts(_ p: UnsafeMutablePointer<Onnx__NodeProto>) -> (inputs: Int, outputs: Int) {
+        (p.pointee.input != nil ? p.pointee.n_input : 0, p.pointee.output != nil ? p.pointee.n_output : 0)
     }
 
     /// The table ids of C names, in order, as ``id(_:)`` gives them one by one (new names
@@ -383,8 +380,8 @@ struct ProtobufCConverter {
     func ids(_ names: [UnsafeMutablePointer<CChar>?]) -> [Int32] {
         let batch = 32
         return [Int32](unsafeUninitializedCapacity: names.count) { ids, written in
-            // Per name of a batch: its bytes and hash, or (count -1) one `id(_:)` gives without
-            // its bytes hashed here (empty, over the limit, not ASCII).
+            // Per name of a batch: its bytes and hash, or (no base address) a name
+            // ``asciiName(_:)`` does not take, given its id by ``otherID(_:)``.
             withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: batch) { bytes in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashes in
                     var start = 0
@@ -408,7 +405,7 @@ struct ProtobufCConverter {
                                 ids[k] = table.intern(utf8, hash: hashes[h])
                                 h += 1
                             } else {
-                                ids[k] = id(names[k])
+                                ids[k] = otherID(names[k])
                             }
                         }
                         start = end
@@ -420,7 +417,7 @@ struct ProtobufCConverter {
     }
 
     /// The bytes of a C name that is ASCII, not empty and within the length limit; nil for
-    /// any other (``id(_:)`` tells which).
+    /// any other (``otherID(_:)`` tells which).
     private static func asciiName(_ p: UnsafeMutablePointer<CChar>?) -> UnsafeRawBufferPointer? {
         guard let p else { return nil }
         let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
@@ -431,15 +428,19 @@ struct ProtobufCConverter {
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.
     func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
+        ProtobufCConverter.asciiName(p).map { table.intern($0) } ?? otherID(p)
+    }
+
+    /// The id of a name ``asciiName(_:)`` does not take: -1 when absent or empty, -2 when
+    /// over the length limit; else, not being ASCII, the id of the string it decodes to
+    /// (invalid UTF-8 is repaired as U+FFFD, and two names that repair alike are one name,
+    /// as their strings are).
+    private func otherID(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
         guard let p else { return -1 }
         let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
         if length == 0 { return -1 }
         guard length <= DecodingLimits.maxNameBytes else { return -2 }
-        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
-        // A name that is not ASCII is interned as the string it decodes to: invalid UTF-8 is
-        // repaired (U+FFFD), and two names that repair alike are one name, as their strings are.
-        guard ProtobufCConverter.isASCII(utf8) else { return table.intern(String(decoding: utf8, as: UTF8.self)) }
-        return table.intern(utf8)
+        return table.intern(String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self))
     }
 
     /// True when every byte is below 0x80.

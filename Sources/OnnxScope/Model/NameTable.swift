@@ -252,12 +252,6 @@ struct Wiring: Sendable {
         endNode()
     }
 
-    /// Appends an input id to the node being added.
-    mutating func appendInput(_ id: Int32) { inputs.append(id) }
-
-    /// Appends an output id to the node being added.
-    mutating func appendOutput(_ id: Int32) { outputs.append(id) }
-
     /// Ends the node being added.
     mutating func endNode() {
         inputStart.append(Int32(truncatingIfNeeded: inputs.count))
