@@ -77,7 +77,7 @@ struct PayloadReader {
 
     private func inline(_ payload: InlinePayload, type: DataType, count: Int) throws(PayloadReadFailure) -> ValueLayout {
         let bytes = file.mapping.bytes
-        if let raw = payload.pieces.last(where: { $0.field == .rawData }) {
+        if let raw = payload.run.last(where: { $0.field == .rawData }) {
             if type == .string { throw PayloadReadFailure(failure: .fieldMismatch(field: .rawData, type: type), offset: raw.range.lowerBound) }
             let expected = try rawBytes(type, count)
             guard Int64(raw.range.count) == expected else {
@@ -87,8 +87,8 @@ struct PayloadReader {
             return .raw(UnsafeRawBufferPointer(rebasing: bytes[raw.range]))
         }
         let field = PayloadReader.typedField(for: type)
-        let pieces = payload.pieces.filter { $0.field == field }
-        if pieces.isEmpty, let other = payload.pieces.first {
+        let pieces = payload.run.filter { $0.field == field }
+        if pieces.isEmpty, let other = payload.run.first {
             throw PayloadReadFailure(failure: .fieldMismatch(field: other.field, type: type), offset: other.range.lowerBound)
         }
         let offset = pieces.first?.range.lowerBound

@@ -27,7 +27,7 @@ extension Tensor {
     }
 
     private static func inlineProblem(_ payload: InlinePayload, type: DataType, count: Int) -> PayloadFailure? {
-        if let raw = payload.pieces.last(where: { $0.field == .rawData }) {
+        if let raw = payload.run.last(where: { $0.field == .rawData }) {
             if type == .string { return .fieldMismatch(field: .rawData, type: type) }
             guard case .some(.success(let expected)) = TensorSize.bytes(elements: Int64(count), type: type, stringBytes: nil)
             else { return nil }
@@ -35,8 +35,8 @@ extension Tensor {
             return found == expected ? nil : .sizeMismatch(expected: expected, found: found, unit: "bytes")
         }
         let field = PayloadReader.typedField(for: type)
-        let pieces = payload.pieces.filter { $0.field == field }
-        if pieces.isEmpty, let other = payload.pieces.first { return .fieldMismatch(field: other.field, type: type) }
+        let pieces = payload.run.filter { $0.field == field }
+        if pieces.isEmpty, let other = payload.run.first { return .fieldMismatch(field: other.field, type: type) }
         if field == .stringData {
             let found = pieces.reduce(0) { $0 + $1.occurrences }
             return found == count ? nil : .sizeMismatch(expected: Int64(count), found: Int64(found), unit: "strings")

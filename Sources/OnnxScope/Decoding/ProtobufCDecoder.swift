@@ -156,9 +156,10 @@ struct ProtobufCConverter {
             failures.withUnsafeMutableBufferPointer { failed in
                 nonisolated(unsafe) let slots = slots, failed = failed
                 ParallelWork.forEachChunk(protos.count) { piece, part in
+                    var shapes: RecentShapes? = RecentShapes()
                     for k in part {
                         do throws(DecodeFailure) {
-                            slots[offset + k] = try tensor(protos[k].pointee, id: ids[ids.startIndex + k])
+                            slots[offset + k] = try tensor(protos[k].pointee, id: ids[ids.startIndex + k], shapes: &shapes)
                         } catch {
                             failed[piece] = (k, error)
                             return

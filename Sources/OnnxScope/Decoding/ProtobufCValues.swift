@@ -60,6 +60,12 @@ extension ProtobufCConverter {
     /// The tensor; `id` is its name's id when the table holds it (an initializer's), so the
     /// tensor shares the table's string.
     func tensor(_ t: Onnx__TensorProto, id: Int32 = -2) throws(DecodeFailure) -> Tensor {
+        var shapes: RecentShapes?
+        return try tensor(t, id: id, shapes: &shapes)
+    }
+
+    /// The tensor, its `dims` one of `shapes` when equal (see ``RecentShapes``).
+    func tensor(_ t: Onnx__TensorProto, id: Int32, shapes: inout RecentShapes?) throws(DecodeFailure) -> Tensor {
         let tensorName = id >= 0 ? table.name(id) : try name(t.name, "TensorProto.name")
         try checkRank(t.n_dims, "tensor '\(tensorName)'")
         let payload: TensorPayload
@@ -73,7 +79,8 @@ extension ProtobufCConverter {
         return Tensor(
             name: tensorName,
             dataType: DataType(code: t.has_data_type != 0 ? t.data_type : 0),
-            dims: Array(UnsafeBufferPointer(start: t.dims, count: t.n_dims)),
+            dims: shapes?.shape(UnsafeBufferPointer(start: t.dims, count: t.n_dims))
+                ?? Array(UnsafeBufferPointer(start: t.dims, count: t.n_dims)),
             payload: payload,
             docString: try text(t.doc_string, "TensorProto.doc_string"),
             segment: t.segment.map {

@@ -80,21 +80,33 @@ public enum PayloadField: Int, Hashable, Sendable {
 
 /// A tensor's elements inside the model file, as byte ranges of the mapped file.
 public struct InlinePayload: Hashable, Sendable {
+    /// The pieces, kept as a run of the decoder's one list of every tensor's pieces: an
+    /// array of its own per tensor would be a heap block per initializer of a large graph.
+    var run: ArraySlice<PayloadPiece>
+
     /// The pieces of the payload in file order. Most tensors have exactly one.
-    public var pieces: [PayloadPiece]
+    public var pieces: [PayloadPiece] {
+        get { Array(run) }
+        set { run = newValue[...] }
+    }
 
     /// Creates an inline payload.
     public init(pieces: [PayloadPiece]) {
-        self.pieces = pieces
+        run = pieces[...]
+    }
+
+    /// An inline payload whose pieces are `run`.
+    init(run: ArraySlice<PayloadPiece>) {
+        self.run = run
     }
 
     /// The field that holds the elements: that of the last piece, as protobuf's
     /// last-one-wins rule decides for `raw_data`.
-    public var field: PayloadField? { pieces.last?.field }
+    public var field: PayloadField? { run.last?.field }
 
     /// Bytes of element data recorded for the tensor (for strings, the string lengths).
     public var contentBytes: Int {
-        pieces.reduce(0) { $0 + $1.contentBytes }
+        run.reduce(0) { $0 + $1.contentBytes }
     }
 }
 

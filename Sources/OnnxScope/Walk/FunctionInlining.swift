@@ -103,9 +103,7 @@ struct FunctionInlining {
             }
             if node.opType == "Constant", let original = node.outputs.first, let function = stack.last,
                let w = bodyWeights[function]?[original], let renamed = outputs.first {
-                constants.append(StoredWeight(
-                    name: renamed, dataType: w.dataType, dims: w.dims, storage: w.storage, placement: w.placement,
-                    namespace: .main, graphPath: w.graphPath, source: w.source))
+                constants.append(StoredWeight(w, name: renamed, namespace: .main))
             }
             nodes.append(Node(name: name, opType: node.opType, domain: node.domain, overload: node.overload,
                               inputs: inputs, outputs: outputs, attributes: node.attributes, metadata: node.metadata))

@@ -114,10 +114,9 @@ struct WeightCatalog: Sendable {
         if !visit.isFunctionBody { graphCount += 1 }
         let declared = visit.wiring.declared
         func declaredID(_ k: Int) -> Int32 { declared.indices.contains(k) ? declared[k] : -1 }
-        for (k, tensor) in visit.initializers.enumerated() {
-            add(StoredWeight(
-                name: tensor.name, dataType: tensor.dataType, dims: tensor.dims, storage: .initializer,
-                placement: visit.placement, namespace: visit.namespace, graphPath: visit.path, source: .tensor(tensor)),
+        for k in visit.initializers.indices {
+            add(StoredWeight(initializer: k, of: visit.initializers, placement: visit.placement,
+                             namespace: visit.namespace, graphPath: visit.path),
                 id: declaredID(visit.declaredInputs + k))
         }
         for (k, sparse) in visit.sparseInitializers.enumerated() {
@@ -299,13 +298,39 @@ final class StoredWeight: Sendable {
     public let namespace: Namespace
     /// Path of the graph that holds it, e.g. `main/If_0.then_branch`.
     public let graphPath: String
-    /// The stored value.
-    public let source: Source
+    /// Where the stored value is (see ``source``).
+    private let held: Held
 
     /// Creates a stored weight.
-    public init(
+    public convenience init(
         name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
         namespace: Namespace, graphPath: String, source: Source
+    ) {
+        let held: Held = switch source {
+        case .tensor(let t): .tensor(t)
+        case .sparse(let s): .sparse(s)
+        case .attributeValues(let bytes): .attributeValues(stringBytes: bytes)
+        }
+        self.init(name: name, dataType: dataType, dims: dims, storage: storage, placement: placement,
+                  namespace: namespace, graphPath: graphPath, held: held)
+    }
+
+    /// Initializer `index` of `initializers` (its graph's list, shared, not copied).
+    convenience init(initializer index: Int, of initializers: [Tensor], placement: Placement, namespace: Namespace, graphPath: String) {
+        let tensor = initializers[index]
+        self.init(name: tensor.name, dataType: tensor.dataType, dims: tensor.dims, storage: .initializer, placement: placement,
+                  namespace: namespace, graphPath: graphPath, held: .initializer(initializers, index))
+    }
+
+    /// The same stored value as `weight`, under another name and namespace.
+    convenience init(_ weight: StoredWeight, name: String, namespace: Namespace) {
+        self.init(name: name, dataType: weight.dataType, dims: weight.dims, storage: weight.storage, placement: weight.placement,
+                  namespace: namespace, graphPath: weight.graphPath, held: weight.held)
+    }
+
+    private init(
+        name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
+        namespace: Namespace, graphPath: String, held: Held
     ) {
         self.name = name
         self.dataType = dataType
@@ -314,7 +339,27 @@ final class StoredWeight: Sendable {
         self.placement = placement
         self.namespace = namespace
         self.graphPath = graphPath
-        self.source = source
+        self.held = held
+    }
+
+    /// The stored value, made when asked for: a graph has one weight per initializer, and a
+    /// copy of each tensor inside its weight would be that much more memory to fill.
+    public var source: Source {
+        switch held {
+        case .initializer(let list, let k): .tensor(list[k])
+        case .tensor(let t): .tensor(t)
+        case .sparse(let s): .sparse(s)
+        case .attributeValues(let bytes): .attributeValues(stringBytes: bytes)
+        }
+    }
+
+    /// How ``source`` is kept: an initializer as its place in its graph's list (16 bytes);
+    /// any other tensor boxed, as few weights are.
+    private enum Held: Sendable {
+        case initializer([Tensor], Int)
+        indirect case tensor(Tensor)
+        indirect case sparse(SparseTensor)
+        case attributeValues(stringBytes: Int)
     }
 
     /// The stored value behind a weight.
