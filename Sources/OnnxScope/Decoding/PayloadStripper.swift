@@ -399,6 +399,6 @@ struct PayloadTable {
     /// The payload of the tensor whose token is `token`, or nil for a bad token.
     func payload(token: UInt64) -> InlinePayload? {
         guard token < UInt64(spans.count) else { return nil }
-        return InlinePayload(run: pieces[spans[Int(token)]])
+        return InlinePayload(pieces, spans[Int(token)])
     }
 }

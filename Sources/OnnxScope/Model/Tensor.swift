@@ -11,10 +11,21 @@ public struct Tensor: Hashable, Sendable {
     public var dims: [Int64]
     /// Where the elements are stored.
     public var payload: TensorPayload
+    /// The doc string and segment, boxed, nil when both are absent: nearly every tensor has
+    /// neither, and a graph holds a tensor per initializer.
+    private var rare: Rare?
+
     /// The `doc_string`, empty when absent.
-    public var docString: String
+    public var docString: String {
+        get { rare?.docString ?? "" }
+        set { rare = Rare.make(newValue, segment) }
+    }
+
     /// The `segment` of a split tensor, when present.
-    public var segment: Segment?
+    public var segment: Segment? {
+        get { rare?.segment }
+        set { rare = Rare.make(docString, newValue) }
+    }
 
     /// Creates a tensor value.
     public init(
@@ -25,8 +36,30 @@ public struct Tensor: Hashable, Sendable {
         self.dataType = dataType
         self.dims = dims
         self.payload = payload
-        self.docString = docString
-        self.segment = segment
+        rare = Rare.make(docString, segment)
+    }
+
+    /// The fields few tensors have; never changed once made (a change makes a new one).
+    private final class Rare: Hashable, Sendable {
+        let docString: String
+        let segment: Segment?
+
+        private init(docString: String, segment: Segment?) {
+            self.docString = docString
+            self.segment = segment
+        }
+
+        /// The box for these values, nil when both are absent.
+        static func make(_ docString: String, _ segment: Segment?) -> Rare? {
+            docString.isEmpty && segment == nil ? nil : Rare(docString: docString, segment: segment)
+        }
+
+        static func == (a: Rare, b: Rare) -> Bool { a.docString == b.docString && a.segment == b.segment }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(docString)
+            hasher.combine(segment)
+        }
     }
 
     /// One chunk of a tensor split over several protos (`TensorProto.Segment`).
@@ -80,24 +113,45 @@ public enum PayloadField: Int, Hashable, Sendable {
 
 /// A tensor's elements inside the model file, as byte ranges of the mapped file.
 public struct InlinePayload: Hashable, Sendable {
-    /// The pieces, kept as a run of the decoder's one list of every tensor's pieces: an
-    /// array of its own per tensor would be a heap block per initializer of a large graph.
-    var run: ArraySlice<PayloadPiece>
+    /// The pieces are `list[start..<start + count]`: a run of the decoder's one list of every
+    /// tensor's pieces, as an array of its own per tensor would be a heap block per
+    /// initializer of a large graph (and a slice twice these 16 bytes).
+    private var list: [PayloadPiece]
+    private var start: Int32, count: Int32
+
+    /// The pieces, in place.
+    var run: ArraySlice<PayloadPiece> { list[Int(start)..<Int(start) + Int(count)] }
 
     /// The pieces of the payload in file order. Most tensors have exactly one.
     public var pieces: [PayloadPiece] {
         get { Array(run) }
-        set { run = newValue[...] }
+        set { self = InlinePayload(pieces: newValue) }
     }
 
     /// Creates an inline payload.
     public init(pieces: [PayloadPiece]) {
-        run = pieces[...]
+        self.init(pieces, pieces.indices)
     }
 
-    /// An inline payload whose pieces are `run`.
-    init(run: ArraySlice<PayloadPiece>) {
-        self.run = run
+    /// An inline payload whose pieces are `list[range]`: kept in place (the list shared)
+    /// when the bounds fit 32 bits, else copied.
+    init(_ list: [PayloadPiece], _ range: Range<Int>) {
+        if let start = Int32(exactly: range.lowerBound), let end = Int32(exactly: range.upperBound) {
+            self.list = list
+            self.start = start
+            count = end - start
+        } else {
+            self.list = Array(list[range])
+            start = 0
+            count = Int32(truncatingIfNeeded: range.count)
+        }
+    }
+
+    public static func == (a: InlinePayload, b: InlinePayload) -> Bool { a.run.elementsEqual(b.run) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(run.count)
+        for piece in run { hasher.combine(piece) }
     }
 
     /// The field that holds the elements: that of the last piece, as protobuf's
