@@ -147,8 +147,10 @@ public struct InlinePayload: Hashable, Sendable {
         }
     }
 
+    /// Equal when the pieces are, wherever each payload keeps them.
     public static func == (a: InlinePayload, b: InlinePayload) -> Bool { a.run.elementsEqual(b.run) }
 
+    /// Hashes the pieces, wherever they are kept.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(run.count)
         for piece in run { hasher.combine(piece) }
