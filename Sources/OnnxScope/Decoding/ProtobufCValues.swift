@@ -58,7 +58,7 @@ extension ProtobufCConverter {
     }
 
     /// The tensor; `id` is its name's id when the table holds it (an initializer's), so the
-    /// tensor shares the table's string.
+    /// name is spelled from the table's bytes, already checked, not read from C again.
     func tensor(_ t: Onnx__TensorProto, id: Int32 = -2) throws(DecodeFailure) -> Tensor {
         var shapes: RecentShapes?
         return try tensor(t, id: id, shapes: &shapes)
