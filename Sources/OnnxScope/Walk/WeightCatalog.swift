@@ -306,13 +306,8 @@ final class StoredWeight: Sendable {
         name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
         namespace: Namespace, graphPath: String, source: Source
     ) {
-        let held: Held = switch source {
-        case .tensor(let t): .tensor(t)
-        case .sparse(let s): .sparse(s)
-        case .attributeValues(let bytes): .attributeValues(stringBytes: bytes)
-        }
         self.init(name: name, dataType: dataType, dims: dims, storage: storage, placement: placement,
-                  namespace: namespace, graphPath: graphPath, held: held)
+                  namespace: namespace, graphPath: graphPath, held: .other(source))
     }
 
     /// Initializer `index` of `initializers` (its graph's list, shared, not copied).
@@ -347,19 +342,15 @@ final class StoredWeight: Sendable {
     public var source: Source {
         switch held {
         case .initializer(let list, let k): .tensor(list[k])
-        case .tensor(let t): .tensor(t)
-        case .sparse(let s): .sparse(s)
-        case .attributeValues(let bytes): .attributeValues(stringBytes: bytes)
+        case .other(let source): source
         }
     }
 
     /// How ``source`` is kept: an initializer as its place in its graph's list (16 bytes);
-    /// any other tensor boxed, as few weights are.
+    /// any other source boxed, as few weights have one.
     private enum Held: Sendable {
         case initializer([Tensor], Int)
-        indirect case tensor(Tensor)
-        indirect case sparse(SparseTensor)
-        case attributeValues(stringBytes: Int)
+        indirect case other(Source)
     }
 
     /// The stored value behind a weight.
