@@ -25,6 +25,11 @@ struct PayloadStripper {
     /// How many `graph` fields the model has (protobuf merges several into one; then the
     /// nodes are left in place, as the rule for merging them is protobuf-c's).
     private var mainGraphs = 0
+    /// Which of the main graph's fields this stripper takes (see ``stripMainGraph``).
+    private var share = MainGraphShare.all
+    /// False when the main graph is not to be split: as asked, or in the pass run again on
+    /// one core after a split failed.
+    private var splits = true
     private var payloads = PayloadTable()
     private var fields = 0, nodes = 0, tensors = 0, attributes = 0
     /// Estimated memory of the decoded messages (see ``MemoryBudget``).
@@ -58,10 +63,20 @@ struct PayloadStripper {
         }
     }
 
-    /// Strips the payloads of the model encoded in `bytes`.
-    static func strip(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> StrippedModel {
+    /// Strips the payloads of the model encoded in `bytes`; with `splitting` (the default),
+    /// a large main graph on two cores (``stripMainGraph``), with the same outcome.
+    static func strip(_ bytes: UnsafeRawBufferPointer, splitting: Bool = true) throws(WireError) -> StrippedModel {
         var stripper = PayloadStripper(input: bytes, setsAside: true)
-        try stripper.message(.model, 0..<bytes.count, depth: 1)
+        stripper.splits = splitting
+        do {
+            try stripper.message(.model, 0..<bytes.count, depth: 1)
+        } catch {
+            guard stripper.splitFailed else { throw error }
+            // The halves found a problem: one core finds the one the file meets first.
+            stripper = PayloadStripper(input: bytes, setsAside: true)
+            stripper.splits = false
+            try stripper.message(.model, 0..<bytes.count, depth: 1)
+        }
         stripper.flush()
         if stripper.mainGraphs > 1 {
             stripper = PayloadStripper(input: bytes, setsAside: false)
@@ -73,7 +88,7 @@ struct PayloadStripper {
         guard estimate <= allowed else {
             throw WireError(failure: .tooManySmallMessages(estimatedBytes: estimate, allowedBytes: allowed), offset: 0)
         }
-        let payloadBytes = stripper.payloads.pieces.reduce(0) { $0 + $1.contentBytes }
+        let payloadBytes = stripper.payloads.contentBytes
         return StrippedModel(metadata: stripper.output, payloads: stripper.payloads, payloadBytes: payloadBytes,
                              mainNodes: stripper.aside, mainInitializers: stripper.asideInitializers)
     }
@@ -116,6 +131,7 @@ struct PayloadStripper {
             let valueRange = valueStart..<position
 
             if number == PayloadStripper.tokenField { continue }
+            if kind == .graph, depth == 2, share != .all, (kind.child(number) == .tensor) != (share == .initializers) { continue }
             if kind == .tensor, let field = PayloadField(rawValue: Int(number)) {
                 try recordPayload(field, wireType, fieldStart: fieldStart, value: valueRange)
                 continue
@@ -166,7 +182,12 @@ struct PayloadStripper {
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
             let asideBefore = asideBytes
-            try message(child, valueRange, depth: depth + 1)
+            if kind == .model, child == .graph, splits, mainGraphs == 1, valueRange.count >= PayloadStripper.splitBytes,
+               asideInitializers != nil {
+                try stripMainGraph(valueRange, fieldStart: fieldStart)
+            } else {
+                try message(child, valueRange, depth: depth + 1)
+            }
             flush()
             let written = output.count - lengthAt - 5
             // The main graph's messages set aside count towards its size as they did in place.
@@ -179,8 +200,51 @@ struct PayloadStripper {
         if kind == .tensor, payloads.pieces.count > firstPiece {
             flush()
             output.appendVarint(PayloadStripper.tokenKey)
-            output.appendVarint(UInt64(payloads.spans.count))
+            output.appendVarint(UInt64(payloads.spans.count) << 1 | (share == .initializers ? 1 : 0))
             payloads.spans.append(firstPiece..<payloads.pieces.count)
+        }
+    }
+
+    /// A main graph of this many bytes or more is stripped on two cores (``stripMainGraph``).
+    private static let splitBytes = 1 << 20
+
+    /// True when the main graph was split over two cores and a half threw, or their counts
+    /// together are over a limit: ``strip(_:)`` then runs the pass again on one core, which
+    /// throws what the file meets first, at its place.
+    private var splitFailed = false
+
+    /// Strips the main graph in `range` on two cores: this stripper takes every field but the
+    /// initializers, a second one the initializers alone (the pass's costliest messages),
+    /// set aside as they would be here. Their payload pieces become this table's
+    /// ``PayloadTable/second``, their tokens odd. Any failure, or counts over a limit only
+    /// when added, leaves ``splitFailed`` set and throws (the pass on one core then throws
+    /// the problem itself).
+    private mutating func stripMainGraph(_ range: Range<Int>, fieldStart: Int) throws(WireError) {
+        var second = PayloadStripper(input: input, setsAside: false)
+        second.share = .initializers
+        second.asideInitializers = asideInitializers
+        asideInitializers = nil
+        share = .allButInitializers
+        var failure: WireError?, secondFailure: WireError?
+        ParallelWork.both({
+            do throws(WireError) { try self.message(.graph, range, depth: 2) } catch { failure = error }
+        }, {
+            do throws(WireError) { try second.message(.graph, range, depth: 2) } catch { secondFailure = error }
+        })
+        share = .all
+        second.flush()
+        asideInitializers = second.asideInitializers
+        fields += second.fields
+        tensors += second.tensors
+        estimatedMemory += second.estimatedMemory
+        payloads.second = (second.payloads.pieces, second.payloads.spans)
+        if let error = failure ?? secondFailure {
+            splitFailed = true
+            throw error
+        }
+        guard fields <= DecodingLimits.maxFields, tensors <= DecodingLimits.maxTensors else {
+            splitFailed = true
+            throw WireError(failure: .tooMany(what: "fields", limit: DecodingLimits.maxFields), offset: fieldStart)
         }
     }
 
@@ -391,14 +455,29 @@ struct AsideMessages {
     }
 }
 
-/// Payload pieces of all tensors, in one flat array; token `i` owns `pieces[spans[i]]`.
+/// Payload pieces of all tensors, in one flat array. Token `2i` owns `pieces[spans[i]]`;
+/// token `2i + 1` owns span `i` of ``second``, when a main graph's initializers were
+/// stripped on another core.
 struct PayloadTable {
     var pieces: [PayloadPiece] = []
     var spans: [Range<Int>] = []
+    /// The pieces and spans of the initializers stripped on another core.
+    var second: (pieces: [PayloadPiece], spans: [Range<Int>])?
+
+    /// Bytes of payload content in all pieces.
+    var contentBytes: Int {
+        [pieces, second?.pieces ?? []].reduce(0) { total, list in list.reduce(total) { $0 + $1.contentBytes } }
+    }
 
     /// The payload of the tensor whose token is `token`, or nil for a bad token.
     func payload(token: UInt64) -> InlinePayload? {
-        guard token < UInt64(spans.count) else { return nil }
-        return InlinePayload(pieces, spans[Int(token)])
+        let i = token >> 1
+        guard let (list, ranges) = token & 1 == 0 ? (pieces, spans) : second, i < UInt64(ranges.count) else { return nil }
+        return InlinePayload(list, ranges[Int(i)])
     }
+}
+
+/// Which fields of the main graph one stripper takes when the graph is split over two cores.
+private enum MainGraphShare {
+    case all, allButInitializers, initializers
 }
