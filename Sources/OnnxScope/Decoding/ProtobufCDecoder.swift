@@ -146,26 +146,29 @@ struct ProtobufCConverter {
         return tensors
     }
 
-    /// Converts `protos` (named `ids`) into `tensors[offset...]`, on all cores for a long
-    /// list, each tensor written into its slot (no copy of it is made); returns the first
-    /// failure in order. A failed tensor's slot keeps ``placeholder``.
-    private func convert(_ protos: [UnsafeMutablePointer<Onnx__TensorProto>], ids: ArraySlice<Int32>,
+    /// Converts `protos` (named `ids` in the table) into `tensors[offset...]`, each tensor
+    /// written into its slot (no copy of it is made); returns the first failure in order. A
+    /// failed tensor's slot keeps ``placeholder``. With `ids`, a long list is converted on
+    /// all cores; without, here, each name read from C (the table is not read).
+    private func convert(_ protos: [UnsafeMutablePointer<Onnx__TensorProto>], ids: ArraySlice<Int32>?,
                          into tensors: inout [Tensor], at offset: Int) -> DecodeFailure? {
         var failures = [(at: Int, failure: DecodeFailure)?](repeating: nil, count: ParallelWork.chunkCount)
         tensors.withUnsafeMutableBufferPointer { slots in
             failures.withUnsafeMutableBufferPointer { failed in
                 nonisolated(unsafe) let slots = slots, failed = failed
-                ParallelWork.forEachChunk(protos.count) { piece, part in
+                func convert(_ piece: Int, _ part: Range<Int>) {
                     var shapes: RecentShapes? = RecentShapes()
                     for k in part {
                         do throws(DecodeFailure) {
-                            slots[offset + k] = try tensor(protos[k].pointee, id: ids[ids.startIndex + k], shapes: &shapes)
+                            let id = ids.map { $0[$0.startIndex + k] } ?? -2
+                            slots[offset + k] = try tensor(protos[k].pointee, id: id, shapes: &shapes)
                         } catch {
                             failed[piece] = (k, error)
                             return
                         }
                     }
                 }
+                if ids != nil { ParallelWork.forEachChunk(protos.count, convert) } else { convert(0, protos.indices) }
             }
         }
         // Pieces are in order: the first piece that failed holds the first failure.
@@ -265,10 +268,8 @@ struct ProtobufCConverter {
                                wiring: inout Wiring, columns: inout FlatNodes.Builder) -> DecodeFailure? {
         var long = false
         var failed = false
-        // The names are hashed on all cores first; interning them then takes one core.
-        let hashed = HashedNames(ProtobufCConverter.valueNames(protos), table: table)
         ParallelWork.both({
-            long = wire(protos, hashed, into: &wiring)
+            long = wire(protos, into: &wiring)
         }, {
             failed = appendInOrder(protos, range, wiring: nil, to: &columns) != nil
         })
@@ -293,8 +294,10 @@ struct ProtobufCConverter {
     }
 
     /// The initializers the pre-pass set aside, unpacked a slice at a time (``eachSlice``),
-    /// their names interned, and converted on all cores (a tensor's conversion only reads
-    /// the table). The first conversion failure is kept for the graph.
+    /// their names interned, and converted. A long slice's names are interned on one core
+    /// while its tensors are converted on the other, named from C with the checks and
+    /// strings the table would give (so that the conversion does not read the table being
+    /// written). The first conversion failure is kept for the graph.
     func convertAside(initializers aside: AsideMessages) throws(DecodeFailure) -> ConvertedTensors {
         var converted = ConvertedTensors()
         converted.ids.reserveCapacity(aside.count)
@@ -302,9 +305,19 @@ struct ProtobufCConverter {
         converted.tensors = [Tensor](repeating: ProtobufCConverter.placeholder, count: aside.count)
         try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, range in
             guard converted.failure == nil else { return }
-            let ids = self.ids(protos.map { $0.pointee.name })
+            guard protos.count >= ParallelWork.minimum else {
+                let ids = self.ids(protos.map { $0.pointee.name })
+                converted.ids += ids
+                converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
+                return
+            }
+            var ids: [Int32] = []
+            ParallelWork.both({
+                ids = self.ids(protos.map { $0.pointee.name })
+            }, {
+                converted.failure = convert(protos, ids: nil, into: &converted.tensors, at: range.lowerBound)
+            })
             converted.ids += ids
-            converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
         }
         return converted
     }
@@ -353,13 +366,16 @@ struct ProtobufCConverter {
     /// Appends `protos`' ids to `wiring`; true when a name was over the length limit (id -2).
     @discardableResult
     private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], into wiring: inout Wiring) -> Bool {
-        wire(protos, HashedNames(ProtobufCConverter.valueNames(protos), table: table), into: &wiring)
-    }
-
-    /// Appends `protos`' ids to `wiring`, their names being `hashed`
-    /// (``valueNames(_:)``); true when a name was over the length limit (id -2).
-    private func wire(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>], _ hashed: HashedNames, into wiring: inout Wiring) -> Bool {
-        let ids = intern(hashed)
+        // Every name of the slice in order (each node's inputs, then its outputs), interned
+        // together so that the table's cache misses overlap (``ids(_:)``).
+        var names: [UnsafeMutablePointer<CChar>?] = []
+        names.reserveCapacity(4 * protos.count)
+        for p in protos {
+            let (inputs, outputs) = ProtobufCConverter.nameCounts(p)
+            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.input, count: inputs))
+            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.output, count: outputs))
+        }
+        let ids = self.ids(names)
         var k = 0
         for p in protos {
             let (inputs, outputs) = ProtobufCConverter.nameCounts(p)
@@ -369,60 +385,69 @@ struct ProtobufCConverter {
         return ids.contains(-2)
     }
 
-    /// Every value name of `protos` in order (each node's inputs, then its outputs), to be
-    /// interned together so that the table's cache misses overlap (``intern(_:)``).
-    private static func valueNames(_ protos: [UnsafeMutablePointer<Onnx__NodeProto>]) -> [UnsafeMutablePointer<CChar>?] {
-        var names: [UnsafeMutablePointer<CChar>?] = []
-        names.reserveCapacity(4 * protos.count)
-        for p in protos {
-            let (inputs, outputs) = nameCounts(p)
-            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.input, count: inputs))
-            names.append(contentsOf: UnsafeBufferPointer(start: p.pointee.output, count: outputs))
-        }
-        return names
-    }
-
     /// How many input and output names node `p` lists (none for an absent list).
     private static func nameCounts(_ p: UnsafeMutablePointer<Onnx__NodeProto>) -> (inputs: Int, outputs: Int) {
         (p.pointee.input != nil ? p.pointee.n_input : 0, p.pointee.output != nil ? p.pointee.n_output : 0)
     }
 
     /// The table ids of C names, in order, as ``id(_:)`` gives them one by one (new names
-    /// take their ids in this order): hashed first (on all cores for a long list), then
-    /// interned (``intern(_:)``).
+    /// take their ids in this order); a batch of names at a time has its table slots read
+    /// first, so that their cache misses overlap rather than follow one another.
     func ids(_ names: [UnsafeMutablePointer<CChar>?]) -> [Int32] {
-        intern(HashedNames(names, table: table))
-    }
-
-    /// The ids of `hashed`'s names, in order, as ``id(_:)`` gives them one by one. A batch
-    /// of names at a time has its table slots read first, so that their cache misses
-    /// overlap rather than follow one another.
-    func intern(_ hashed: HashedNames) -> [Int32] {
         let batch = 32
-        let n = hashed.names.count
-        return [Int32](unsafeUninitializedCapacity: n) { ids, written in
-            hashed.hashes.withUnsafeBufferPointer { hashes in
-                var start = 0
-                while start < n {
-                    let end = min(start + batch, n)
-                    table.touch(UnsafeBufferPointer(rebasing: hashes[start..<end]))
-                    for k in start..<end {
-                        let utf8 = hashed.bytes[k]
-                        ids[k] = utf8.baseAddress != nil ? table.intern(utf8, hash: hashes[k]) : otherID(hashed.names[k])
+        return [Int32](unsafeUninitializedCapacity: names.count) { ids, written in
+            // Per name of a batch: its bytes and hash, or (no base address) a name
+            // ``asciiName(_:)`` does not take, given its id by ``otherID(_:)``.
+            withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: batch) { bytes in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashes in
+                    var start = 0
+                    while start < names.count {
+                        let end = min(start + batch, names.count)
+                        var hashed = 0
+                        for k in start..<end {
+                            guard let utf8 = ProtobufCConverter.asciiName(names[k]) else {
+                                bytes[k - start] = UnsafeRawBufferPointer(start: nil, count: 0)
+                                continue
+                            }
+                            bytes[k - start] = utf8
+                            hashes[hashed] = table.hash(utf8)
+                            hashed += 1
+                        }
+                        table.touch(UnsafeBufferPointer(rebasing: hashes[..<hashed]))
+                        var h = 0
+                        for k in start..<end {
+                            let utf8 = bytes[k - start]
+                            if utf8.baseAddress != nil {
+                                ids[k] = table.intern(utf8, hash: hashes[h])
+                                h += 1
+                            } else {
+                                ids[k] = otherID(names[k])
+                            }
+                        }
+                        start = end
                     }
-                    start = end
                 }
             }
-            written = n
+            written = names.count
         }
+    }
+
+    /// The bytes of a C name that is ASCII, not empty and within the length limit; nil for
+    /// any other (``otherID(_:)`` tells which).
+    private static func asciiName(_ p: UnsafeMutablePointer<CChar>?) -> UnsafeRawBufferPointer? {
+        guard let p else { return nil }
+        let length = strnlen(p, DecodingLimits.maxNameBytes + 1)
+        guard length > 0, length <= DecodingLimits.maxNameBytes else { return nil }
+        let utf8 = UnsafeRawBufferPointer(start: p, count: length)
+        return isASCII(utf8) ? utf8 : nil
     }
 
     /// The table id of a C name: -1 when empty, -2 when over the length limit.
     func id(_ p: UnsafeMutablePointer<CChar>?) -> Int32 {
-        HashedNames.asciiName(p).map { table.intern($0) } ?? otherID(p)
+        ProtobufCConverter.asciiName(p).map { table.intern($0) } ?? otherID(p)
     }
 
-    /// The id of a name ``HashedNames/asciiName(_:)`` does not take: -1 when absent or empty, -2 when
+    /// The id of a name ``asciiName(_:)`` does not take: -1 when absent or empty, -2 when
     /// over the length limit; else, not being ASCII, the id of the string it decodes to
     /// (invalid UTF-8 is repaired as U+FFFD, and two names that repair alike are one name,
     /// as their strings are).
@@ -432,6 +457,21 @@ struct ProtobufCConverter {
         if length == 0 { return -1 }
         guard length <= DecodingLimits.maxNameBytes else { return -2 }
         return table.intern(String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self))
+    }
+
+    /// True when every byte is below 0x80.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var k = 0
+        var high: UInt64 = 0
+        while k + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            k += 8
+        }
+        while k < bytes.count {
+            high |= UInt64(bytes[k])
+            k += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     func node(_ n: Onnx__NodeProto, wiring: Wiring, strings: [String]?, at k: Int) throws(DecodeFailure) -> Node {
