@@ -114,10 +114,9 @@ struct WeightCatalog: Sendable {
         if !visit.isFunctionBody { graphCount += 1 }
         let declared = visit.wiring.declared
         func declaredID(_ k: Int) -> Int32 { declared.indices.contains(k) ? declared[k] : -1 }
+        let home = StoredWeight.Home(placement: visit.placement, namespace: visit.namespace, graphPath: visit.path)
         for k in visit.initializers.indices {
-            add(StoredWeight(initializer: k, of: visit.initializers, placement: visit.placement,
-                             namespace: visit.namespace, graphPath: visit.path),
-                id: declaredID(visit.declaredInputs + k))
+            add(StoredWeight(initializer: k, of: visit.initializers, in: home), id: declaredID(visit.declaredInputs + k))
         }
         for (k, sparse) in visit.sparseInitializers.enumerated() {
             add(StoredWeight(
@@ -284,57 +283,95 @@ enum StorageKind: String, Hashable, Sendable, CaseIterable {
 /// A reference type: weights are looked up and passed around a great deal by the
 /// recognizers, and sharing one immutable object costs a single reference count.
 final class StoredWeight: Sendable {
-    /// Its name (a `Constant`'s output name).
-    public let name: String
-    /// Element type.
-    public let dataType: DataType
-    /// Shape from `dims` (for sparse tensors, the dense shape).
-    public let dims: [Int64]
     /// How it is stored.
     public let storage: StorageKind
-    /// Main graph, subgraph or function.
-    public let placement: Placement
-    /// The namespace its name lives in.
-    public let namespace: Namespace
-    /// Path of the graph that holds it, e.g. `main/If_0.then_branch`.
-    public let graphPath: String
-    /// Where the stored value is (see ``source``).
+    /// The graph it is in: shared by all of that graph's weights.
+    private let home: Home
+    /// Where the stored value is, and for any but an initializer its name and shape (see ``source``).
     private let held: Held
 
+    /// Its name (a `Constant`'s output name).
+    public var name: String {
+        switch held {
+        case .initializer(let list, let k): list[k].name
+        case .other(let other): other.name
+        }
+    }
+
+    /// Element type.
+    public var dataType: DataType {
+        switch held {
+        case .initializer(let list, let k): list[k].dataType
+        case .other(let other): other.dataType
+        }
+    }
+
+    /// Shape from `dims` (for sparse tensors, the dense shape).
+    public var dims: [Int64] {
+        switch held {
+        case .initializer(let list, let k): list[k].dims
+        case .other(let other): other.dims
+        }
+    }
+
+    /// Main graph, subgraph or function.
+    public var placement: Placement { home.placement }
+    /// The namespace its name lives in.
+    public var namespace: Namespace { home.namespace }
+    /// Path of the graph that holds it, e.g. `main/If_0.then_branch`.
+    public var graphPath: String { home.graphPath }
+
     /// Creates a stored weight.
-    public convenience init(
+    public init(
         name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
         namespace: Namespace, graphPath: String, source: Source
     ) {
-        self.init(name: name, dataType: dataType, dims: dims, storage: storage, placement: placement,
-                  namespace: namespace, graphPath: graphPath, held: .other(source))
+        self.storage = storage
+        home = Home(placement: placement, namespace: namespace, graphPath: graphPath)
+        held = .other(Other(name: name, dataType: dataType, dims: dims, source: source))
     }
 
-    /// Initializer `index` of `initializers` (its graph's list, shared, not copied).
-    convenience init(initializer index: Int, of initializers: [Tensor], placement: Placement, namespace: Namespace, graphPath: String) {
-        let tensor = initializers[index]
-        self.init(name: tensor.name, dataType: tensor.dataType, dims: tensor.dims, storage: .initializer, placement: placement,
-                  namespace: namespace, graphPath: graphPath, held: .initializer(initializers, index))
+    /// Initializer `index` of `initializers` (its graph's list, shared, not copied), in the
+    /// graph `home` (shared by the graph's weights).
+    init(initializer index: Int, of initializers: [Tensor], in home: Home) {
+        storage = .initializer
+        self.home = home
+        held = .initializer(initializers, index)
     }
 
     /// The same stored value as `weight`, under another name and namespace.
-    convenience init(_ weight: StoredWeight, name: String, namespace: Namespace) {
-        self.init(name: name, dataType: weight.dataType, dims: weight.dims, storage: weight.storage, placement: weight.placement,
-                  namespace: namespace, graphPath: weight.graphPath, held: weight.held)
+    init(_ weight: StoredWeight, name: String, namespace: Namespace) {
+        storage = weight.storage
+        home = Home(placement: weight.placement, namespace: namespace, graphPath: weight.graphPath)
+        held = .other(Other(name: name, dataType: weight.dataType, dims: weight.dims, source: weight.source))
     }
 
-    private init(
-        name: String, dataType: DataType, dims: [Int64], storage: StorageKind, placement: Placement,
-        namespace: Namespace, graphPath: String, held: Held
-    ) {
-        self.name = name
-        self.dataType = dataType
-        self.dims = dims
-        self.storage = storage
-        self.placement = placement
-        self.namespace = namespace
-        self.graphPath = graphPath
-        self.held = held
+    /// Where a weight's graph is: one per graph walked, shared by its weights.
+    final class Home: Sendable {
+        let placement: Placement
+        let namespace: Namespace
+        let graphPath: String
+
+        init(placement: Placement, namespace: Namespace, graphPath: String) {
+            self.placement = placement
+            self.namespace = namespace
+            self.graphPath = graphPath
+        }
+    }
+
+    /// A weight that is not an initializer: its name, shape and stored value.
+    private final class Other: Sendable {
+        let name: String
+        let dataType: DataType
+        let dims: [Int64]
+        let source: Source
+
+        init(name: String, dataType: DataType, dims: [Int64], source: Source) {
+            self.name = name
+            self.dataType = dataType
+            self.dims = dims
+            self.source = source
+        }
     }
 
     /// The stored value, made when asked for: a graph has one weight per initializer, and a
@@ -342,15 +379,16 @@ final class StoredWeight: Sendable {
     public var source: Source {
         switch held {
         case .initializer(let list, let k): .tensor(list[k])
-        case .other(let source): source
+        case .other(let other): other.source
         }
     }
 
-    /// How ``source`` is kept: an initializer as its place in its graph's list (16 bytes);
-    /// any other source boxed, as few weights have one.
+    /// How ``source`` is kept: an initializer as its place in its graph's list (16 bytes:
+    /// its name and shape are the tensor's); any other weight boxed, as few are not
+    /// initializers.
     private enum Held: Sendable {
         case initializer([Tensor], Int)
-        indirect case other(Source)
+        case other(Other)
     }
 
     /// The stored value behind a weight.
