@@ -20,9 +20,6 @@ struct OnnxScopeCommand: ParsableCommand {
     /// ArgumentParser's 64), help and version exit 0.
     static func main() {
         PhaseReport.arm()
-        // A worker thread started now is ready when a large file's work is first split
-        // over the cores, instead of being made then (about 3 ms).
-        DispatchQueue.global().async {}
         // A closed pipe on stdout is a write error (EPIPE, exit 4), not a silent death.
         signal(SIGPIPE, SIG_IGN)
         if let unknown = unknownSubcommand(Array(CommandLine.arguments.dropFirst())) {

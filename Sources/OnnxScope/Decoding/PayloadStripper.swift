@@ -182,8 +182,9 @@ struct PayloadStripper {
             let lengthAt = output.count
             output.append(contentsOf: [0, 0, 0, 0, 0])
             let asideBefore = asideBytes
-            if kind == .model, child == .graph, splits, mainGraphs == 1, valueRange.count >= PayloadStripper.splitBytes,
-               asideInitializers != nil {
+            if kind == .model, child == .graph, splits, mainGraphs == 1, asideInitializers != nil,
+               valueRange.count >= PayloadStripper.splitBytes,
+               PayloadStripper.fieldCount(in: valueRange, of: input, upTo: PayloadStripper.splitFields) == PayloadStripper.splitFields {
                 try stripMainGraph(valueRange, fieldStart: fieldStart)
             } else {
                 try message(child, valueRange, depth: depth + 1)
@@ -205,8 +206,10 @@ struct PayloadStripper {
         }
     }
 
-    /// A main graph of this many bytes or more is stripped on two cores (``stripMainGraph``).
-    private static let splitBytes = 1 << 20
+    /// A main graph of this many bytes or more, and of this many fields or more (a
+    /// weight-heavy graph is large but has few: splitting would cost more than it saves),
+    /// is stripped on two cores (``stripMainGraph``).
+    private static let splitBytes = 1 << 20, splitFields = 4096
 
     /// True when the main graph was split over two cores and a half threw, or their counts
     /// together are over a limit: ``strip(_:)`` then runs the pass again on one core, which
@@ -317,11 +320,12 @@ struct PayloadStripper {
     }
 
     /// The number of fields in a message the pre-pass copies whole, without descending
-    /// into it; counting stops at the first malformed byte (protobuf-c then refuses it).
-    private static func fieldCount(in range: Range<Int>, of input: UnsafeRawBufferPointer) -> Int {
+    /// into it; counting stops at the first malformed byte (protobuf-c then refuses it),
+    /// or at `limit`.
+    private static func fieldCount(in range: Range<Int>, of input: UnsafeRawBufferPointer, upTo limit: Int = .max) -> Int {
         var position = range.lowerBound
         var count = 0
-        while position < range.upperBound {
+        while position < range.upperBound, count < limit {
             guard let key = try? input.readVarint(at: &position, end: range.upperBound) else { break }
             count += 1
             let remaining = range.upperBound - position
