@@ -64,7 +64,7 @@ struct PayloadStripper {
     }
 
     /// Strips the payloads of the model encoded in `bytes`; with `splitting` (the default),
-    /// a large main graph on two cores (``stripMainGraph``), with the same outcome.
+    /// a graph-heavy main graph on two cores (``stripMainGraph``), with the same outcome.
     static func strip(_ bytes: UnsafeRawBufferPointer, splitting: Bool = true) throws(WireError) -> StrippedModel {
         var stripper = PayloadStripper(input: bytes, setsAside: true)
         stripper.splits = splitting

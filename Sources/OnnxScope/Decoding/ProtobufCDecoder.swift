@@ -305,18 +305,17 @@ struct ProtobufCConverter {
         converted.tensors = [Tensor](repeating: ProtobufCConverter.placeholder, count: aside.count)
         try eachSlice(aside, unpack: { onnx__tensor_proto__unpack($0, $1, $2) }) { protos, range in
             guard converted.failure == nil else { return }
-            guard protos.count >= ParallelWork.minimum else {
-                let ids = self.ids(protos.map { $0.pointee.name })
-                converted.ids += ids
-                converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
-                return
-            }
             var ids: [Int32] = []
-            ParallelWork.both({
+            if protos.count >= ParallelWork.minimum {
+                ParallelWork.both({
+                    ids = self.ids(protos.map { $0.pointee.name })
+                }, {
+                    converted.failure = convert(protos, ids: nil, into: &converted.tensors, at: range.lowerBound)
+                })
+            } else {
                 ids = self.ids(protos.map { $0.pointee.name })
-            }, {
-                converted.failure = convert(protos, ids: nil, into: &converted.tensors, at: range.lowerBound)
-            })
+                converted.failure = convert(protos, ids: ids[...], into: &converted.tensors, at: range.lowerBound)
+            }
             converted.ids += ids
         }
         return converted
