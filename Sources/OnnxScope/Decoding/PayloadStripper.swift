@@ -35,12 +35,15 @@ struct PayloadStripper {
     /// Estimated memory of the decoded messages (see ``MemoryBudget``).
     private var estimatedMemory = 0
 
-    private init(input: UnsafeRawBufferPointer, setsAside: Bool) {
+    /// A stripper of `input`; with `share` `.initializers`, one that takes a main graph's
+    /// initializers only (``stripMainGraph``), which writes nothing to ``output``.
+    private init(input: UnsafeRawBufferPointer, setsAside: Bool, share: MainGraphShare = .all) {
         self.input = input
+        self.share = share
         // Room for a graph-heavy file's metadata (nearly all of it) without growing: pages
         // are taken only as they are written, so a weight-heavy file costs no more.
         let room = Swift.min(input.count + input.count / 8 + 64, 1 << 28)
-        output.reserveCapacity(room)
+        if share != .initializers { output.reserveCapacity(room) }
         // Room for the lists a graph-heavy file fills (a message per 64 bytes of file, at
         // most 4 Mi): a list that grows by doubling copies itself and touches twice its pages.
         // Room never written costs little (about 3 MB of peak memory at 100k nodes; at 1M
@@ -131,6 +134,7 @@ struct PayloadStripper {
             let valueRange = valueStart..<position
 
             if number == PayloadStripper.tokenField { continue }
+            // A main graph split over two cores: each stripper skips the other's fields.
             if kind == .graph, depth == 2, share != .all, (kind.child(number) == .tensor) != (share == .initializers) { continue }
             if kind == .tensor, let field = PayloadField(rawValue: Int(number)) {
                 try recordPayload(field, wireType, fieldStart: fieldStart, value: valueRange)
@@ -223,8 +227,7 @@ struct PayloadStripper {
     /// when added, leaves ``splitFailed`` set and throws (the pass on one core then throws
     /// the problem itself).
     private mutating func stripMainGraph(_ range: Range<Int>, fieldStart: Int) throws(WireError) {
-        var second = PayloadStripper(input: input, setsAside: false)
-        second.share = .initializers
+        var second = PayloadStripper(input: input, setsAside: false, share: .initializers)
         second.asideInitializers = asideInitializers
         asideInitializers = nil
         share = .allButInitializers
@@ -392,92 +395,6 @@ struct PayloadStripper {
             payloads.pieces.append(PayloadPiece(
                 field: field, encoding: .repeated, range: run, occurrences: 1, contentBytes: content))
         }
-    }
-}
-
-/// The output of the pre-pass.
-struct StrippedModel {
-    /// The model's encoding with all tensor payloads removed and payload tokens added.
-    var metadata: [UInt8]
-    /// Where each tensor's payload lies in the original bytes.
-    var payloads: PayloadTable
-    /// Bytes of payload content left out of ``metadata``.
-    var payloadBytes: Int = 0
-    /// The main graph's nodes, taken out of ``metadata`` (whose main graph then has none):
-    /// the decoder unpacks and converts them a slice at a time, on all cores, and frees
-    /// each slice's C structs before the next. Nil when they were left in place.
-    var mainNodes: AsideMessages?
-    /// The main graph's initializers, taken out the same way.
-    var mainInitializers: AsideMessages?
-}
-
-/// Messages of one kind (nodes, tensors), in file order, as the pre-pass wrote them
-/// (payloads stripped): each a copy, or, when the copy would be the message's own bytes,
-/// the message where it lies in the file.
-struct AsideMessages {
-    /// The copies, one after another.
-    var bytes: [UInt8] = []
-    /// Message `i` is `ranges[i]` of the file followed by the copies: a range below
-    /// `file.count` lies in ``file``, one above it in ``bytes`` (shifted by `file.count`).
-    private(set) var ranges: [Range<Int>] = []
-    /// The bytes the pre-pass read: valid while the decoder runs (the model file's mapping
-    /// or copy outlives it).
-    let file: UnsafeRawBufferPointer
-    /// The messages' bytes, copied or not.
-    private(set) var messageBytes = 0
-
-    init(file: UnsafeRawBufferPointer) {
-        self.file = file
-    }
-
-    /// Makes room for `messages` messages.
-    mutating func reserve(messages: Int) { ranges.reserveCapacity(messages) }
-
-    /// Adds a message copied to `range` of ``bytes``.
-    mutating func append(copied range: Range<Int>) {
-        ranges.append(range.lowerBound + file.count..<range.upperBound + file.count)
-        messageBytes += range.count
-    }
-
-    /// Adds a message left at `range` of ``file``.
-    mutating func append(inFile range: Range<Int>) {
-        ranges.append(range)
-        messageBytes += range.count
-    }
-
-    /// Number of messages.
-    var count: Int { ranges.count }
-
-    /// The bytes the messages took in place: each also had its key and padded length (6 bytes).
-    var inPlaceBytes: Int { messageBytes + 6 * ranges.count }
-
-    /// Message `i`'s first byte, given ``bytes``' first (nil for no byte).
-    func start(of i: Int, copies: UnsafePointer<UInt8>?) -> UnsafePointer<UInt8>? {
-        let at = ranges[i].lowerBound
-        if at < file.count { return file.baseAddress.map { ($0 + at).assumingMemoryBound(to: UInt8.self) } }
-        return copies.map { $0 + (at - file.count) }
-    }
-}
-
-/// Payload pieces of all tensors, in one flat array. Token `2i` owns `pieces[spans[i]]`;
-/// token `2i + 1` owns span `i` of ``second``, when a main graph's initializers were
-/// stripped on another core.
-struct PayloadTable {
-    var pieces: [PayloadPiece] = []
-    var spans: [Range<Int>] = []
-    /// The pieces and spans of the initializers stripped on another core.
-    var second: (pieces: [PayloadPiece], spans: [Range<Int>])?
-
-    /// Bytes of payload content in all pieces.
-    var contentBytes: Int {
-        [pieces, second?.pieces ?? []].reduce(0) { total, list in list.reduce(total) { $0 + $1.contentBytes } }
-    }
-
-    /// The payload of the tensor whose token is `token`, or nil for a bad token.
-    func payload(token: UInt64) -> InlinePayload? {
-        let i = token >> 1
-        guard let (list, ranges) = token & 1 == 0 ? (pieces, spans) : second, i < UInt64(ranges.count) else { return nil }
-        return InlinePayload(list, ranges[Int(i)])
     }
 }
 
