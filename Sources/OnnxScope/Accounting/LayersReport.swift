@@ -243,7 +243,9 @@ extension LayersReport {
         readOnlyForShape = recognition.shapeOnlyWeights.map {
             Unattributed(name: $0.name, type: $0.dataType.name, shape: $0.dims, elements: elements($0), consumers: catalog.consumers(of: $0))
         }
-        findings = layers.flatMap(LayersReport.mismatches) + readOnlyForShape.map {
+        var mismatches: [Finding] = []
+        for k in layers.indices { LayersReport.mismatches(layers[k], into: &mismatches) }
+        findings = mismatches + readOnlyForShape.map {
             Finding(severity: .info, code: "weight-read-only-for-shape",
                     message: "\($0.elements) stored elements whose values no node reads: only their shape is used",
                     location: $0.name)
@@ -257,10 +259,13 @@ extension LayersReport {
             Finding(severity: .error, code: "size-overflow", message: "the stored elements of this layer overflow 64 bits",
                     location: location)
         }
-        func visit(_ entry: Entry) -> [Finding] {
-            (entry.stored == .max || entry.nonTrainable == .max ? [finding(entry.name)] : []) + entry.children.flatMap(visit)
+        var result: [Finding] = []
+        // Borrowed, by index: an entry is not copied to be read.
+        func visit(_ entry: borrowing Entry) {
+            if entry.stored == .max || entry.nonTrainable == .max { result.append(finding(entry.name)) }
+            for k in entry.children.indices { visit(entry.children[k]) }
         }
-        var result = layers.flatMap(visit)
+        for k in layers.indices { visit(layers[k]) }
         for (kind, count) in totals.byKind.sorted(by: { $0.key < $1.key }) where count == .max {
             result.append(Finding(severity: .error, code: "size-overflow",
                                   message: "the stored elements of all \(kind) layers overflow 64 bits", location: "totals.byKind.\(kind)"))
@@ -314,12 +319,13 @@ extension LayersReport {
             module: layer.module, moduleClass: layer.moduleClass, quantization: layer.quantization, dataType: dataType)
     }
 
-    private static func mismatches(_ entry: Entry) -> [Finding] {
-        var result: [Finding] = []
+    /// Appends a `formula-mismatch` finding for `entry` and each of its parts that matches
+    /// neither formula, in pre-order.
+    private static func mismatches(_ entry: borrowing Entry, into result: inout [Finding]) {
         if entry.status == .mismatch {
             result.append(Finding(severity: .warning, code: "formula-mismatch", message: entry.explanation, location: entry.name))
         }
-        return result + entry.children.flatMap(mismatches)
+        for k in entry.children.indices { mismatches(entry.children[k], into: &result) }
     }
 }
 

@@ -39,9 +39,12 @@ struct LayerRecognition: Sendable {
             all = []
             // Ownership: an embedding owns its table (a tied output head shares it); otherwise
             // the first layer in graph order to use a weight owns it, and later users share it.
-            for layer in found.flatMap(\.flattened) where layer.kind == .embedding {
-                _ = context.own(layer.weights, by: layer.name)
+            // (Pre-order, as `flattened` lists them, without listing them.)
+            func ownEmbeddings(_ layer: Layer) {
+                if layer.kind == .embedding { _ = context.own(layer.weights, by: layer.name) }
+                layer.children.forEach(ownEmbeddings)
             }
+            found.forEach(ownEmbeddings)
             for k in found.indices { assignOwnership(&found[k], &context) }
             TiedWeights.mark(&found, indexes: indexes)
             ModuleProvenance.annotate(&found, indexes: indexes)
@@ -53,15 +56,19 @@ struct LayerRecognition: Sendable {
                 integerParameters.formUnion(roles.parameters)
                 quantizationOverhead.formUnion(roles.overhead)
             }
-            for layer in layers.flatMap(\.flattened) {
-                logicalElements.merge(layer.logicalElements) { first, _ in first }
+            func mergeLogical(_ layer: Layer) {
+                if !layer.logicalElements.isEmpty { logicalElements.merge(layer.logicalElements) { first, _ in first } }
+                layer.children.forEach(mergeLogical)
             }
+            layers.forEach(mergeLogical)
         }
     }
 
     private func assignOwnership(_ layer: inout Layer, _ context: inout RecognitionContext) {
         for k in layer.children.indices { assignOwnership(&layer.children[k], &context) }
-        let parts = Set(layer.observations.compactMap { if case .partOfPackedWeight(let w) = $0 { w } else { nil } })
+        // (No set at all for the many layers that are no part of a packed weight.)
+        let packed = layer.observations.compactMap { if case .partOfPackedWeight(let w) = $0 { w } else { nil } }
+        let parts = packed.isEmpty ? [] : Set(packed)
         for (weight, owner) in context.own(layer.weights, by: layer.name) where !parts.contains(weight) {
             let size = context.indexes.lazy.compactMap { $0.weight(weight) }.first.map(elements) ?? 0
             layer.observations.append(.sharesWeight(with: owner, elements: size))

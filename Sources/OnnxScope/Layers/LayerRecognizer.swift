@@ -32,6 +32,11 @@ protocol NodeRecognizer: LayerRecognizer {
     /// default) tries every node. A recognizer that learns a new anchor op adds it here.
     static var anchorOps: Set<String>? { get }
 
+    /// The op types the loop tries in `graph`: ``anchorOps`` (the default), less those that
+    /// a recognizer can tell at once can anchor nothing there (an op whose layer needs
+    /// another op the graph does not have).
+    static func anchorOps(in graph: GraphIndex) -> Set<String>?
+
     /// False for a recognizer whose `match` never reads the claims in its context: the
     /// loop then matches all candidates on all cores first and keeps, in graph order, those
     /// whose anchor no earlier match claimed, which are the layers the one-by-one loop finds.
@@ -47,11 +52,13 @@ extension NodeRecognizer {
 
     static var anchorOps: Set<String>? { nil }
 
+    static func anchorOps(in graph: GraphIndex) -> Set<String>? { anchorOps }
+
     static var matchReadsClaims: Bool { true }
 
     static func run(_ spans: inout [LayerSpan], _ graph: GraphIndex, _ context: inout RecognitionContext) {
         var found: [LayerSpan] = []
-        let candidates = anchorOps.map { graph.nodes(ofType: $0) } ?? Array(graph.nodes.indices)
+        let candidates = anchorOps(in: graph).map { graph.nodes(ofType: $0) } ?? Array(graph.nodes.indices)
         let start = context
         let early: [LayerSpan?]? = matchReadsClaims ? nil : ParallelWork.map(candidates) { match(graph, $0, start) }
         for (k, i) in candidates.enumerated() where !context.isClaimed(graph, i) {

@@ -16,7 +16,14 @@ enum ModuleProvenance {
                 }
             }
         }
-        for k in layers.indices { annotate(&layers[k], classes) }
+        // Each top-level layer on its own (its parts with it), on all cores for a long list.
+        let found = classes
+        layers.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let layers = buffer
+            ParallelWork.forEachChunk(layers.count) { _, range in
+                for k in range { annotate(&layers[k], found) }
+            }
+        }
     }
 
     private static func annotate(_ layer: inout Layer, _ classes: [String: String]) {

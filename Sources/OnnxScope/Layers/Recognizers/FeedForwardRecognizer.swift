@@ -26,26 +26,12 @@ enum FeedForwardRecognizer: SpanGrouper {
         for k in spans.indices where spans[k].graph === graph && spans[k].layer.kind == .dense {
             if let o = spans[k].output { byOutput.set(o, k) }
         }
-        var used = Set<Int>()
+        var used = [Bool](repeating: false, count: spans.count)
         // How many layer names lie at or below each module path, to tell a dedicated MLP module
         // from a larger one that holds other layers too.
-        var under: [Substring: Int] = [:]
-        under.reserveCapacity(4 * spans.count)
-        for k in spans.indices where spans[k].graph === graph {
-            for part in spans[k].layer.flattened {
-                let name = part.name
-                let tensorFlow = LayerNaming.isTensorFlowName(name)
-                let sep: Character = tensorFlow ? "/" : ".", sepByte = tensorFlow ? UInt8(ascii: "/") : UInt8(ascii: ".")
-                // In ASCII every byte is a character of its own, and the bytes are the faster walk.
-                let ascii = LayerNaming.isASCII(name)
-                var end = name.endIndex
-                while true {
-                    under[name[..<end], default: 0] += 1
-                    guard let dot = ascii ? name.utf8[..<end].lastIndex(of: sepByte) : name[..<end].lastIndex(of: sep) else { break }
-                    end = dot
-                }
-            }
-        }
+        var names: [String] = []
+        for k in spans.indices where spans[k].graph === graph { names += spans[k].layer.flattened.map(\.name) }
+        let under = ModulePaths(names)
         let ops = OpClasses(graph)
         // Each Dense layer's walk back, and the network it would close, read the graph and
         // the layers found so far only: they are worked out on all cores first. Only which
@@ -64,14 +50,15 @@ enum FeedForwardRecognizer: SpanGrouper {
         // Which networks are kept depends only on their projections; each kept one's layer
         // is then made (on all cores), and a candidate an earlier network overlaps costs nothing more.
         var chosen: [Shape] = []
-        for (k, down) in downs.enumerated() where !used.contains(down) {
-            guard let (sources, shape) = found[k], !sources.contains(where: used.contains) else { continue }
-            used.formUnion(sources + [down])
+        for (k, down) in downs.enumerated() where !used[down] {
+            guard let (sources, shape) = found[k], !sources.contains(where: { used[$0] }) else { continue }
+            for s in sources { used[s] = true }
+            used[down] = true
             chosen.append(shape)
         }
         let result = ParallelWork.map(chosen) { make(spans, $0, graph, under: under) }
         guard !result.isEmpty else { return spans }
-        var kept = spans.indices.filter { !used.contains($0) }.map { spans[$0] }
+        var kept = spans.indices.filter { !used[$0] }.map { spans[$0] }
         kept.append(contentsOf: result)
         return kept
     }
@@ -197,7 +184,7 @@ enum FeedForwardRecognizer: SpanGrouper {
     }
 
     /// The layer of the network `shape`.
-    private static func make(_ spans: [LayerSpan], _ shape: Shape, _ graph: GraphIndex, under: [Substring: Int]) -> LayerSpan {
+    private static func make(_ spans: [LayerSpan], _ shape: Shape, _ graph: GraphIndex, under: ModulePaths) -> LayerSpan {
         let ordered = shape.ordered, down = shape.down, path = shape.path
         let children = (ordered + [down]).map { spans[$0].layer }
         let hyper: Hyper = [
@@ -228,9 +215,59 @@ enum FeedForwardRecognizer: SpanGrouper {
     /// The module the projections share (`model.layers.0.mlp`), or `PREFIX.ffn` when that
     /// module holds other layers too (nn.TransformerEncoderLayer's linear1 and linear2 beside
     /// its self_attn; BERT's intermediate and output).
-    private static func name(_ children: [Layer], under: [Substring: Int]) -> String {
+    private static func name(_ children: [Layer], under: ModulePaths) -> String {
         let own = children.reduce(0) { $0 + $1.flattenedCount }
         guard let prefix = LayerNaming.commonPrefix(children.map(\.name)) else { return LayerNaming.child(children[0].name, "ffn") }
-        return under[Substring(prefix), default: 0] > own ? LayerNaming.child(prefix, "ffn") : prefix
+        return under.names(at: prefix) > own ? LayerNaming.child(prefix, "ffn") : prefix
+    }
+
+    /// How many layer names lie at or below each module path (`a.b.c` lies at `a.b.c`, below
+    /// `a.b` and below `a`; TensorFlow names by `/`). When every name is ASCII, each path is
+    /// filed by its bytes in a table of its own: hashed once per name, no substring made.
+    /// Otherwise paths are compared as strings are (canonical equivalence), as before.
+    struct ModulePaths {
+        private let paths: NameTable
+        private var counts: [Int32] = []
+        private var byString: [Substring: Int]?
+
+        /// The paths of `names`.
+        init(_ names: [String]) {
+            guard names.allSatisfy(LayerNaming.isASCII) else {
+                var byString: [Substring: Int] = [:]
+                for name in names {
+                    let sep: Character = LayerNaming.isTensorFlowName(name) ? "/" : "."
+                    var end = name.endIndex
+                    while true {
+                        byString[name[..<end], default: 0] += 1
+                        guard let dot = name[..<end].lastIndex(of: sep) else { break }
+                        end = dot
+                    }
+                }
+                self.byString = byString
+                paths = NameTable()
+                return
+            }
+            paths = NameTable(capacity: 4 * names.count)
+            counts.reserveCapacity(4 * names.count)
+            for var name in names {
+                let sep = LayerNaming.isTensorFlowName(name) ? UInt8(ascii: "/") : UInt8(ascii: ".")
+                name.withUTF8 { bytes in
+                    var end = bytes.count
+                    while true {
+                        let id = Int(paths.intern(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<end]))))
+                        if id == counts.count { counts.append(0) }
+                        if id >= 0 { counts[id] += 1 }
+                        guard let dot = bytes[..<end].lastIndex(of: sep) else { break }
+                        end = dot
+                    }
+                }
+            }
+        }
+
+        /// How many names were counted at or below `path`.
+        func names(at path: String) -> Int {
+            if let byString { return byString[Substring(path), default: 0] }
+            return paths.id(path).map { Int(counts[Int($0)]) } ?? 0
+        }
     }
 }

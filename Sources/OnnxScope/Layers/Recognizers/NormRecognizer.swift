@@ -10,6 +10,16 @@ enum NormRecognizer: NodeRecognizer {
         "RMSNormalization", "BatchNormalization", "Div", "Mul",
     ]
 
+    /// A `Mul` or `Div` anchors a norm written out in ops (``decomposed(_:_:_:)``, tf2onnx's
+    /// ``TensorFlowLayerNorm``), and both take a mean of their graph's own nodes: in a graph
+    /// with no mean op, they are not tried (a graph of many dense blocks has a Mul in each).
+    static func anchorOps(in graph: GraphIndex) -> Set<String>? {
+        graph.hasNode(ofType: meanOps) ? anchorOps : anchorOps?.subtracting(["Mul", "Div"])
+    }
+
+    /// The ops a written-out norm takes its mean with.
+    private static let meanOps: Set<String> = ["ReduceMean", "GlobalAveragePool"]
+
     static func match(_ graph: GraphIndex, _ i: Int, _ context: RecognitionContext) -> LayerSpan? {
         let node = graph.nodes[i]
         return switch (node.isDefaultDomain ? "" : node.domain, node.opType) {
