@@ -217,9 +217,13 @@ struct DynamicScale {
 /// or a `QuantizeLinear` → `DequantizeLinear` pair, which is what the layer before it
 /// produced, so that grouping recognizers see the layer as its float self.
 enum QuantizedActivation {
+    /// The ops ``source(_:_:)`` looks through.
+    private static let quantizingOps: Set<String> = ["DynamicQuantizeLinear", "DequantizeLinear"]
+
     /// The float value `value` was quantized from, or `value` itself.
     static func source(_ graph: GraphIndex, _ value: String) -> String {
-        guard let p = graph.producer(of: value) else { return value }
+        // A graph with neither op has nothing to look through (one table read, not a name hashed per layer).
+        guard graph.hasNode(ofType: quantizingOps), let p = graph.producer(of: value) else { return value }
         let node = graph.nodes[p]
         switch node.opType {
         case "DynamicQuantizeLinear":

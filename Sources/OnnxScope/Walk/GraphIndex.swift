@@ -108,15 +108,14 @@ final class GraphIndex: @unchecked Sendable {
 
     /// The table ids of the weights' names (-1 for an empty name); nil when the table lacks one.
     private static func ids(of weights: [StoredWeight], in table: NameTable) -> [Int32]? {
+        // Looked up on all cores for a long list (the table is only read by now): each lookup
+        // of a large graph's table waits on memory.
+        let found: [Int32?] = ParallelWork.map(weights) { $0.name.isEmpty ? -1 : table.id($0.name) }
         var ids: [Int32] = []
         ids.reserveCapacity(weights.count)
-        for w in weights {
-            if w.name.isEmpty {
-                ids.append(-1)
-            } else {
-                guard let id = table.id(w.name) else { return nil }
-                ids.append(id)
-            }
+        for id in found {
+            guard let id else { return nil }
+            ids.append(id)
         }
         return ids
     }
@@ -441,17 +440,21 @@ final class GraphIndex: @unchecked Sendable {
 
     /// True when `value` is a constant: a stored weight, or computed only from constants
     /// by `ConstantOfShape` or pass-through ops (materialised zeros, folded shapes).
-    public func isMaterializedConstant(_ value: String) -> Bool {
-        var pending = [value]
+    public func isMaterializedConstant(_ value: String) -> Bool { isMaterializedConstant(value, number: number(value)) }
+
+    /// ``isMaterializedConstant(_:)`` of `value`, whose number in the graph is `k`: the walk
+    /// follows the nodes' wiring, so no name is hashed.
+    func isMaterializedConstant(_ value: String, number k: Int?) -> Bool {
+        var pending = [(value, k)]
         var steps = 0
-        while let v = pending.popLast() {
+        while let (v, k) = pending.popLast() {
             steps += 1
             if steps > 64 { return false }
-            if weight(v) != nil { continue }
-            guard let p = producer(of: v) else { return false }
+            if weight(v, number: k) != nil { continue }
+            guard let p = k.flatMap(producer(ofNumber:)) else { return false }
             let op = nodes[p].opType
             guard op == "ConstantOfShape" || op == "Expand" || op == "Tile" || GraphIndex.passThrough.contains(op) else { return false }
-            pending.append(contentsOf: nodes[p].inputs.filter { !$0.isEmpty })
+            for (slot, input) in nodes[p].inputs.enumerated() where !input.isEmpty { pending.append((input, inputNumber(p, slot))) }
         }
         return true
     }

@@ -137,7 +137,7 @@ enum FeedForwardRecognizer: SpanGrouper {
                     continue
                 }
                 // Not a stored weight, a graph input or a constant: the activation to follow.
-                guard !isWeight, n.flatMap(graph.producer(ofNumber:)) != nil, !graph.isMaterializedConstant(input) else { continue }
+                guard !isWeight, n.flatMap(graph.producer(ofNumber:)) != nil, !graph.isMaterializedConstant(input, number: n) else { continue }
                 pending.append((input, n))
             }
         }

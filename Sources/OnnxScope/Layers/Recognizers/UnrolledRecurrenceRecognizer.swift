@@ -89,7 +89,7 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
                 if w.weight.dims.count == 1 { biases.append(w.weight) } else { folded.append(w.weight) }
             } else if let p = k.flatMap(graph.producer(ofNumber:)), graph.nodes[p].opType == "MatMul", graph.nodes[p].inputs.count == 2,
                       let w = graph.traceWeight(input: 1, of: p), w.weight.dims.count == 2 {
-                if w.weight.dims[0] == w.weight.dims[1], recurrent == nil, isState(graph, graph.nodes[p].inputs[0]) {
+                if w.weight.dims[0] == w.weight.dims[1], recurrent == nil, isState(graph, graph.nodes[p].inputs[0], number: graph.inputNumber(p, 0)) {
                     recurrent = w
                 } else {
                     projection = (p, w)
@@ -113,9 +113,9 @@ enum UnrolledRecurrenceRecognizer: SpanGrouper {
     }
 
     /// True when `value` is a recurrent state: a body input (no producer, not a weight) or
-    /// the output of an earlier activation.
-    private static func isState(_ graph: GraphIndex, _ value: String) -> Bool {
-        guard let p = graph.producer(of: value) else { return graph.weight(value) == nil }
+    /// the output of an earlier activation. `k` is its number in the graph (no name is hashed).
+    private static func isState(_ graph: GraphIndex, _ value: String, number k: Int?) -> Bool {
+        guard let p = k.flatMap(graph.producer(ofNumber:)) else { return graph.weight(value, number: k) == nil }
         return activations.contains(graph.nodes[p].opType) || graph.nodes[p].opType == "Identity"
     }
 
