@@ -7,13 +7,6 @@ import Testing
 /// give what the lookups by name give.
 @Suite("Graph index lookups by slot")
 struct GraphIndexSlotTests {
-    private func indexes(_ file: String) throws -> [GraphIndex] {
-        let opened = try ModelFile.open(Fixtures.path(file))
-        let catalog = WeightCatalog(model: opened.model)
-        return catalog.graphIndexes(of: opened.model, reader: opened, includingFunctions: true)
-            + catalog.graphIndexes(of: opened.model, reader: opened, inliningCalls: true)
-    }
-
     private func same(_ a: WeightTrace?, _ b: WeightTrace?) -> Bool {
         switch (a, b) {
         case (nil, nil): true
@@ -27,7 +20,7 @@ struct GraphIndexSlotTests {
     @Test func slotLookupsAgreeWithNameLookupsOnEveryFixture() throws {
         var slots = 0, traced = 0, mismatches: [String] = []
         for file in Fixtures.allFiles {
-            for graph in try indexes(file) {
+            for graph in try Fixtures.graphIndexes(file) {
                 for (i, node) in graph.nodes.enumerated() {
                     for (slot, value) in node.inputs.enumerated() {
                         slots += 1

@@ -6,19 +6,12 @@ import Testing
 /// counts a feed-forward network is named by are the counts by string.
 @Suite("Recognition shortcuts")
 struct RecognitionShortcutTests {
-    private func indexes(_ file: String) throws -> [GraphIndex] {
-        let opened = try ModelFile.open(Fixtures.path(file))
-        let catalog = WeightCatalog(model: opened.model)
-        return catalog.graphIndexes(of: opened.model, reader: opened, inliningCalls: true)
-            + catalog.graphIndexes(of: opened.model, reader: opened, includingFunctions: true)
-    }
-
     /// In every graph of every fixture, each `Mul` and `Div` that `anchorOps(in:)` leaves out
     /// anchors no norm; and some fixture graphs keep them (a mean op is there) and find one.
     @Test func normAnchorsLeftOutMatchNothing() throws {
         var skipped = 0, kept = 0, mismatches: [String] = []
         for file in Fixtures.allFiles {
-            let graphs = try indexes(file)
+            let graphs = try Fixtures.graphIndexes(file)
             let context = RecognitionContext(indexes: graphs)
             for graph in graphs {
                 let ops = NormRecognizer.anchorOps(in: graph) ?? []

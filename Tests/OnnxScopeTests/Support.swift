@@ -26,6 +26,15 @@ enum Fixtures {
     static func entry(_ file: String) -> Manifest.Entry? {
         manifest.fixtures.first { $0.file == file }
     }
+
+    /// Every graph index of fixture `file`: subgraphs and function bodies, then the main
+    /// graph again with its function calls expanded (whose wiring the index builds itself).
+    static func graphIndexes(_ file: String) throws -> [GraphIndex] {
+        let opened = try ModelFile.open(path(file))
+        let catalog = WeightCatalog(model: opened.model)
+        return catalog.graphIndexes(of: opened.model, reader: opened, includingFunctions: true)
+            + catalog.graphIndexes(of: opened.model, reader: opened, inliningCalls: true)
+    }
 }
 
 /// The parts of Fixtures/manifest.json the tests read. `stored` was computed by the
