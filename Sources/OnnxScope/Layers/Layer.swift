@@ -292,15 +292,15 @@ struct Layer: Sendable {
     public var flattened: [Layer] {
         guard !children.isEmpty else { return [self] }
         // Pre-order, into one array (not an array per level).
-        var all: [Layer] = [self]
-        func add(_ layer: Layer) {
-            for child in layer.children {
-                all.append(child)
-                add(child)
-            }
-        }
-        add(self)
+        var all: [Layer] = []
+        forEachFlattened { all.append($0) }
         return all
+    }
+
+    /// `body` for each layer ``flattened`` lists, in its order, without listing them.
+    func forEachFlattened(_ body: (Layer) -> Void) {
+        body(self)
+        for child in children { child.forEachFlattened(body) }
     }
 
     /// How many layers ``flattened`` lists, without listing them.

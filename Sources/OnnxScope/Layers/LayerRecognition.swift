@@ -39,12 +39,11 @@ struct LayerRecognition: Sendable {
             all = []
             // Ownership: an embedding owns its table (a tied output head shares it); otherwise
             // the first layer in graph order to use a weight owns it, and later users share it.
-            // (Pre-order, as `flattened` lists them, without listing them.)
-            func ownEmbeddings(_ layer: Layer) {
-                if layer.kind == .embedding { _ = context.own(layer.weights, by: layer.name) }
-                layer.children.forEach(ownEmbeddings)
+            for top in found {
+                top.forEachFlattened { layer in
+                    if layer.kind == .embedding { _ = context.own(layer.weights, by: layer.name) }
+                }
             }
-            found.forEach(ownEmbeddings)
             for k in found.indices { assignOwnership(&found[k], &context) }
             TiedWeights.mark(&found, indexes: indexes)
             ModuleProvenance.annotate(&found, indexes: indexes)
@@ -56,11 +55,13 @@ struct LayerRecognition: Sendable {
                 integerParameters.formUnion(roles.parameters)
                 quantizationOverhead.formUnion(roles.overhead)
             }
-            func mergeLogical(_ layer: Layer) {
-                if !layer.logicalElements.isEmpty { logicalElements.merge(layer.logicalElements) { first, _ in first } }
-                layer.children.forEach(mergeLogical)
+            var logical: [String: Int64] = [:]
+            for top in layers {
+                top.forEachFlattened { layer in
+                    if !layer.logicalElements.isEmpty { logical.merge(layer.logicalElements) { first, _ in first } }
+                }
             }
-            layers.forEach(mergeLogical)
+            logicalElements = logical
         }
     }
 
